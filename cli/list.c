@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* sriovctl list: every SR-IOV PF of the host, one line each. */
+#include <string.h>
+
+#include "cli.h"
+
+int cmd_list(struct cli *c, int argc, char **argv)
+{
+	struct sriov_host *host = NULL;
+	char **args;
+	int nargs, r;
+
+	r = cli_args(c, argc, argv, 0, 0, &args, &nargs);
+	if (r >= 0)
+		return r;
+	r = cli_load(c, 0, &host);
+	if (r != EXIT_OK)
+		return r;
+	if (c->json)
+		r = sriov_render_json(c->ctx, host, NULL, false, c->pretty,
+				      stdout);
+	else if (host->n_pfs == 0)
+		printf("no SR-IOV devices under %s (IOMMU %s)\n", host->root,
+		       host->iommu_enabled ? "on" : "off");
+	else
+		r = sriov_render_list_text(host, stdout);
+	sriov_host_free(host);
+	if (r < 0) {
+		cli_error("cannot write the output: %s", strerror(-r));
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}

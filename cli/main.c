@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/* sriovctl: inspect and operate SR-IOV devices. Verbs live in their files. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#ifndef SRIOVCTL_VERSION
+#define SRIOVCTL_VERSION "unknown"
+#endif
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sriovctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_load(struct cli *c, unsigned flags, struct sriov_host **out)
+{
+	int r = sriov_host_load(c->ctx, flags, out);
+
+	if (r == -ENOENT || r == -ENOTDIR) {
+		cli_error("%s has no sys/bus/pci/devices: is it a host root (with /sys mounted)?",
+			  c->root);
+		return EXIT_FAILED;
+	}
+	if (r < 0) {
+		cli_error("cannot read the PCI devices under %s: %s", c->root,
+			  strerror(-r));
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}
+
+static void usage(FILE *f)
+{
+	fputs("Usage: sriovctl [OPTIONS] COMMAND [ARGS]\n"
+	      "\n"
+	      "Commands:\n"
+	      "  list                 one line per SR-IOV physical function (PF)\n"
+	      "  show DEVICE          a PF in full with its VFs, or one VF\n"
+	      "  help                 this text\n"
+	      "\n"
+	      "DEVICE is a netdev (ens1f0), a PCI address (0000:3b:00.0 or 3b:00.0),\n"
+	      "or a VF of a PF (ens1f0/vf3).\n"
+	      "\n"
+	      "Options:\n"
+	      "  -r, --root DIR       read sysfs and procfs under DIR (default /)\n"
+	      "  -j, --json           JSON output (schema sriovctl.inventory/v1)\n"
+	      "  -p, --pretty         indent JSON output\n"
+	      "  -i, --pci-ids FILE   PCI id database (default: the system's pci.ids)\n"
+	      "  -h, --help           this text\n"
+	      "  -V, --version        print the version\n"
+	      "\n"
+	      "Exit status: 0 success, 1 failure, 2 bad usage.\n",
+	      f);
+}
+
+static const struct option common_opts[] = {
+	{ "root", required_argument, NULL, 'r' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "pretty", no_argument, NULL, 'p' },
+	{ "pci-ids", required_argument, NULL, 'i' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ 0 }
+};
+
+/*
+ * Options common to every verb, accepted before or after it
+ * (`sriovctl --json list` and `sriovctl list --json`). Returns -1 to go on,
+ * or an exit code.
+ */
+static int parse_common(struct cli *c, int argc, char **argv, bool verb)
+{
+	int opt;
+
+	(void)verb;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+r:jpi:hV", common_opts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'r':
+			c->root = optarg;
+			break;
+		case 'j':
+			c->json = true;
+			break;
+		case 'p':
+			c->pretty = true;
+			break;
+		case 'i':
+			c->pci_ids = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("sriovctl %s\n", SRIOVCTL_VERSION);
+			return EXIT_OK;
+		default:
+			fputs("Try 'sriovctl --help'.\n", stderr);
+			return EXIT_USAGE;
+		}
+	}
+	return -1;
+}
+
+int cli_args(struct cli *c, int argc, char **argv, int min, int max,
+	     char ***args, int *nargs)
+{
+	int r = parse_common(c, argc, argv, true);
+
+	if (r >= 0)
+		return r;
+	*args = argv + optind;
+	*nargs = argc - optind;
+	if (*nargs < min || *nargs > max) {
+		cli_error("'%s' takes %s%d argument%s; try 'sriovctl --help'",
+			  argv[0], min == max ? "" : "at most ", max,
+			  max == 1 ? "" : "s");
+		return EXIT_USAGE;
+	}
+	r = sriov_ctx_new(c->root, &c->ctx);
+	if (r < 0) {
+		cli_error("cannot open root directory %s: %s", c->root,
+			  strerror(-r));
+		return EXIT_FAILED;
+	}
+	if (c->pci_ids && sriov_ctx_set_pci_ids(c->ctx, c->pci_ids) < 0)
+		return EXIT_FAILED;
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(struct cli *, int, char **);
+	} verbs[] = {
+		{ "list", cmd_list }, { "ls", cmd_list }, { "show", cmd_show },
+	};
+	static char *default_argv[] = { "list", NULL };
+	struct cli c = { .root = "/" };
+	int r;
+
+	r = parse_common(&c, argc, argv, false);
+	if (r >= 0)
+		return r;
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		argc = 1;
+		argv = default_argv;
+	}
+	if (strcmp(argv[0], "help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(argv[0], verbs[i].name) == 0) {
+			r = verbs[i].fn(&c, argc, argv);
+			sriov_ctx_free(c.ctx);
+			return r;
+		}
+	cli_error("unknown command '%s'; try 'sriovctl --help'", argv[0]);
+	return EXIT_USAGE;
+}

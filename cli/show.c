@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/* sriovctl show DEVICE: one PF with its VFs, or one VF. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void not_found(const struct sriov_host *host, const char *name, int r)
+{
+	struct sriov_strv hints = { 0 };
+
+	switch (r) {
+	case -EINVAL:
+		cli_error("'%s' is not a device name: use a netdev (ens1f0), a PCI address (0000:3b:00.0, 3b:00.0) or PF/vfN (ens1f0/vf3)",
+			  name);
+		return;
+	case -ENOTUNIQ:
+		cli_error("'%s' matches devices in several PCI domains: give the full address (DDDD:BB:DD.F)",
+			  name);
+		return;
+	case -ERANGE:
+		cli_error("%s: no such VF: the PF has no VF with that index (see 'sriovctl show %.*s')",
+			  name, (int)strcspn(name, "/"), name);
+		return;
+	}
+	if (sriov_host_suggest(host, name, 5, &hints) == 0 && hints.n > 0) {
+		fprintf(stderr, "sriovctl: no SR-IOV PF or VF named '%s' under %s; did you mean: ",
+			name, host->root);
+		for (size_t i = 0; i < hints.n; i++)
+			fprintf(stderr, "%s%s", i ? ", " : "", hints.v[i]);
+		fputs("?\n", stderr);
+	} else {
+		cli_error("no SR-IOV PF or VF named '%s' under %s; 'sriovctl list' shows them",
+			  name, host->root);
+	}
+	sriov_strv_free(&hints);
+}
+
+int cmd_show(struct cli *c, int argc, char **argv)
+{
+	struct sriov_host *host = NULL;
+	const struct sriov_pf *pf;
+	const struct sriov_vf *vf;
+	char **args;
+	int nargs, r;
+
+	r = cli_args(c, argc, argv, 1, 1, &args, &nargs);
+	if (r >= 0)
+		return r;
+	r = cli_load(c, 0, &host);
+	if (r != EXIT_OK)
+		return r;
+	r = sriov_host_resolve(host, args[0], &pf, &vf);
+	if (r < 0) {
+		not_found(host, args[0], r);
+		sriov_host_free(host);
+		return EXIT_FAILED;
+	}
+	if (c->json && vf)
+		r = sriov_render_vf_json(c->ctx, host, pf, vf, c->pretty, stdout);
+	else if (c->json)
+		r = sriov_render_json(c->ctx, host, pf, true, c->pretty, stdout);
+	else if (vf)
+		r = sriov_render_vf_text(c->ctx, pf, vf, stdout);
+	else
+		r = sriov_render_pf_text(c->ctx, pf, stdout);
+	sriov_host_free(host);
+	if (r < 0) {
+		cli_error("cannot write the output: %s", strerror(-r));
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}

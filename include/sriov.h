@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libsriov — the public interface.
+ *
+ * Conventions:
+ *  - Functions that can fail return 0 or a negative errno and never print.
+ *  - Every object that is created by a *_new or *_load function is released
+ *    by the matching *_free function; *_free(NULL) is a no-op.
+ *  - The inventory model below is plain data, owned by the sriov_host that
+ *    holds it. Callers read it; they never modify or free parts of it.
+ *  - The library keeps no global mutable state: everything lives in a ctx.
+ */
+#ifndef SRIOV_H
+#define SRIOV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* "0000:3b:00.0" is 12 characters; PCI domains can have 5 hex digits (VMD). */
+#define SRIOV_ADDR_MAX 16
+
+/* ---------------------------------------------------------------- context */
+
+struct sriov_ctx;
+
+/*
+ * Create a context rooted at @root (NULL or "" means "/"): every sysfs and
+ * procfs path the library opens is resolved inside that directory.
+ * Returns 0, -ENOENT/-ENOTDIR/-EACCES when the root cannot be opened, -ENOMEM.
+ * Free with sriov_ctx_free().
+ */
+int sriov_ctx_new(const char *root, struct sriov_ctx **out);
+void sriov_ctx_free(struct sriov_ctx *ctx);
+
+/* The root the context was created with, as given ("/" by default). */
+const char *sriov_ctx_root(const struct sriov_ctx *ctx);
+
+/*
+ * Use @path instead of the system's PCI id database (pci.ids) for vendor and
+ * device names. The database is read lazily, on the first name lookup.
+ */
+int sriov_ctx_set_pci_ids(struct sriov_ctx *ctx, const char *path);
+
+/* ---------------------------------------------------------------- model */
+
+/* A kernel network interface found under a device's net/ directory. */
+struct sriov_netdev {
+	char *name;
+	char *mac;        /* "aa:bb:cc:dd:ee:ff", NULL if unreadable */
+	char *operstate;  /* "up", "down", "unknown"…, NULL if unreadable */
+	int speed_mbps;   /* -1 when the kernel does not know it */
+	int mtu;          /* -1 if unreadable */
+	int ifindex;      /* -1 if unreadable */
+};
+
+/* Decoded SR-IOV extended capability (PCIe base spec, section 9.3.3). */
+struct sriov_cap_sriov {
+	bool present;
+	uint16_t pos;            /* offset in config space */
+	uint32_t caps;           /* SR-IOV Capabilities register */
+	uint16_t ctrl;           /* SR-IOV Control register */
+	uint16_t status;
+	uint16_t initial_vfs;
+	uint16_t total_vfs;
+	uint16_t num_vfs;
+	uint8_t func_dep_link;
+	uint16_t first_vf_offset;
+	uint16_t vf_stride;
+	uint16_t vf_device_id;
+	uint32_t supported_page_sizes;
+	uint32_t system_page_size;
+	uint32_t vf_bar[6];
+};
+
+/* SR-IOV Control register bits. */
+#define SRIOV_CTRL_VFE   0x0001 /* VF Enable */
+#define SRIOV_CTRL_VFM   0x0002 /* VF Migration Enable */
+#define SRIOV_CTRL_INTR  0x0004 /* VF Migration Interrupt Enable */
+#define SRIOV_CTRL_MSE   0x0008 /* VF Memory Space Enable */
+#define SRIOV_CTRL_ARI   0x0010 /* ARI Capable Hierarchy */
+
+/* Decoded ACS extended capability (PCIe base spec, section 7.7.8). */
+struct sriov_cap_acs {
+	bool present;
+	uint16_t pos;
+	uint16_t caps;  /* ACS Capability register */
+	uint16_t ctrl;  /* ACS Control register */
+};
+
+/* ACS capability/control bits. */
+#define SRIOV_ACS_SV 0x0001 /* Source Validation */
+#define SRIOV_ACS_TB 0x0002 /* Translation Blocking */
+#define SRIOV_ACS_RR 0x0004 /* P2P Request Redirect */
+#define SRIOV_ACS_CR 0x0008 /* P2P Completion Redirect */
+#define SRIOV_ACS_UF 0x0010 /* Upstream Forwarding */
+#define SRIOV_ACS_EC 0x0020 /* P2P Egress Control */
+#define SRIOV_ACS_DT 0x0040 /* Direct Translated P2P */
+
+/* PCI Express device/port type (PCIe capability, bits 7:4 of flags). */
+enum sriov_pcie_type {
+	SRIOV_PCIE_NONE = -1, /* no PCI Express capability */
+	SRIOV_PCIE_ENDPOINT = 0x0,
+	SRIOV_PCIE_LEGACY_ENDPOINT = 0x1,
+	SRIOV_PCIE_ROOT_PORT = 0x4,
+	SRIOV_PCIE_UPSTREAM_PORT = 0x5,
+	SRIOV_PCIE_DOWNSTREAM_PORT = 0x6,
+	SRIOV_PCIE_PCIE_TO_PCI = 0x7,
+	SRIOV_PCIE_PCI_TO_PCIE = 0x8,
+	SRIOV_PCIE_RC_INTEGRATED = 0x9,
+	SRIOV_PCIE_RC_EVENT_COLLECTOR = 0xa,
+};
+
+/* What the config space walk found in one device. */
+struct sriov_config {
+	size_t len;                   /* bytes readable (64/256 unprivileged, 4096) */
+	int pcie_type;                /* enum sriov_pcie_type */
+	bool has_ari;                 /* ARI extended capability (0x000e) */
+	bool has_aer;                 /* AER extended capability (0x0001) */
+	bool truncated;               /* a capability pointed past the readable end */
+	bool looped;                  /* a capability chain revisited an offset */
+	struct sriov_cap_sriov sriov;
+	struct sriov_cap_acs acs;
+};
+
+/* A bridge or port between the root complex and a PF. */
+struct sriov_bridge {
+	char address[SRIOV_ADDR_MAX];
+	struct sriov_config config;
+	bool config_readable;
+};
+
+/* List of strings, NULL-terminated is not assumed: use n. */
+struct sriov_strv {
+	char **v;
+	size_t n;
+};
+
+struct sriov_vf {
+	unsigned index;                 /* N of the PF's virtfnN link */
+	char address[SRIOV_ADDR_MAX];   /* "" when the virtfn link is unreadable */
+	char *driver;                   /* bound driver name, NULL if none */
+	char *driver_override;          /* NULL when unset ("(null)" in sysfs) */
+	char *netdev;                   /* first netdev under net/, NULL if none */
+	char *mac;                      /* that netdev's address, NULL if none */
+	int iommu_group;                /* -1 when the device has no group */
+	int numa_node;                  /* -1 if unknown */
+	struct sriov_strv netdevs;      /* all netdev names (usually 0 or 1) */
+	struct sriov_strv warnings;     /* unreadable or inconsistent attributes */
+};
+
+struct sriov_pf {
+	char address[SRIOV_ADDR_MAX];   /* "0000:3b:00.0" */
+	const char *bus;                /* "pci" */
+	char *sysfs_path;               /* under the root, e.g. "/sys/devices/pci0000:00/…" */
+	uint16_t vendor_id;
+	uint16_t device_id;
+	uint16_t subsystem_vendor_id;
+	uint16_t subsystem_device_id;
+	uint32_t class_code;            /* 0x020000 */
+	int revision;                   /* -1 if unreadable */
+	char *vendor_name;              /* from pci.ids, NULL if unknown */
+	char *device_name;
+	char *vf_device_name;
+	char *driver;                   /* NULL when unbound */
+	char *driver_override;          /* NULL when unset */
+	struct sriov_netdev *netdevs;
+	size_t n_netdevs;
+	int numa_node;                  /* -1 if unknown */
+	char *local_cpulist;            /* NULL if unreadable */
+	int iommu_group;                /* -1 when none */
+	unsigned total_vfs;
+	unsigned num_vfs;
+	uint16_t vf_device_id;
+	unsigned vf_offset;
+	unsigned vf_stride;
+	bool drivers_autoprobe;
+	struct sriov_vf *vfs;           /* n_vfs entries, ordered by index */
+	size_t n_vfs;
+	struct sriov_config config;
+	bool config_readable;
+	struct sriov_bridge *upstream;  /* root port first, nearest bridge last */
+	size_t n_upstream;
+	struct sriov_strv warnings;     /* unreadable or inconsistent attributes */
+};
+
+struct sriov_host {
+	char *root;
+	bool iommu_enabled;             /* /sys/kernel/iommu_groups has groups */
+	int iommu_groups;               /* number of groups, 0 when disabled */
+	char *cmdline;                  /* /proc/cmdline without newline, NULL */
+	struct sriov_pf *pfs;           /* sorted by address */
+	size_t n_pfs;
+};
+
+/* ---------------------------------------------------------------- loading */
+
+/* Flags for sriov_host_load(). */
+#define SRIOV_LOAD_NO_NAMES   0x1u  /* skip pci.ids name lookups */
+#define SRIOV_LOAD_NO_CONFIG  0x2u  /* skip config space (PFs and bridges) */
+
+/*
+ * Read the host's SR-IOV inventory under the ctx's root. A device whose
+ * attributes are partly unreadable is kept with warnings; only a failure to
+ * read the PCI bus itself (or memory exhaustion) is an error.
+ * Returns 0 or -errno. Free with sriov_host_free().
+ */
+int sriov_host_load(struct sriov_ctx *ctx, unsigned flags,
+		    struct sriov_host **out);
+void sriov_host_free(struct sriov_host *host);
+
+/*
+ * Devices (PCI addresses) in IOMMU group @group, sorted. Returns 0 or -errno
+ * (-ENOENT when the group does not exist). Free with sriov_strv_free().
+ */
+int sriov_iommu_group_devices(struct sriov_ctx *ctx, int group,
+			      struct sriov_strv *out);
+
+/*
+ * The driver bound to PCI device @address, or NULL in *out when none.
+ * Returns 0 or -errno (-ENOENT when the device does not exist). Free *out
+ * with free().
+ */
+int sriov_pci_device_driver(struct sriov_ctx *ctx, const char *address,
+			    char **out);
+
+void sriov_strv_free(struct sriov_strv *sv);
+
+/* ---------------------------------------------------------------- names */
+
+/*
+ * Resolve a user's name for a device: a netdev ("ens1f0"), a full or short
+ * PCI address ("0000:3b:00.0", "3b:00.0"), or "PF/vfN" ("ens1f0/vf3").
+ * On success *pf is set, and *vf to the VF or NULL when the name is a PF.
+ * Returns 0, -ENOENT (unknown name), -EINVAL (malformed), -ERANGE (VF index
+ * beyond the PF's VFs), -ENOTUNIQ (short address matches several domains).
+ */
+int sriov_host_resolve(const struct sriov_host *host, const char *name,
+		       const struct sriov_pf **pf, const struct sriov_vf **vf);
+
+/*
+ * Up to @max names known in @host that are close to @name (edit distance or
+ * prefix), best first, for "did you mean" hints. Free with sriov_strv_free().
+ */
+int sriov_host_suggest(const struct sriov_host *host, const char *name,
+		       size_t max, struct sriov_strv *out);
+
+/* ---------------------------------------------------------------- rendering */
+
+#define SRIOV_INVENTORY_SCHEMA "sriovctl.inventory/v1"
+
+/*
+ * Write the inventory as JSON (docs/inventory-schema.md), pretty-printed
+ * when @pretty. @only_pf restricts "pfs" to one PF (NULL: all). Group peers
+ * are read through @ctx for every VF when @with_peers. Returns 0 or -errno.
+ */
+int sriov_render_json(struct sriov_ctx *ctx, const struct sriov_host *host,
+		      const struct sriov_pf *only_pf, bool with_peers,
+		      bool pretty, FILE *out);
+
+/* "6 iavf, 2 vfio-pci, 1 none": the VF driver mix of @pf. Free with free(). */
+char *sriov_pf_vf_driver_mix(const struct sriov_pf *pf);
+
+/* `sriovctl list`: one line per PF, a header first. Returns 0 or -errno. */
+int sriov_render_list_text(const struct sriov_host *host, FILE *out);
+
+/*
+ * `sriovctl show PF`: the PF in full, its upstream path and decoded SR-IOV
+ * capability, and a table of its VFs with IOMMU group peers (read through
+ * @ctx). Returns 0 or -errno.
+ */
+int sriov_render_pf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
+			 FILE *out);
+
+/* `sriovctl show VF`: one VF in full. Returns 0 or -errno. */
+int sriov_render_vf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
+			 const struct sriov_vf *vf, FILE *out);
+
+/*
+ * JSON of one VF (the "vfs" entry format, plus "pf"), for `show VF --json`.
+ */
+int sriov_render_vf_json(struct sriov_ctx *ctx, const struct sriov_host *host,
+			 const struct sriov_pf *pf, const struct sriov_vf *vf,
+			 bool pretty, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SRIOV_H */

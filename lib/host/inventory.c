@@ -1,0 +1,519 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host inventory: every SR-IOV physical function on the PCI bus and
+ * its virtual functions, read once from sysfs (and config space) under the
+ * context's root. Devices are SR-IOV PFs when sriov_totalvfs exists
+ * (drivers/pci/iov.c creates it for every device with the capability).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctx.h"
+#include "host/device.h"
+#include "host/iommu.h"
+#include "io/parse.h"
+#include "pci/addr.h"
+#include "pci/config.h"
+#include "util/strv.h"
+
+#define BUS_DEVICES "sys/bus/pci/devices"
+#define PATH_MAX_LEN 4096
+
+/* Bridges shared by sibling PFs are read once per load. */
+struct bridge_cache {
+	struct sriov_bridge *v;
+	size_t n;
+};
+
+struct loader {
+	struct sriov_ctx *ctx;
+	struct rootfs *rfs;
+	unsigned flags;
+	struct bridge_cache bridges;
+};
+
+static void read_config(struct loader *L, int dirfd, struct sriov_config *cfg,
+			bool *readable, struct sriov_strv *warnings)
+{
+	uint8_t buf[PCI_CFG_EXT_LEN];
+	ssize_t n;
+
+	n = rootfs_read_prefix(L->rfs, dirfd, "config", buf, sizeof(buf));
+	if (n < 0) {
+		*readable = false;
+		if (n != -ENOENT && warnings)
+			strv_pushf(warnings, "config: unreadable (%s)",
+				   strerror((int)-n));
+		memset(cfg, 0, sizeof(*cfg));
+		cfg->pcie_type = SRIOV_PCIE_NONE;
+		return;
+	}
+	*readable = true;
+	pci_config_decode(buf, (size_t)n, cfg);
+	if (warnings && (cfg->looped || cfg->truncated))
+		strv_pushf(warnings, "config: capability chain %s (%zd bytes read)",
+			   cfg->looped ? "loops" : "runs past the end", n);
+}
+
+static const struct sriov_bridge *bridge_get(struct loader *L,
+					     const char *path, const char *addr)
+{
+	struct sriov_bridge *v, *b;
+	int fd;
+
+	for (size_t i = 0; i < L->bridges.n; i++)
+		if (strcmp(L->bridges.v[i].address, addr) == 0)
+			return &L->bridges.v[i];
+	v = realloc(L->bridges.v, (L->bridges.n + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	L->bridges.v = v;
+	b = &v[L->bridges.n++];
+	memset(b, 0, sizeof(*b));
+	snprintf(b->address, sizeof(b->address), "%.*s",
+		 (int)sizeof(b->address) - 1, addr);
+	b->config.pcie_type = SRIOV_PCIE_NONE;
+	fd = rootfs_open_dir(L->rfs, ROOTFS_TOP, path);
+	if (fd >= 0) {
+		read_config(L, fd, &b->config, &b->config_readable, NULL);
+		close(fd);
+	}
+	return b;
+}
+
+/*
+ * The bridges above a device are the PCI-addressed components of its
+ * canonical path: sys/devices/pci0000:00/0000:00:02.0/0000:3b:00.0.
+ */
+static int load_upstream(struct loader *L, struct sriov_pf *pf)
+{
+	char path[PATH_MAX_LEN];
+	const char *p = pf->sysfs_path + 1; /* skip the leading '/' */
+	size_t count = 0;
+
+	for (const char *s = p; (s = strchr(s, '/')); s++)
+		count++;
+	pf->upstream = calloc(count ? count : 1, sizeof(*pf->upstream));
+	if (!pf->upstream)
+		return -ENOMEM;
+	for (const char *s = p; *s;) {
+		const char *end = strchrnul(s, '/');
+		char comp[64];
+		struct pci_addr a;
+		bool full;
+		const struct sriov_bridge *b;
+
+		if (!*end)
+			break; /* the PF itself */
+		if ((size_t)(end - s) < sizeof(comp)) {
+			memcpy(comp, s, (size_t)(end - s));
+			comp[end - s] = '\0';
+			if (pci_addr_parse(comp, &a, &full) == 0 && full) {
+				snprintf(path, sizeof(path), "%.*s",
+					 (int)(end - p), p);
+				b = bridge_get(L, path, comp);
+				if (!b)
+					return -ENOMEM;
+				pf->upstream[pf->n_upstream++] = *b;
+			}
+		}
+		s = end + 1;
+	}
+	return 0;
+}
+
+static void vf_free(struct sriov_vf *vf)
+{
+	free(vf->driver);
+	free(vf->driver_override);
+	free(vf->mac);
+	sriov_strv_free(&vf->netdevs);
+	sriov_strv_free(&vf->warnings);
+}
+
+static void pf_free(struct sriov_pf *pf)
+{
+	free(pf->sysfs_path);
+	free(pf->vendor_name);
+	free(pf->device_name);
+	free(pf->vf_device_name);
+	free(pf->driver);
+	free(pf->driver_override);
+	free(pf->local_cpulist);
+	netdevs_free(pf->netdevs, pf->n_netdevs);
+	for (size_t i = 0; i < pf->n_vfs; i++)
+		vf_free(&pf->vfs[i]);
+	free(pf->vfs);
+	free(pf->upstream);
+	sriov_strv_free(&pf->warnings);
+}
+
+void sriov_host_free(struct sriov_host *host)
+{
+	if (!host)
+		return;
+	for (size_t i = 0; i < host->n_pfs; i++)
+		pf_free(&host->pfs[i]);
+	free(host->pfs);
+	free(host->root);
+	free(host->cmdline);
+	free(host);
+}
+
+/* Read one VF through the PF's virtfnN link. */
+static int load_vf(struct loader *L, struct sriov_pf *pf, int pffd,
+		   bool arith_known, struct sriov_vf *vf)
+{
+	char link[64], target[PATH_MAX_LEN], path[PATH_MAX_LEN];
+	struct dev_reader d = { .rfs = L->rfs, .warnings = &vf->warnings };
+	struct dev_reader pd = { .rfs = L->rfs, .fd = pffd,
+				 .warnings = &vf->warnings };
+	const char *base;
+	struct pci_addr a, pfa, want;
+	size_t blen;
+	char *physfn = NULL;
+	int r;
+
+	vf->iommu_group = -1;
+	snprintf(link, sizeof(link), "virtfn%u", vf->index);
+	r = dev_read_link(&pd, link, target, sizeof(target));
+	if (r < 0)
+		return r == -ENOMEM ? r : 0;
+	if (parse_link_basename(target, strlen(target), &base, &blen) < 0 ||
+	    blen >= sizeof(vf->address)) {
+		return strv_pushf(&vf->warnings, "%s: bad link target \"%s\"",
+				  link, target);
+	}
+	memcpy(vf->address, base, blen);
+	vf->address[blen] = '\0';
+	if (pci_addr_parse(vf->address, &a, NULL) < 0) {
+		strv_pushf(&vf->warnings, "%s: link target \"%s\" is not a PCI address",
+			   link, target);
+		vf->address[0] = '\0';
+		return 0;
+	}
+	/* Cross-check drivers/pci/iov.c's routing-id arithmetic. */
+	if (arith_known && pci_addr_parse(pf->address, &pfa, NULL) == 0 &&
+	    pci_vf_addr(&pfa, pf->vf_offset, pf->vf_stride, vf->index,
+			&want) == 0 &&
+	    pci_addr_cmp(&a, &want) != 0) {
+		char w[SRIOV_ADDR_MAX];
+
+		strv_pushf(&vf->warnings,
+			   "%s: at %s, but offset %u and stride %u place it at %s",
+			   link, vf->address, pf->vf_offset, pf->vf_stride,
+			   pci_addr_format(&want, w, sizeof(w)));
+	}
+	r = rootfs_join(pf->sysfs_path + 1, target, path, sizeof(path));
+	if (r == 0)
+		d.fd = rootfs_open_dir(L->rfs, ROOTFS_TOP, path);
+	if (r < 0 || d.fd < 0)
+		return strv_pushf(&vf->warnings, "%s: link points nowhere (%s)",
+				  link, target);
+
+	r = dev_read_link_name(&d, "driver", &vf->driver);
+	if (r == 0 || r == -ENOENT)
+		r = dev_read_token(&d, "driver_override", &vf->driver_override);
+	if (r == -ENOMEM)
+		goto out;
+	if (dev_read_iommu_group(&d, &vf->iommu_group) == -ENOMEM)
+		goto out;
+	r = dev_read_link_name(&d, "physfn", &physfn);
+	if (r == 0 && strcmp(physfn, pf->address) != 0)
+		strv_pushf(&vf->warnings, "physfn: points to %s, not to %s",
+			   physfn, pf->address);
+	else if (r == -ENOENT)
+		strv_pushf(&vf->warnings, "physfn: missing");
+	free(physfn);
+	r = dev_read_netdev_names(&d, &vf->netdevs, &vf->mac);
+	if (r == 0 && vf->netdevs.n > 0)
+		vf->netdev = vf->netdevs.v[0];
+out:
+	close(d.fd);
+	return r == -ENOMEM ? r : 0;
+}
+
+static int cmp_uint(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The virtfnN links present, in index order: what the kernel created. */
+static int vf_indices(struct loader *L, struct sriov_pf *pf, int fd,
+		      unsigned **out, size_t *n)
+{
+	struct sriov_strv ents = { 0 };
+	unsigned *idx;
+	size_t k = 0;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	r = rootfs_list(L->rfs, fd, ".", &ents);
+	if (r < 0) {
+		strv_pushf(&pf->warnings, "directory unreadable (%s)",
+			   strerror(-r));
+		return r == -ENOMEM ? r : 0;
+	}
+	idx = calloc(ents.n ? ents.n : 1, sizeof(*idx));
+	if (!idx) {
+		sriov_strv_free(&ents);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < ents.n; i++) {
+		const char *e = ents.v[i];
+
+		if (strncmp(e, "virtfn", 6) == 0 &&
+		    parse_uint(e + 6, strlen(e + 6), 0xffff, &idx[k]) == 0)
+			k++;
+	}
+	sriov_strv_free(&ents);
+	qsort(idx, k, sizeof(*idx), cmp_uint);
+	*out = idx;
+	*n = k;
+	return 0;
+}
+
+static void lookup_names(struct loader *L, struct sriov_pf *pf)
+{
+	struct pci_ids *ids = ctx_ids(L->ctx);
+
+	if (!ids)
+		return;
+	pf->vendor_name = pci_ids_name(ids, pf->vendor_id, -1);
+	pf->device_name = pci_ids_name(ids, pf->vendor_id, pf->device_id);
+	pf->vf_device_name = pci_ids_name(ids, pf->vendor_id,
+					  pf->vf_device_id);
+}
+
+/* Compare the SR-IOV capability with what sysfs says; note differences. */
+static void cross_check(struct sriov_pf *pf, bool have_offset)
+{
+	const struct sriov_cap_sriov *c = &pf->config.sriov;
+
+	if (!pf->config_readable || pf->config.len < PCI_CFG_EXT_LEN)
+		return; /* unprivileged readers see 64 bytes: nothing to check */
+	if (!c->present) {
+		strv_pushf(&pf->warnings,
+			   "config: no SR-IOV capability, though sysfs has sriov_totalvfs");
+		return;
+	}
+	if (pf->total_vfs > c->total_vfs)
+		strv_pushf(&pf->warnings,
+			   "sriov_totalvfs: %u exceeds the capability's TotalVFs %u",
+			   pf->total_vfs, c->total_vfs);
+	if (pf->num_vfs != c->num_vfs)
+		strv_pushf(&pf->warnings,
+			   "sriov_numvfs: %u, but the capability's NumVFs is %u",
+			   pf->num_vfs, c->num_vfs);
+	if (!!(c->ctrl & SRIOV_CTRL_VFE) != (pf->num_vfs > 0))
+		strv_pushf(&pf->warnings,
+			   "config: VF Enable is %s with %u VFs",
+			   c->ctrl & SRIOV_CTRL_VFE ? "set" : "clear",
+			   pf->num_vfs);
+	if (have_offset && (pf->vf_offset != c->first_vf_offset ||
+			    pf->vf_stride != c->vf_stride))
+		strv_pushf(&pf->warnings,
+			   "sriov_offset/stride: %u/%u, but the capability says %u/%u",
+			   pf->vf_offset, pf->vf_stride, c->first_vf_offset,
+			   c->vf_stride);
+	if (pf->vf_device_id && pf->vf_device_id != c->vf_device_id)
+		strv_pushf(&pf->warnings,
+			   "sriov_vf_device: %04x, but the capability says %04x",
+			   pf->vf_device_id, c->vf_device_id);
+}
+
+static int load_pf(struct loader *L, const char *name, struct sriov_pf *pf)
+{
+	char link[PATH_MAX_LEN], path[PATH_MAX_LEN], rel[PATH_MAX_LEN + 32];
+	struct dev_reader d = { .rfs = L->rfs, .warnings = &pf->warnings };
+	unsigned *idx = NULL;
+	size_t n_idx = 0;
+	uint32_t v;
+	bool have_offset = true;
+	int r;
+
+	snprintf(pf->address, sizeof(pf->address), "%s", name);
+	pf->bus = "pci";
+	pf->numa_node = -1;
+	pf->iommu_group = -1;
+	pf->revision = -1;
+	pf->drivers_autoprobe = true;
+	pf->config.pcie_type = SRIOV_PCIE_NONE;
+
+	snprintf(rel, sizeof(rel), BUS_DEVICES "/%s", name);
+	if (rootfs_readlink(L->rfs, ROOTFS_TOP, rel, link, sizeof(link)) >= 0 &&
+	    rootfs_join(BUS_DEVICES, link, path, sizeof(path)) == 0) {
+		if (asprintf(&pf->sysfs_path, "/%s", path) < 0)
+			return -ENOMEM;
+	} else if (asprintf(&pf->sysfs_path, "/%s", rel) < 0) {
+		return -ENOMEM;
+	}
+	d.fd = rootfs_open_dir(L->rfs, ROOTFS_TOP, pf->sysfs_path);
+	if (d.fd < 0)
+		return strv_pushf(&pf->warnings, "device directory unreadable (%s)",
+				  strerror(-d.fd));
+
+	if (dev_read_hex(&d, "vendor", true, 0xffff, &v) == 0)
+		pf->vendor_id = (uint16_t)v;
+	if (dev_read_hex(&d, "device", true, 0xffff, &v) == 0)
+		pf->device_id = (uint16_t)v;
+	if (dev_read_hex(&d, "subsystem_vendor", true, 0xffff, &v) == 0)
+		pf->subsystem_vendor_id = (uint16_t)v;
+	if (dev_read_hex(&d, "subsystem_device", true, 0xffff, &v) == 0)
+		pf->subsystem_device_id = (uint16_t)v;
+	if (dev_read_hex(&d, "class", true, 0xffffff, &v) == 0)
+		pf->class_code = v;
+	if (dev_read_hex(&d, "revision", true, 0xff, &v) == 0)
+		pf->revision = (int)v;
+	dev_read_int(&d, "numa_node", -1, 0xffff, &pf->numa_node);
+	r = dev_read_line(&d, "local_cpulist", &pf->local_cpulist);
+	if (r == -ENOMEM)
+		goto out;
+	r = dev_read_link_name(&d, "driver", &pf->driver);
+	if (r == -ENOMEM)
+		goto out;
+	r = dev_read_token(&d, "driver_override", &pf->driver_override);
+	if (r == -ENOMEM)
+		goto out;
+	dev_read_iommu_group(&d, &pf->iommu_group);
+
+	if (dev_read_uint(&d, "sriov_totalvfs", 0xffff, &pf->total_vfs) == -ENOENT)
+		strv_pushf(&pf->warnings, "sriov_totalvfs: vanished");
+	dev_read_uint(&d, "sriov_numvfs", 0xffff, &pf->num_vfs);
+	if (dev_read_uint(&d, "sriov_offset", 0xffff, &pf->vf_offset) < 0)
+		have_offset = false;
+	if (dev_read_uint(&d, "sriov_stride", 0xffff, &pf->vf_stride) < 0)
+		have_offset = false;
+	if (dev_read_hex(&d, "sriov_vf_device", false, 0xffff, &v) == 0)
+		pf->vf_device_id = (uint16_t)v;
+	dev_read_bool(&d, "sriov_drivers_autoprobe", &pf->drivers_autoprobe);
+
+	r = dev_read_netdevs(&d, &pf->netdevs, &pf->n_netdevs);
+	if (r == -ENOMEM)
+		goto out;
+
+	if (!(L->flags & SRIOV_LOAD_NO_CONFIG)) {
+		read_config(L, d.fd, &pf->config, &pf->config_readable,
+			    &pf->warnings);
+		/* sriov_vf_device is missing before Linux 5.8: use config. */
+		if (!pf->vf_device_id && pf->config.sriov.present)
+			pf->vf_device_id = pf->config.sriov.vf_device_id;
+		cross_check(pf, have_offset);
+		r = load_upstream(L, pf);
+		if (r < 0)
+			goto out;
+	}
+	if (!(L->flags & SRIOV_LOAD_NO_NAMES))
+		lookup_names(L, pf);
+
+	r = vf_indices(L, pf, d.fd, &idx, &n_idx);
+	if (r < 0)
+		goto out;
+	if (n_idx != pf->num_vfs)
+		strv_pushf(&pf->warnings,
+			   "sriov_numvfs is %u but %zu virtfn links exist",
+			   pf->num_vfs, n_idx);
+	pf->vfs = calloc(n_idx ? n_idx : 1, sizeof(*pf->vfs));
+	if (!pf->vfs) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n_idx; i++) {
+		pf->vfs[i].index = idx[i];
+		pf->n_vfs++;
+		r = load_vf(L, pf, d.fd, have_offset, &pf->vfs[i]);
+		if (r < 0)
+			goto out;
+	}
+	r = 0;
+out:
+	free(idx);
+	close(d.fd);
+	return r;
+}
+
+static int cmp_pf(const void *a, const void *b)
+{
+	const struct sriov_pf *x = a, *y = b;
+	struct pci_addr pa, pb;
+
+	if (pci_addr_parse(x->address, &pa, NULL) == 0 &&
+	    pci_addr_parse(y->address, &pb, NULL) == 0)
+		return pci_addr_cmp(&pa, &pb);
+	return strcmp(x->address, y->address);
+}
+
+/* A device is a PF when sriov_totalvfs exists; VFs answer ENOENT at once. */
+static bool is_pf(struct loader *L, const char *name)
+{
+	char rel[PATH_MAX_LEN];
+
+	snprintf(rel, sizeof(rel), BUS_DEVICES "/%s/sriov_totalvfs", name);
+	return rootfs_exists(L->rfs, ROOTFS_TOP, rel);
+}
+
+static void read_cmdline(struct loader *L, struct sriov_host *host)
+{
+	char buf[4096];
+	ssize_t n = rootfs_read_prefix(L->rfs, ROOTFS_TOP, "proc/cmdline", buf,
+				       sizeof(buf) - 1);
+
+	if (n < 0)
+		return;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\0'))
+		n--;
+	host->cmdline = strndup(buf, (size_t)n);
+}
+
+int sriov_host_load(struct sriov_ctx *ctx, unsigned flags,
+		    struct sriov_host **out)
+{
+	struct loader L = { .ctx = ctx, .rfs = ctx->rfs, .flags = flags };
+	struct sriov_strv devs = { 0 };
+	struct sriov_host *host;
+	int r;
+
+	host = calloc(1, sizeof(*host));
+	if (!host)
+		return -ENOMEM;
+	host->root = strdup(rootfs_path(ctx->rfs));
+	if (!host->root) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	read_cmdline(&L, host);
+	host->iommu_groups = iommu_count_groups(ctx->rfs);
+	host->iommu_enabled = host->iommu_groups > 0;
+
+	r = rootfs_list(ctx->rfs, ROOTFS_TOP, BUS_DEVICES, &devs);
+	if (r < 0)
+		goto fail;
+	host->pfs = calloc(devs.n ? devs.n : 1, sizeof(*host->pfs));
+	if (!host->pfs) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < devs.n; i++) {
+		if (!is_pf(&L, devs.v[i]))
+			continue;
+		r = load_pf(&L, devs.v[i], &host->pfs[host->n_pfs++]);
+		if (r < 0)
+			goto fail;
+	}
+	qsort(host->pfs, host->n_pfs, sizeof(*host->pfs), cmp_pf);
+	sriov_strv_free(&devs);
+	free(L.bridges.v);
+	*out = host;
+	return 0;
+fail:
+	sriov_strv_free(&devs);
+	free(L.bridges.v);
+	sriov_host_free(host);
+	return r;
+}

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Names users give devices: netdev, full or short PCI address, PF/vfN;
+ * and "did you mean" suggestions for names that match nothing.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/parse.h"
+#include "pci/addr.h"
+#include "util/strv.h"
+
+static bool addr_match(const char *addr, const struct pci_addr *want,
+		       bool has_domain)
+{
+	struct pci_addr a;
+
+	if (pci_addr_parse(addr, &a, NULL) < 0)
+		return false;
+	if (!has_domain)
+		a.domain = want->domain;
+	return pci_addr_cmp(&a, want) == 0;
+}
+
+static int resolve_addr(const struct sriov_host *host, const char *name,
+			const struct sriov_pf **pf, const struct sriov_vf **vf)
+{
+	struct pci_addr want;
+	bool has_domain;
+	int found = 0;
+
+	if (pci_addr_parse(name, &want, &has_domain) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < host->n_pfs; i++) {
+		const struct sriov_pf *p = &host->pfs[i];
+
+		if (addr_match(p->address, &want, has_domain)) {
+			*pf = p;
+			*vf = NULL;
+			found++;
+		}
+		for (size_t j = 0; j < p->n_vfs; j++)
+			if (addr_match(p->vfs[j].address, &want, has_domain)) {
+				*pf = p;
+				*vf = &p->vfs[j];
+				found++;
+			}
+	}
+	if (found > 1)
+		return -ENOTUNIQ;
+	return found ? 0 : -ENOENT;
+}
+
+static int resolve_netdev(const struct sriov_host *host, const char *name,
+			  const struct sriov_pf **pf,
+			  const struct sriov_vf **vf)
+{
+	for (size_t i = 0; i < host->n_pfs; i++) {
+		const struct sriov_pf *p = &host->pfs[i];
+
+		for (size_t k = 0; k < p->n_netdevs; k++)
+			if (strcmp(p->netdevs[k].name, name) == 0) {
+				*pf = p;
+				*vf = NULL;
+				return 0;
+			}
+		for (size_t j = 0; j < p->n_vfs; j++)
+			if (strv_find(&p->vfs[j].netdevs, name) >= 0) {
+				*pf = p;
+				*vf = &p->vfs[j];
+				return 0;
+			}
+	}
+	return -ENOENT;
+}
+
+int sriov_host_resolve(const struct sriov_host *host, const char *name,
+		       const struct sriov_pf **pf, const struct sriov_vf **vf)
+{
+	const struct sriov_pf *p = NULL;
+	const struct sriov_vf *v = NULL;
+	const char *slash;
+	int r;
+
+	if (!name || !*name)
+		return -EINVAL;
+	slash = strchr(name, '/');
+	if (slash) {
+		char pfname[256];
+		unsigned idx;
+		size_t plen = (size_t)(slash - name);
+
+		if (plen == 0 || plen >= sizeof(pfname) ||
+		    strncmp(slash + 1, "vf", 2) != 0 ||
+		    parse_uint(slash + 3, strlen(slash + 3), 0xffff, &idx) < 0)
+			return -EINVAL;
+		memcpy(pfname, name, plen);
+		pfname[plen] = '\0';
+		r = sriov_host_resolve(host, pfname, &p, &v);
+		if (r < 0)
+			return r;
+		if (v)
+			return -EINVAL; /* "VF/vfN" makes no sense */
+		for (size_t j = 0; j < p->n_vfs; j++)
+			if (p->vfs[j].index == idx) {
+				*pf = p;
+				*vf = &p->vfs[j];
+				return 0;
+			}
+		return -ERANGE;
+	}
+	r = resolve_addr(host, name, &p, &v);
+	if (r == -EINVAL)
+		r = resolve_netdev(host, name, &p, &v);
+	if (r < 0)
+		return r;
+	*pf = p;
+	*vf = v;
+	return 0;
+}
+
+/* Levenshtein distance, case-insensitive, bounded to short names. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t row[65];
+
+	if (la > 64 || lb > 64)
+		return (size_t)-1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t prev = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cur = row[j];
+			size_t cost = tolower((unsigned char)a[i - 1]) !=
+				      tolower((unsigned char)b[j - 1]);
+			size_t best = prev + cost;
+
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = cur;
+		}
+	}
+	return row[lb];
+}
+
+struct cand {
+	size_t dist;
+	char *name;
+};
+
+struct cands {
+	struct cand *v;
+	size_t n, cap;
+	const char *want;
+	size_t limit;
+};
+
+static int consider(struct cands *c, const char *name)
+{
+	size_t d;
+	bool prefix;
+
+	if (!name || !*name)
+		return 0;
+	prefix = strncasecmp(name, c->want, strlen(c->want)) == 0;
+	d = prefix ? 0 : distance(c->want, name);
+	if (d > c->limit)
+		return 0;
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->v[i].name, name) == 0)
+			return 0;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		struct cand *v = realloc(c->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		c->v = v;
+		c->cap = cap;
+	}
+	c->v[c->n].name = strdup(name);
+	if (!c->v[c->n].name)
+		return -ENOMEM;
+	c->v[c->n++].dist = d;
+	return 0;
+}
+
+static int cmp_cand(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->dist != y->dist)
+		return x->dist < y->dist ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+int sriov_host_suggest(const struct sriov_host *host, const char *name,
+		       size_t max, struct sriov_strv *out)
+{
+	struct cands c = { .want = name };
+	size_t len = strlen(name);
+	int r = 0;
+
+	/* A third of the name may be wrong, and always a typo or two. */
+	c.limit = len / 3 > 2 ? len / 3 : 2;
+	for (size_t i = 0; i < host->n_pfs && r == 0; i++) {
+		const struct sriov_pf *p = &host->pfs[i];
+
+		r = consider(&c, p->address);
+		if (r == 0 && strlen(p->address) > 5)
+			r = consider(&c, p->address + 5); /* short form */
+		for (size_t k = 0; k < p->n_netdevs && r == 0; k++)
+			r = consider(&c, p->netdevs[k].name);
+		for (size_t j = 0; j < p->n_vfs && r == 0; j++) {
+			const struct sriov_vf *v = &p->vfs[j];
+
+			r = consider(&c, v->address);
+			if (r == 0 && v->netdev)
+				r = consider(&c, v->netdev);
+			if (r == 0 && p->n_netdevs && strchr(name, '/')) {
+				char buf[300];
+
+				snprintf(buf, sizeof(buf), "%s/vf%u",
+					 p->netdevs[0].name, v->index);
+				r = consider(&c, buf);
+			}
+		}
+	}
+	if (r == 0) {
+		qsort(c.v, c.n, sizeof(*c.v), cmp_cand);
+		out->v = NULL;
+		out->n = 0;
+		for (size_t i = 0; i < c.n && i < max && r == 0; i++)
+			r = strv_push(out, c.v[i].name);
+		if (r < 0)
+			sriov_strv_free(out);
+	}
+	for (size_t i = 0; i < c.n; i++)
+		free(c.v[i].name);
+	free(c.v);
+	return r;
+}

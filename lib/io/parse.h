@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Parsers for the values the kernel prints in sysfs attribute files.
+ * Each takes the raw bytes of one read (not necessarily NUL-terminated,
+ * possibly empty, possibly garbage) and returns 0 or -EINVAL/-ERANGE,
+ * leaving *out untouched on error. A single trailing newline is accepted,
+ * nothing else.
+ */
+#ifndef SRIOV_IO_PARSE_H
+#define SRIOV_IO_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decimal unsigned ("%u\n"): sriov_numvfs, sriov_totalvfs, sriov_offset… */
+int parse_uint(const char *buf, size_t len, unsigned max, unsigned *out);
+
+/* Decimal signed ("%d\n"): numa_node ("-1"), speed ("-1"), mtu. */
+int parse_int(const char *buf, size_t len, int min, int max, int *out);
+
+/* Hex with "0x" prefix ("0x8086\n"): vendor, device, class, revision. */
+int parse_hex_prefixed(const char *buf, size_t len, uint32_t max,
+		       uint32_t *out);
+
+/* Hex without prefix ("%x\n"): sriov_vf_device. "0x" is accepted too. */
+int parse_hex(const char *buf, size_t len, uint32_t max, uint32_t *out);
+
+/* "0" or "1" ("%u\n"): sriov_drivers_autoprobe, ari_enabled. */
+int parse_bool01(const char *buf, size_t len, bool *out);
+
+/*
+ * A single printable token such as a driver_override or operstate value.
+ * Copies it without the newline into @out (@outsz bytes). "(null)" (the
+ * kernel's rendering of an unset driver_override) gives an empty string.
+ * -EINVAL for empty input, control characters or embedded white space,
+ * -ERANGE when it does not fit.
+ */
+int parse_token(const char *buf, size_t len, char *out, size_t outsz);
+
+/* A MAC address "aa:bb:cc:dd:ee:ff" (6 octets, lower or upper case). */
+int parse_mac(const char *buf, size_t len, uint8_t mac[6]);
+
+/*
+ * The final path component of a symlink target such as
+ * "../../../bus/pci/drivers/ice" or "../../../kernel/iommu_groups/12":
+ * a pointer into @target and its length. -EINVAL when empty.
+ */
+int parse_link_basename(const char *target, size_t len, const char **base,
+			size_t *baselen);
+
+#endif

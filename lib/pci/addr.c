@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+#include "pci/addr.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+static int hexdigit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Read 1..@maxd hex digits; returns characters consumed or -1. */
+static int hexfield(const char *s, int maxd, unsigned long *out)
+{
+	unsigned long v = 0;
+	int i;
+
+	for (i = 0; i < maxd && hexdigit(s[i]) >= 0; i++)
+		v = v * 16 + (unsigned long)hexdigit(s[i]);
+	if (i == 0)
+		return -1;
+	*out = v;
+	return i;
+}
+
+int pci_addr_parse(const char *s, struct pci_addr *out, bool *has_domain)
+{
+	unsigned long f[4];
+	int nf = 0, n;
+	const char *p = s;
+
+	if (!s)
+		return -EINVAL;
+	/* Fields: [domain:]bus:dev.fn — count the colons to tell which. */
+	for (;;) {
+		n = hexfield(p, nf == 0 ? 5 : 2, &f[nf]);
+		if (n < 0)
+			return -EINVAL;
+		p += n;
+		nf++;
+		if (*p == ':' && nf < 3) {
+			p++;
+			continue;
+		}
+		break;
+	}
+	if (*p != '.' || nf < 2)
+		return -EINVAL;
+	p++;
+	if (hexdigit(*p) < 0 || hexdigit(*p) > 7 || p[1] != '\0')
+		return -EINVAL;
+	f[nf] = (unsigned long)hexdigit(*p);
+	if (nf == 2) {
+		/* bus:dev.fn — a short address; lengths as lspci prints. */
+		if (f[0] > 0xff || f[1] > 0x1f)
+			return -EINVAL;
+		out->domain = 0;
+		out->bus = (uint8_t)f[0];
+		out->dev = (uint8_t)f[1];
+		out->fn = (uint8_t)f[2];
+		if (has_domain)
+			*has_domain = false;
+		return 0;
+	}
+	if (f[0] > 0x1ffff || f[1] > 0xff || f[2] > 0x1f)
+		return -EINVAL;
+	out->domain = (uint32_t)f[0];
+	out->bus = (uint8_t)f[1];
+	out->dev = (uint8_t)f[2];
+	out->fn = (uint8_t)f[3];
+	if (has_domain)
+		*has_domain = true;
+	return 0;
+}
+
+char *pci_addr_format(const struct pci_addr *a, char *buf, size_t len)
+{
+	snprintf(buf, len, "%04x:%02x:%02x.%x", (unsigned)a->domain,
+		 (unsigned)a->bus, (unsigned)a->dev, (unsigned)a->fn);
+	return buf;
+}
+
+uint16_t pci_addr_rid(const struct pci_addr *a)
+{
+	return (uint16_t)(a->bus << 8 | a->dev << 3 | a->fn);
+}
+
+void pci_addr_from_rid(uint32_t domain, uint16_t rid, struct pci_addr *out)
+{
+	out->domain = domain;
+	out->bus = (uint8_t)(rid >> 8);
+	out->dev = (uint8_t)((rid >> 3) & 0x1f);
+	out->fn = (uint8_t)(rid & 0x7);
+}
+
+int pci_vf_addr(const struct pci_addr *pf, unsigned offset, unsigned stride,
+		unsigned index, struct pci_addr *out)
+{
+	uint64_t rid = (uint64_t)pci_addr_rid(pf) + offset +
+		       (uint64_t)stride * index;
+
+	if (rid > 0xffff)
+		return -ERANGE;
+	pci_addr_from_rid(pf->domain, (uint16_t)rid, out);
+	return 0;
+}
+
+int pci_addr_cmp(const struct pci_addr *a, const struct pci_addr *b)
+{
+	if (a->domain != b->domain)
+		return a->domain < b->domain ? -1 : 1;
+	if (pci_addr_rid(a) != pci_addr_rid(b))
+		return pci_addr_rid(a) < pci_addr_rid(b) ? -1 : 1;
+	return 0;
+}

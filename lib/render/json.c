@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The inventory as JSON (schema sriovctl.inventory/v1, documented in
+ * docs/inventory-schema.md). Field names and formats are a contract with
+ * scripts: add fields, never rename or retype them within v1.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "pci/config.h"
+#include "render/names.h"
+#include "util/strv.h"
+
+static json_object *jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL; /* NULL is JSON null */
+}
+
+static json_object *jhex(unsigned v, int width)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%0*x", width, v);
+	return json_object_new_string(buf);
+}
+
+static json_object *jint_or_null(int v)
+{
+	return v < 0 ? NULL : json_object_new_int(v);
+}
+
+static json_object *jstrv(const struct sriov_strv *sv)
+{
+	json_object *a = json_object_new_array_ext((int)sv->n);
+
+	for (size_t i = 0; i < sv->n; i++)
+		json_object_array_add(a, json_object_new_string(sv->v[i]));
+	return a;
+}
+
+#define ADD(o, k, v) json_object_object_add(o, k, v)
+
+static json_object *acs_json(const struct sriov_cap_acs *acs)
+{
+	json_object *o, *caps, *en;
+
+	if (!acs->present)
+		return NULL;
+	o = json_object_new_object();
+	caps = json_object_new_array();
+	en = json_object_new_array();
+	for (size_t i = 0; i < 7; i++) {
+		if (acs->caps & acs_bits[i].bit)
+			json_object_array_add(caps,
+				json_object_new_string(acs_bits[i].name));
+		if (acs->ctrl & acs_bits[i].bit)
+			json_object_array_add(en,
+				json_object_new_string(acs_bits[i].name));
+	}
+	ADD(o, "offset", json_object_new_int(acs->pos));
+	ADD(o, "capabilities", caps);
+	ADD(o, "enabled", en);
+	ADD(o, "isolated", json_object_new_boolean(
+		(acs->ctrl & ACS_ISOLATION_BITS) == ACS_ISOLATION_BITS));
+	return o;
+}
+
+static json_object *sriov_cap_json(const struct sriov_cap_sriov *c)
+{
+	json_object *o, *bars;
+
+	if (!c->present)
+		return NULL;
+	o = json_object_new_object();
+	ADD(o, "offset", json_object_new_int(c->pos));
+	ADD(o, "initial_vfs", json_object_new_int(c->initial_vfs));
+	ADD(o, "total_vfs", json_object_new_int(c->total_vfs));
+	ADD(o, "num_vfs", json_object_new_int(c->num_vfs));
+	ADD(o, "function_dependency_link",
+	    json_object_new_int(c->func_dep_link));
+	ADD(o, "first_vf_offset", json_object_new_int(c->first_vf_offset));
+	ADD(o, "vf_stride", json_object_new_int(c->vf_stride));
+	ADD(o, "vf_device_id", jhex(c->vf_device_id, 4));
+	ADD(o, "vf_enable", json_object_new_boolean(c->ctrl & SRIOV_CTRL_VFE));
+	ADD(o, "vf_memory_space_enable",
+	    json_object_new_boolean(c->ctrl & SRIOV_CTRL_MSE));
+	ADD(o, "ari_capable_hierarchy",
+	    json_object_new_boolean(c->ctrl & SRIOV_CTRL_ARI));
+	ADD(o, "supported_page_sizes", jhex(c->supported_page_sizes, 1));
+	ADD(o, "system_page_size", jhex(c->system_page_size, 1));
+	bars = json_object_new_array_ext(6);
+	for (int i = 0; i < 6; i++)
+		json_object_array_add(bars, jhex(c->vf_bar[i], 8));
+	ADD(o, "vf_bars", bars);
+	return o;
+}
+
+static json_object *config_json(const struct sriov_config *cfg, bool readable)
+{
+	json_object *o;
+
+	if (!readable)
+		return NULL;
+	o = json_object_new_object();
+	ADD(o, "readable_bytes", json_object_new_int((int)cfg->len));
+	ADD(o, "pcie_type", json_object_new_string(
+		pci_pcie_type_name(cfg->pcie_type)));
+	ADD(o, "ari", json_object_new_boolean(cfg->has_ari));
+	ADD(o, "aer", json_object_new_boolean(cfg->has_aer));
+	ADD(o, "acs", acs_json(&cfg->acs));
+	return o;
+}
+
+static json_object *vf_json(struct sriov_ctx *ctx, const struct sriov_vf *vf,
+			    bool with_peers)
+{
+	json_object *o = json_object_new_object();
+
+	ADD(o, "index", json_object_new_int((int)vf->index));
+	ADD(o, "address", vf->address[0] ? jstr(vf->address) : NULL);
+	ADD(o, "driver", jstr(vf->driver));
+	ADD(o, "driver_override", jstr(vf->driver_override));
+	ADD(o, "netdev", jstr(vf->netdev));
+	ADD(o, "mac", jstr(vf->mac));
+	ADD(o, "iommu_group", jint_or_null(vf->iommu_group));
+	ADD(o, "netdevs", jstrv(&vf->netdevs));
+	if (with_peers) {
+		struct sriov_strv peers = { 0 };
+
+		if (vf->iommu_group >= 0 &&
+		    sriov_iommu_group_devices(ctx, vf->iommu_group, &peers) == 0) {
+			ADD(o, "iommu_group_devices", jstrv(&peers));
+			sriov_strv_free(&peers);
+		} else {
+			ADD(o, "iommu_group_devices", NULL);
+		}
+	}
+	ADD(o, "warnings", jstrv(&vf->warnings));
+	return o;
+}
+
+static json_object *pf_json(struct sriov_ctx *ctx, const struct sriov_pf *pf,
+			    bool with_peers)
+{
+	json_object *o = json_object_new_object();
+	json_object *names = json_object_new_array_ext((int)pf->n_netdevs);
+	json_object *links = json_object_new_array_ext((int)pf->n_netdevs);
+	json_object *mix = json_object_new_object();
+	json_object *vfs = json_object_new_array_ext((int)pf->n_vfs);
+	json_object *up = json_object_new_array();
+
+	for (size_t i = 0; i < pf->n_netdevs; i++) {
+		const struct sriov_netdev *nd = &pf->netdevs[i];
+		json_object *l = json_object_new_object();
+
+		json_object_array_add(names, json_object_new_string(nd->name));
+		ADD(l, "netdev", json_object_new_string(nd->name));
+		ADD(l, "mac", jstr(nd->mac));
+		ADD(l, "operstate", jstr(nd->operstate));
+		ADD(l, "speed_mbps", jint_or_null(nd->speed_mbps));
+		ADD(l, "mtu", jint_or_null(nd->mtu));
+		ADD(l, "ifindex", jint_or_null(nd->ifindex));
+		json_object_array_add(links, l);
+	}
+	for (size_t i = 0; i < pf->n_vfs; i++) {
+		const char *drv = vf_driver_label(pf->vfs[i].driver);
+		json_object *cnt;
+
+		if (json_object_object_get_ex(mix, drv, &cnt))
+			json_object_int_inc(cnt, 1);
+		else
+			ADD(mix, drv, json_object_new_int(1));
+		json_object_array_add(vfs, vf_json(ctx, &pf->vfs[i],
+						   with_peers));
+	}
+	for (size_t i = 0; i < pf->n_upstream; i++) {
+		const struct sriov_bridge *b = &pf->upstream[i];
+		json_object *bo = json_object_new_object();
+
+		ADD(bo, "address", json_object_new_string(b->address));
+		ADD(bo, "config_space", config_json(&b->config,
+						    b->config_readable));
+		json_object_array_add(up, bo);
+	}
+
+	ADD(o, "address", json_object_new_string(pf->address));
+	ADD(o, "bus", json_object_new_string(pf->bus));
+	ADD(o, "sysfs_path", jstr(pf->sysfs_path));
+	ADD(o, "vendor_id", jhex(pf->vendor_id, 4));
+	ADD(o, "device_id", jhex(pf->device_id, 4));
+	ADD(o, "vendor_name", jstr(pf->vendor_name));
+	ADD(o, "device_name", jstr(pf->device_name));
+	ADD(o, "subsystem_vendor_id", jhex(pf->subsystem_vendor_id, 4));
+	ADD(o, "subsystem_device_id", jhex(pf->subsystem_device_id, 4));
+	ADD(o, "class", jhex(pf->class_code, 6));
+	ADD(o, "revision", pf->revision < 0 ? NULL
+					     : jhex((unsigned)pf->revision, 2));
+	ADD(o, "driver", jstr(pf->driver));
+	ADD(o, "driver_override", jstr(pf->driver_override));
+	ADD(o, "netdevs", names);
+	ADD(o, "links", links);
+	ADD(o, "numa_node", json_object_new_int(pf->numa_node));
+	ADD(o, "local_cpulist", jstr(pf->local_cpulist));
+	ADD(o, "iommu_group", jint_or_null(pf->iommu_group));
+	ADD(o, "total_vfs", json_object_new_int((int)pf->total_vfs));
+	ADD(o, "num_vfs", json_object_new_int((int)pf->num_vfs));
+	ADD(o, "vf_device_id", jhex(pf->vf_device_id, 4));
+	ADD(o, "vf_device_name", jstr(pf->vf_device_name));
+	ADD(o, "vf_offset", json_object_new_int((int)pf->vf_offset));
+	ADD(o, "vf_stride", json_object_new_int((int)pf->vf_stride));
+	ADD(o, "drivers_autoprobe",
+	    json_object_new_boolean(pf->drivers_autoprobe));
+	ADD(o, "vf_drivers", mix);
+	ADD(o, "config_space", config_json(&pf->config, pf->config_readable));
+	ADD(o, "sriov_capability", pf->config_readable
+					   ? sriov_cap_json(&pf->config.sriov)
+					   : NULL);
+	ADD(o, "upstream", up);
+	ADD(o, "warnings", jstrv(&pf->warnings));
+	ADD(o, "vfs", vfs);
+	return o;
+}
+
+static int emit(json_object *o, bool pretty, FILE *out)
+{
+	int flags = JSON_C_TO_STRING_NOSLASHESCAPE |
+		    (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
+			    : JSON_C_TO_STRING_PLAIN);
+	size_t len;
+	const char *s = json_object_to_json_string_length(o, flags, &len);
+	int r = 0;
+
+	if (!s)
+		r = -ENOMEM;
+	else if (fwrite(s, 1, len, out) != len || fputc('\n', out) == EOF)
+		r = -EIO;
+	json_object_put(o);
+	return r;
+}
+
+int sriov_render_json(struct sriov_ctx *ctx, const struct sriov_host *host,
+		      const struct sriov_pf *only_pf, bool with_peers,
+		      bool pretty, FILE *out)
+{
+	json_object *o = json_object_new_object();
+	json_object *iommu = json_object_new_object();
+	json_object *pfs = json_object_new_array_ext((int)host->n_pfs);
+
+	if (!o || !iommu || !pfs)
+		return -ENOMEM;
+	ADD(o, "schema", json_object_new_string(SRIOV_INVENTORY_SCHEMA));
+	ADD(o, "root", json_object_new_string(host->root));
+	ADD(iommu, "enabled", json_object_new_boolean(host->iommu_enabled));
+	ADD(iommu, "groups", json_object_new_int(host->iommu_groups));
+	ADD(o, "iommu", iommu);
+	ADD(o, "cmdline", jstr(host->cmdline));
+	for (size_t i = 0; i < host->n_pfs; i++)
+		if (!only_pf || only_pf == &host->pfs[i])
+			json_object_array_add(pfs, pf_json(ctx, &host->pfs[i],
+							   with_peers));
+	ADD(o, "pfs", pfs);
+	return emit(o, pretty, out);
+}
+
+int sriov_render_vf_json(struct sriov_ctx *ctx, const struct sriov_host *host,
+			 const struct sriov_pf *pf, const struct sriov_vf *vf,
+			 bool pretty, FILE *out)
+{
+	json_object *o = json_object_new_object();
+
+	ADD(o, "schema", json_object_new_string("sriovctl.vf/v1"));
+	ADD(o, "root", json_object_new_string(host->root));
+	ADD(o, "pf", json_object_new_string(pf->address));
+	ADD(o, "pf_netdevs", json_object_new_array());
+	for (size_t i = 0; i < pf->n_netdevs; i++)
+		json_object_array_add(json_object_object_get(o, "pf_netdevs"),
+				      json_object_new_string(pf->netdevs[i].name));
+	ADD(o, "vf_device_id", jhex(pf->vf_device_id, 4));
+	ADD(o, "vf", vf_json(ctx, vf, true));
+	return emit(o, pretty, out);
+}

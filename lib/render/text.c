@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: MIT */
+/* Human-readable views: the `list` table, and `show` of a PF or a VF. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pci/config.h"
+#include "render/names.h"
+#include "render/table.h"
+#include "util/strv.h"
+
+char *sriov_pf_vf_driver_mix(const struct sriov_pf *pf)
+{
+	struct sriov_strv names = { 0 };
+	size_t *counts = calloc(pf->n_vfs + 1, sizeof(*counts));
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!counts)
+		return NULL;
+	/* Keep first-seen order: VFs are usually bound in index order. */
+	for (size_t i = 0; i < pf->n_vfs; i++) {
+		const char *d = vf_driver_label(pf->vfs[i].driver);
+		int k = strv_find(&names, d);
+
+		if (k < 0) {
+			if (strv_push(&names, d) < 0)
+				goto out;
+			k = (int)names.n - 1;
+		}
+		counts[k]++;
+	}
+	f = open_memstream(&out, &len);
+	if (!f)
+		goto out;
+	for (size_t i = 0; i < names.n; i++)
+		fprintf(f, "%s%zu %s", i ? ", " : "", counts[i], names.v[i]);
+	if (fclose(f) != 0) {
+		free(out);
+		out = NULL;
+	}
+out:
+	free(counts);
+	sriov_strv_free(&names);
+	return out;
+}
+
+static void speed_str(int mbps, char *buf, size_t len)
+{
+	if (mbps <= 0)
+		snprintf(buf, len, "?");
+	else if (mbps >= 1000 && mbps % 1000 == 0)
+		snprintf(buf, len, "%dGb/s", mbps / 1000);
+	else
+		snprintf(buf, len, "%dMb/s", mbps);
+}
+
+static void link_str(const struct sriov_pf *pf, char *buf, size_t len)
+{
+	const struct sriov_netdev *nd;
+	char sp[32];
+
+	if (!pf->n_netdevs) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	nd = &pf->netdevs[0];
+	if (nd->operstate && strcmp(nd->operstate, "up") == 0) {
+		speed_str(nd->speed_mbps, sp, sizeof(sp));
+		snprintf(buf, len, "up %s", sp);
+	} else {
+		snprintf(buf, len, "%s", nd->operstate ? nd->operstate : "?");
+	}
+}
+
+static char *joined_netdevs(const struct sriov_pf *pf)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < pf->n_netdevs; i++)
+		fprintf(f, "%s%s", i ? "," : "", pf->netdevs[i].name);
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static void device_name(const struct sriov_pf *pf, char *buf, size_t len)
+{
+	if (pf->vendor_name && pf->device_name)
+		snprintf(buf, len, "%s %s", pf->vendor_name, pf->device_name);
+	else if (pf->device_name)
+		snprintf(buf, len, "%s", pf->device_name);
+	else if (pf->vendor_name)
+		snprintf(buf, len, "%s device %04x", pf->vendor_name,
+			 pf->device_id);
+	else
+		snprintf(buf, len, "Device %04x:%04x", pf->vendor_id,
+			 pf->device_id);
+}
+
+int sriov_render_list_text(const struct sriov_host *host, FILE *out)
+{
+	static const char *const hdr[] = { "PF", "NETDEV", "ID", "DRIVER",
+		"NUMA", "VFS", "VF-ID", "VF-DRIVERS", "LINK", "NAME" };
+	struct table *t = table_new(10, hdr);
+	int r = 0;
+
+	if (!t)
+		return -ENOMEM;
+	for (size_t i = 0; i < host->n_pfs && r == 0; i++) {
+		const struct sriov_pf *pf = &host->pfs[i];
+		char id[16], numa[16], vfs[32], vfid[16], link[48], name[512];
+		char *nds = joined_netdevs(pf);
+		char *mix = sriov_pf_vf_driver_mix(pf);
+		char warned[600];
+		const char *row[10];
+
+		snprintf(id, sizeof(id), "%04x:%04x", pf->vendor_id,
+			 pf->device_id);
+		snprintf(numa, sizeof(numa), "%d", pf->numa_node);
+		snprintf(vfs, sizeof(vfs), "%u/%u", pf->num_vfs,
+			 pf->total_vfs);
+		snprintf(vfid, sizeof(vfid), "%04x", pf->vf_device_id);
+		link_str(pf, link, sizeof(link));
+		device_name(pf, name, sizeof(name));
+		row[0] = pf->address;
+		row[1] = nds && *nds ? nds : NULL;
+		row[2] = id;
+		row[3] = pf->driver;
+		row[4] = pf->numa_node < 0 ? NULL : numa;
+		row[5] = vfs;
+		row[6] = vfid;
+		row[7] = mix && *mix ? mix : NULL;
+		row[8] = link;
+		row[9] = name;
+		if (pf->warnings.n) {
+			snprintf(warned, sizeof(warned), "%s [%zu warning%s]",
+				 name, pf->warnings.n,
+				 pf->warnings.n == 1 ? "" : "s");
+			row[9] = warned;
+		}
+		r = table_add(t, row);
+		free(nds);
+		free(mix);
+	}
+	if (r == 0)
+		r = table_print(t, out);
+	table_free(t);
+	return r;
+}
+
+static void acs_str(const struct sriov_cap_acs *acs, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	if (!acs->present) {
+		snprintf(buf, len, "no ACS capability");
+		return;
+	}
+	for (size_t i = 0; i < 7 && n < len; i++)
+		if (acs->caps & acs_bits[i].bit)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s%c",
+					      n ? " " : "", acs_bits[i].name,
+					      acs->ctrl & acs_bits[i].bit ? '+'
+									  : '-');
+	if (n == 0)
+		snprintf(buf, len, "ACS capability with no features");
+}
+
+static void print_upstream(const struct sriov_pf *pf, FILE *out)
+{
+	for (size_t i = 0; i < pf->n_upstream; i++) {
+		const struct sriov_bridge *b = &pf->upstream[i];
+		char acs[256];
+
+		if (!b->config_readable) {
+			fprintf(out, "  %-14s%s (config space unreadable)\n",
+				i ? "" : "upstream", b->address);
+			continue;
+		}
+		acs_str(&b->config.acs, acs, sizeof(acs));
+		fprintf(out, "  %-14s%s %s, ACS: %s%s\n", i ? "" : "upstream",
+			b->address, pci_pcie_type_name(b->config.pcie_type),
+			acs,
+			b->config.acs.present &&
+					(b->config.acs.ctrl & ACS_ISOLATION_BITS) ==
+						ACS_ISOLATION_BITS
+				? " (isolating)"
+				: (b->config.len < 4096 ? " (run as root to read)"
+							: " (NOT isolating)"));
+	}
+}
+
+static void print_capability(const struct sriov_pf *pf, FILE *out)
+{
+	const struct sriov_cap_sriov *c = &pf->config.sriov;
+
+	if (!pf->config_readable) {
+		fprintf(out, "  %-14s%s\n", "capability",
+			"config space unreadable");
+		return;
+	}
+	if (pf->config.len < 4096) {
+		fprintf(out, "  %-14sonly %zu bytes of config space readable; run as root to decode SR-IOV\n",
+			"capability", pf->config.len);
+		return;
+	}
+	if (!c->present) {
+		fprintf(out, "  %-14sno SR-IOV capability in config space\n",
+			"capability");
+		return;
+	}
+	fprintf(out, "  %-14sSR-IOV at 0x%03x: InitialVFs %u, TotalVFs %u, NumVFs %u, FDL %u, First VF Offset %u, VF Stride %u, VF Device %04x\n",
+		"capability", c->pos, c->initial_vfs, c->total_vfs, c->num_vfs,
+		c->func_dep_link, c->first_vf_offset, c->vf_stride,
+		c->vf_device_id);
+	fprintf(out, "  %-14sVF Enable%c VF MSE%c ARI Hierarchy%c, page size 0x%x (supported 0x%x)%s\n",
+		"", c->ctrl & SRIOV_CTRL_VFE ? '+' : '-',
+		c->ctrl & SRIOV_CTRL_MSE ? '+' : '-',
+		c->ctrl & SRIOV_CTRL_ARI ? '+' : '-', c->system_page_size,
+		c->supported_page_sizes, pf->config.has_ari ? ", ARI" : "");
+	if (pf->total_vfs < c->total_vfs)
+		fprintf(out, "  %-14sthe driver limits TotalVFs %u to %u\n", "",
+			c->total_vfs, pf->total_vfs);
+}
+
+/* "13" or "13, shared with 0000:3b:00.0 (ice), 0000:00:02.0 (pcieport) +5" */
+static void group_str(struct sriov_ctx *ctx, int group, const char *self,
+		      char *buf, size_t len)
+{
+	struct sriov_strv peers = { 0 };
+	size_t n, shown = 0;
+
+	if (group < 0) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	n = (size_t)snprintf(buf, len, "%d", group);
+	if (sriov_iommu_group_devices(ctx, group, &peers) < 0)
+		return;
+	for (size_t i = 0; i < peers.n && n < len; i++) {
+		char *drv = NULL;
+
+		if (strcmp(peers.v[i], self) == 0)
+			continue;
+		if (shown == 2) {
+			n += (size_t)snprintf(buf + n, len - n, " +%zu more",
+					      peers.n - 1 - shown);
+			break;
+		}
+		sriov_pci_device_driver(ctx, peers.v[i], &drv);
+		n += (size_t)snprintf(buf + n, len - n, "%s%s (%s)",
+				      shown ? ", " : ", shared with ",
+				      peers.v[i], drv ? drv : "no driver");
+		free(drv);
+		shown++;
+	}
+	sriov_strv_free(&peers);
+}
+
+static void print_warnings(const struct sriov_strv *w, const char *indent,
+			   FILE *out)
+{
+	for (size_t i = 0; i < w->n; i++)
+		fprintf(out, "%s%-14s%s\n", indent, i ? "" : "warning",
+			w->v[i]);
+}
+
+int sriov_render_pf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
+			 FILE *out)
+{
+	static const char *const hdr[] = { "VF", "ADDRESS", "DRIVER",
+		"OVERRIDE", "NETDEV", "MAC", "IOMMU-GROUP" };
+	char name[512], grp[512];
+	struct table *t;
+	int r = 0;
+
+	device_name(pf, name, sizeof(name));
+	fprintf(out, "%s  %s [%04x:%04x]", pf->address, name, pf->vendor_id,
+		pf->device_id);
+	if (pf->revision >= 0)
+		fprintf(out, " (rev %02x)", pf->revision);
+	fputc('\n', out);
+	fprintf(out, "  %-14s%s%s%s\n", "driver",
+		pf->driver ? pf->driver : "none (unbound)",
+		pf->driver_override ? ", override " : "",
+		pf->driver_override ? pf->driver_override : "");
+	for (size_t i = 0; i < pf->n_netdevs; i++) {
+		const struct sriov_netdev *nd = &pf->netdevs[i];
+		char sp[32];
+
+		speed_str(nd->speed_mbps, sp, sizeof(sp));
+		fprintf(out, "  %-14s%s %s, %s, %s, mtu %d\n",
+			i ? "" : "netdev", nd->name, nd->mac ? nd->mac : "-",
+			nd->operstate ? nd->operstate : "?", sp, nd->mtu);
+	}
+	if (pf->numa_node >= 0)
+		fprintf(out, "  %-14s%d (cpus %s)\n", "numa node",
+			pf->numa_node,
+			pf->local_cpulist ? pf->local_cpulist : "?");
+	else
+		fprintf(out, "  %-14sunknown (cpus %s)\n", "numa node",
+			pf->local_cpulist ? pf->local_cpulist : "?");
+	group_str(ctx, pf->iommu_group, pf->address, grp, sizeof(grp));
+	fprintf(out, "  %-14s%s\n", "iommu group", grp);
+	fprintf(out, "  %-14s%s\n", "sysfs", pf->sysfs_path);
+	fprintf(out, "  %-14s%u of %u VFs, VF device %04x:%04x%s%s%s, offset %u, stride %u, autoprobe %s\n",
+		"sr-iov", pf->num_vfs, pf->total_vfs, pf->vendor_id,
+		pf->vf_device_id, pf->vf_device_name ? " (" : "",
+		pf->vf_device_name ? pf->vf_device_name : "",
+		pf->vf_device_name ? ")" : "", pf->vf_offset, pf->vf_stride,
+		pf->drivers_autoprobe ? "on" : "off");
+	print_capability(pf, out);
+	print_upstream(pf, out);
+	print_warnings(&pf->warnings, "  ", out);
+	if (pf->n_vfs == 0) {
+		fprintf(out, "\nno VFs enabled\n");
+		return ferror(out) ? -EIO : 0;
+	}
+	fputc('\n', out);
+	t = table_new(7, hdr);
+	if (!t)
+		return -ENOMEM;
+	for (size_t i = 0; i < pf->n_vfs && r == 0; i++) {
+		const struct sriov_vf *vf = &pf->vfs[i];
+		char idx[16];
+		const char *row[7];
+
+		snprintf(idx, sizeof(idx), "%u", vf->index);
+		group_str(ctx, vf->iommu_group, vf->address, grp, sizeof(grp));
+		row[0] = idx;
+		row[1] = vf->address[0] ? vf->address : "?";
+		row[2] = vf_driver_label(vf->driver);
+		row[3] = vf->driver_override;
+		row[4] = vf->netdev;
+		row[5] = vf->mac;
+		row[6] = grp;
+		r = table_add(t, row);
+	}
+	if (r == 0)
+		r = table_print(t, out);
+	table_free(t);
+	for (size_t i = 0; i < pf->n_vfs; i++) {
+		const struct sriov_vf *vf = &pf->vfs[i];
+
+		for (size_t k = 0; k < vf->warnings.n; k++)
+			fprintf(out, "warning: vf%u: %s\n", vf->index,
+				vf->warnings.v[k]);
+	}
+	return r ? r : (ferror(out) ? -EIO : 0);
+}
+
+int sriov_render_vf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
+			 const struct sriov_vf *vf, FILE *out)
+{
+	struct sriov_strv peers = { 0 };
+
+	fprintf(out, "%s  VF %u of %s%s%s%s [%04x:%04x]\n",
+		vf->address[0] ? vf->address : "?", vf->index, pf->address,
+		pf->n_netdevs ? " (" : "",
+		pf->n_netdevs ? pf->netdevs[0].name : "",
+		pf->n_netdevs ? ")" : "", pf->vendor_id, pf->vf_device_id);
+	fprintf(out, "  %-16s%s\n", "driver", vf_driver_label(vf->driver));
+	fprintf(out, "  %-16s%s\n", "driver_override",
+		vf->driver_override ? vf->driver_override : "-");
+	for (size_t i = 0; i < vf->netdevs.n; i++)
+		fprintf(out, "  %-16s%s%s%s\n", i ? "" : "netdev",
+			vf->netdevs.v[i], i == 0 && vf->mac ? " " : "",
+			i == 0 && vf->mac ? vf->mac : "");
+	if (!vf->netdevs.n)
+		fprintf(out, "  %-16s-\n", "netdev");
+	if (vf->iommu_group < 0) {
+		fprintf(out, "  %-16snone (IOMMU off)\n", "iommu group");
+	} else {
+		fprintf(out, "  %-16s%d:", "iommu group", vf->iommu_group);
+		if (sriov_iommu_group_devices(ctx, vf->iommu_group, &peers) == 0)
+			for (size_t i = 0; i < peers.n; i++) {
+				char *drv = NULL;
+
+				sriov_pci_device_driver(ctx, peers.v[i], &drv);
+				fprintf(out, " %s (%s)", peers.v[i],
+					drv ? drv : "no driver");
+				free(drv);
+			}
+		fputc('\n', out);
+		sriov_strv_free(&peers);
+	}
+	print_warnings(&vf->warnings, "  ", out);
+	return ferror(out) ? -EIO : 0;
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/* PCI addresses and drivers/pci/iov.c's VF routing-id arithmetic. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "pci/addr.h"
+
+static const char *fmt(const struct pci_addr *a)
+{
+	static char buf[32];
+
+	return pci_addr_format(a, buf, sizeof(buf));
+}
+
+static void test_parse(void **state)
+{
+	struct pci_addr a;
+	bool full;
+
+	assert_int_equal(pci_addr_parse("0000:3b:00.1", &a, &full), 0);
+	assert_true(full);
+	assert_int_equal(a.bus, 0x3b);
+	assert_int_equal(a.fn, 1);
+	assert_int_equal(pci_addr_parse("3B:1f.7", &a, &full), 0);
+	assert_false(full);
+	assert_string_equal(fmt(&a), "0000:3b:1f.7");
+	assert_int_equal(pci_addr_parse("10000:01:00.0", &a, &full), 0);
+	assert_string_equal(fmt(&a), "10000:01:00.0");
+	assert_int_equal(pci_addr_parse("0000:3b:20.0", &a, &full), -EINVAL);
+	assert_int_equal(pci_addr_parse("0000:3b:00.8", &a, &full), -EINVAL);
+	assert_int_equal(pci_addr_parse("0000:3b:00", &a, &full), -EINVAL);
+	assert_int_equal(pci_addr_parse("0000:3b:00.0x", &a, &full), -EINVAL);
+	assert_int_equal(pci_addr_parse("ens1f0", &a, &full), -EINVAL);
+	assert_int_equal(pci_addr_parse("", &a, &full), -EINVAL);
+	assert_int_equal(pci_addr_parse("0000:100:00.0", &a, &full), -EINVAL);
+}
+
+static void vf(const char *pf, unsigned off, unsigned stride, unsigned i,
+	       const char *want)
+{
+	struct pci_addr p, v;
+
+	assert_int_equal(pci_addr_parse(pf, &p, NULL), 0);
+	assert_int_equal(pci_vf_addr(&p, off, stride, i, &v), 0);
+	assert_string_equal(fmt(&v), want);
+}
+
+static void test_vf_arith(void **state)
+{
+	/* 82599: offset 128, stride 2 — the two PFs' VFs interleave */
+	vf("0000:04:00.0", 128, 2, 0, "0000:04:10.0");
+	vf("0000:04:00.0", 128, 2, 1, "0000:04:10.2");
+	vf("0000:04:00.1", 128, 2, 0, "0000:04:10.1");
+	vf("0000:04:00.1", 128, 2, 3, "0000:04:10.7");
+	/* I350: offset 384, stride 4 — VFs on the next bus */
+	vf("0000:05:00.1", 384, 4, 1, "0000:06:10.5");
+	/* QEMU igb measured in the lab: 02:10.0 and 02:10.2 */
+	vf("0000:02:00.0", 128, 2, 1, "0000:02:10.2");
+	/* ARI: 256 VFs spill over the bus */
+	vf("0000:3b:00.0", 8, 1, 255, "0000:3c:00.7");
+}
+
+static void test_vf_overflow(void **state)
+{
+	struct pci_addr p, v;
+
+	assert_int_equal(pci_addr_parse("0000:ff:00.0", &p, NULL), 0);
+	assert_int_equal(pci_vf_addr(&p, 256, 1, 0, &v), -ERANGE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_vf_arith),
+		cmocka_unit_test(test_vf_overflow),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
