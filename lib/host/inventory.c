@@ -53,6 +53,11 @@ static void read_config(struct loader *L, int dirfd, struct sriov_config *cfg,
 	}
 	*readable = true;
 	pci_config_decode(buf, (size_t)n, cfg);
+	/* The kernel serves 64 (128 cardbus) bytes unprivileged, else 256/4096. */
+	if (warnings && n != 64 && n != 128 && n != 256 && n != 4096)
+		strv_pushf(warnings,
+			   "config: %zd bytes, not a size the kernel serves (cut short?)",
+			   n);
 	if (warnings && (cfg->looped || cfg->truncated))
 		strv_pushf(warnings, "config: capability chain %s (%zd bytes read)",
 			   cfg->looped ? "loops" : "runs past the end", n);

@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: MIT
+"""Naming devices, the text views, exit codes."""
+import unittest
+
+from common import TreeTest, hostgen, sriovctl
+
+
+class Names(TreeTest):
+    @classmethod
+    def setUpClass(cls):
+        import tempfile
+        cls.dir = tempfile.mkdtemp(prefix="sriovctl-names-")
+        cls.root = cls.dir + "/host"
+        cls.man = hostgen(cls.root, "e810:pfs=2,vfs=4,vfio=1",
+                          "x520:pfs=1,vfs=2")
+        cls.pf = cls.man["pfs"][0]
+        cls.vf = cls.pf["vfs"][1]
+
+    @classmethod
+    def tearDownClass(cls):
+        import shutil
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def show(self, name, check=0):
+        return sriovctl("show", "--json", name, root=self.root, check=check)
+
+    def assert_pf(self, name):
+        inv = self.show(name).json()
+        self.assertEqual([p["address"] for p in inv["pfs"]],
+                         [self.pf["address"]], name)
+
+    def assert_vf(self, name, vf=None):
+        vf = vf or self.vf
+        out = self.show(name).json()
+        self.assertEqual(out["pf"], self.pf["address"], name)
+        self.assertEqual(out["vf"]["address"], vf["address"], name)
+        self.assertEqual(out["vf"]["index"], vf["index"], name)
+
+    def test_pf_by_netdev_and_address(self):
+        self.assert_pf(self.pf["netdevs"][0])
+        self.assert_pf(self.pf["address"])
+        self.assert_pf(self.pf["address"][5:])          # short form
+        self.assert_pf(self.pf["address"].upper())       # hex case
+
+    def test_vf_forms(self):
+        nd = self.pf["netdevs"][0]
+        self.assert_vf(f"{nd}/vf1")
+        self.assert_vf(f"{self.pf['address']}/vf1")
+        self.assert_vf(self.vf["address"])
+        self.assert_vf(self.vf["address"][5:])
+        self.assertIsNotNone(self.vf["netdev"])
+        self.assert_vf(self.vf["netdev"])
+
+    def test_unknown_name_suggests(self):
+        nd = self.pf["netdevs"][0]
+        typo = nd[:-1] + ("9" if nd[-1] != "9" else "8")
+        r = self.show(typo, check=1)
+        self.assertIn(f"'{typo}'", r.err)
+        self.assertIn("did you mean", r.err)
+        self.assertIn(nd, r.err)
+        self.assertEqual(r.out, "")
+
+    def test_unknown_address(self):
+        r = self.show("0000:ee:00.0", check=1)
+        self.assertIn("0000:ee:00.0", r.err)
+
+    def test_vf_index_out_of_range(self):
+        nd = self.pf["netdevs"][0]
+        r = self.show(f"{nd}/vf4", check=1)
+        self.assertIn("no such VF", r.err)
+        r = self.show(f"{nd}/vfx", check=1)
+        self.assertIn("not a device name", r.err)
+
+    def test_usage_errors_exit_2(self):
+        sriovctl("show", root=self.root, check=2)
+        sriovctl("show", "a", "b", root=self.root, check=2)
+        sriovctl("frobnicate", root=self.root, check=2)
+        sriovctl("list", "--no-such-option", root=self.root, check=2)
+        r = sriovctl("--help", check=0)
+        self.assertIn("Usage:", r.out)
+
+    def test_missing_root_exit_1(self):
+        r = sriovctl("list", root=self.dir + "/nope", check=1)
+        self.assertIn("nope", r.err)
+
+    def test_options_before_or_after_verb(self):
+        a = sriovctl("--json", "list", root=self.root, check=0).out
+        b = sriovctl("list", "--json", root=self.root, check=0).out
+        self.assertEqual(a, b)
+
+    def test_list_text(self):
+        out = sriovctl("list", root=self.root, check=0).out.splitlines()
+        self.assertTrue(out[0].startswith("PF "))
+        self.assertEqual(len(out), 1 + len(self.man["pfs"]))
+        row = next(l for l in out if l.startswith(self.pf["address"]))
+        self.assertIn("3 iavf, 1 vfio-pci", row)
+        self.assertIn("4/", row)
+        self.assertIn(self.pf["netdevs"][0], row)
+        self.assertIn("ice", row)
+        self.assertIn("E810", row)  # name from the system's pci.ids
+
+    def test_show_text(self):
+        out = sriovctl("show", self.pf["netdevs"][0], root=self.root,
+                       check=0).out
+        self.assertIn("SR-IOV at 0x", out)
+        for vf in self.pf["vfs"]:
+            line = next(l for l in out.splitlines()
+                        if l.split()[:2] == [str(vf["index"]), vf["address"]])
+            self.assertIn(vf["driver"] or "none", line)
+        self.assertIn("vfio-pci", out)
+
+    def test_show_vf_text(self):
+        out = sriovctl("show", self.vf["address"], root=self.root, check=0).out
+        self.assertIn(f"VF {self.vf['index']} of {self.pf['address']}", out)
+        self.assertIn("iommu group", out)
+
+    def test_custom_pci_ids(self):
+        ids = self.dir + "/pci.ids"
+        with open(ids, "w") as f:
+            f.write("8086  Test Vendor\n\t1592  Test PF Name\n\t1889  Test VF Name\n")
+        inv = sriovctl("--pci-ids", ids, "list", "--json", root=self.root,
+                       check=0).json()
+        pf = inv["pfs"][0]
+        self.assertEqual(pf["vendor_name"], "Test Vendor")
+        self.assertEqual(pf["device_name"], "Test PF Name")
+        self.assertEqual(pf["vf_device_name"], "Test VF Name")
+
+    def test_system_pci_ids(self):
+        inv = sriovctl("list", "--json", root=self.root, check=0).json()
+        self.assertEqual(inv["pfs"][0]["vendor_name"], "Intel Corporation")
+        self.assertIn("E810", inv["pfs"][0]["device_name"])
+
+
+if __name__ == "__main__":
+    unittest.main()

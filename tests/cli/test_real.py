@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: MIT
+"""A real host's sysfs: a cloud VM with an H100 and no SR-IOV device."""
+import os
+import tarfile
+import unittest
+
+from common import TreeTest, sriovctl
+
+TARBALL = os.path.join(os.environ["SOURCE_ROOT"], "tests", "data", "real",
+                       "h100-cloud-vm-sysfs.tar.gz")
+
+
+class RealHost(TreeTest):
+    def setUp(self):
+        super().setUp()
+        with tarfile.open(TARBALL) as t:
+            t.extractall(self.tmp)
+        self.root = self.path("root")
+
+    def test_no_pfs_iommu_off(self):
+        inv = sriovctl("list", "--json", root=self.root, check=0).json()
+        self.assertEqual(inv["pfs"], [])
+        # the capture has no /sys/kernel/iommu_groups: the IOMMU is off
+        self.assertFalse(os.path.exists(self.path("root/sys/kernel/iommu_groups")))
+        self.assertEqual(inv["iommu"], {"enabled": False, "groups": 0})
+        self.assertIn("console=ttyS0", inv["cmdline"])
+
+    def test_text_and_errors(self):
+        r = sriovctl("list", root=self.root, check=0)
+        self.assertIn("no SR-IOV devices", r.out)
+        self.assertEqual(r.err, "")
+        r = sriovctl("show", "eth0", root=self.root, check=1)
+        self.assertIn("eth0", r.err)
+
+
+if __name__ == "__main__":
+    unittest.main()
