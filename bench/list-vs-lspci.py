@@ -6,7 +6,7 @@ Generates a host of 16 PFs x 256 VFs (4096 VFs; sriov-hostgen), then runs
 both tools alternately on it, each several times after a warm-up, and prints
 median wall times and their ratio; with valgrind installed, also the
 instruction counts (callgrind), which do not depend on machine load.
-Usage: bench/list-vs-lspci.py [--build DIR] [--runs N] [--keep DIR]
+Usage: bench/list-vs-lspci.py [--build DIR] [--runs N] [--keep DIR [--reuse]]
 """
 import argparse
 import os
@@ -44,6 +44,8 @@ def main():
     ap.add_argument("--build", default=os.path.join(TOP, "build"))
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--keep", help="generate into (and keep) this directory")
+    ap.add_argument("--reuse", action="store_true",
+                    help="with --keep: use the tree already there")
     args = ap.parse_args()
 
     sriovctl = os.path.join(args.build, "cli", "sriovctl")
@@ -62,8 +64,9 @@ def main():
             cards += ["--card", "e810:pfs=2,vfs=256,total=256"]
         if args.keep and os.path.exists(root):
             cards += ["--force"]
-        subprocess.run([os.path.join(TOP, "tools/hostgen/sriov-hostgen"), root]
-                       + cards + ["--numa-nodes", "2"], check=True)
+        if not (args.reuse and args.keep and os.path.exists(root)):
+            subprocess.run([os.path.join(TOP, "tools/hostgen/sriov-hostgen"),
+                            root] + cards + ["--numa-nodes", "2"], check=True)
         gen = time.perf_counter() - t0
         ours = [sriovctl, "--root", root, "list", "--json"]
         peer = [lspci, "-D", "-A", "linux-sysfs", "-O",

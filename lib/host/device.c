@@ -235,33 +235,41 @@ static ssize_t read_net_attr(struct dev_reader *d, const char *ifname,
 			     const char *attr, char *buf)
 {
 	char path[512];
+	size_t il = strlen(ifname), al = strlen(attr);
 
-	snprintf(path, sizeof(path), "net/%s/%s", ifname, attr);
+	/* the hot path of every VF: no printf */
+	if (4 + il + 1 + al >= sizeof(path))
+		return -ENAMETOOLONG;
+	memcpy(path, "net/", 4);
+	memcpy(path + 4, ifname, il);
+	path[4 + il] = '/';
+	memcpy(path + 5 + il, attr, al + 1);
 	return rootfs_read(d->rfs, d->fd, path, buf, ATTR_MAX);
 }
 
 static char *read_mac(struct dev_reader *d, const char *ifname)
 {
-	char buf[ATTR_MAX], attr[300];
+	static const char hex[] = "0123456789abcdef";
+	char buf[ATTR_MAX], attr[300], s[18];
 	uint8_t mac[6];
-	char *s;
 	ssize_t n = read_net_attr(d, ifname, "address", buf);
 
 	if (n == -ENOENT)
 		return NULL;
-	snprintf(attr, sizeof(attr), "net/%s/address", ifname);
-	if (n < 0) {
-		warn_errno(d, attr, (int)n);
+	if (n < 0 || parse_mac(buf, (size_t)n, mac) < 0) {
+		snprintf(attr, sizeof(attr), "net/%s/address", ifname);
+		if (n < 0)
+			warn_errno(d, attr, (int)n);
+		else
+			warn_value(d, attr, "not a MAC address", buf, n);
 		return NULL;
 	}
-	if (parse_mac(buf, (size_t)n, mac) < 0) {
-		warn_value(d, attr, "not a MAC address", buf, n);
-		return NULL;
+	for (int i = 0; i < 6; i++) {
+		s[i * 3] = hex[mac[i] >> 4];
+		s[i * 3 + 1] = hex[mac[i] & 0xf];
+		s[i * 3 + 2] = i < 5 ? ':' : '\0';
 	}
-	if (asprintf(&s, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
-		     mac[2], mac[3], mac[4], mac[5]) < 0)
-		return NULL;
-	return s;
+	return strdup(s);
 }
 
 static int net_int(struct dev_reader *d, const char *ifname, const char *attr,
@@ -277,12 +285,20 @@ static int net_int(struct dev_reader *d, const char *ifname, const char *attr,
 	return v;
 }
 
-int dev_read_netdev_names(struct dev_reader *d, struct sriov_strv *names,
+int dev_read_netdev_names(struct dev_reader *d, const struct netmap *nm,
+			  const char *devpath, struct sriov_strv *names,
 			  char **first_mac)
 {
-	int r = rootfs_list(d->rfs, d->fd, "net", names);
+	int r;
 
 	*first_mac = NULL;
+	if (nm && nm->valid) {
+		r = netmap_lookup(nm, devpath, names);
+		if (r == 0 && names->n > 0)
+			*first_mac = read_mac(d, names->v[0]);
+		return r;
+	}
+	r = rootfs_list(d->rfs, d->fd, "net", names);
 	if (r == -ENOENT || r == -ENOTDIR) {
 		names->v = NULL;
 		names->n = 0;
@@ -297,8 +313,8 @@ int dev_read_netdev_names(struct dev_reader *d, struct sriov_strv *names,
 	return 0;
 }
 
-int dev_read_netdevs(struct dev_reader *d, struct sriov_netdev **out,
-		     size_t *n)
+int dev_read_netdevs(struct dev_reader *d, const struct netmap *nm,
+		     const char *devpath, struct sriov_netdev **out, size_t *n)
 {
 	struct sriov_strv names = { 0 };
 	struct sriov_netdev *nd;
@@ -307,7 +323,7 @@ int dev_read_netdevs(struct dev_reader *d, struct sriov_netdev **out,
 
 	*out = NULL;
 	*n = 0;
-	r = dev_read_netdev_names(d, &names, &mac0);
+	r = dev_read_netdev_names(d, nm, devpath, &names, &mac0);
 	if (r < 0 || names.n == 0)
 		return r;
 	nd = calloc(names.n, sizeof(*nd));

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "host/netmap.h"
 #include "io/root.h"
 #include "sriov.h"
 
@@ -41,13 +42,16 @@ int dev_read_link(struct dev_reader *d, const char *attr, char *buf,
 /* The IOMMU group number from the iommu_group link; -ENOENT when none. */
 int dev_read_iommu_group(struct dev_reader *d, int *out);
 /*
- * The netdevs under net/ with their address, operstate, mtu, speed and
- * ifindex. *out is NULL and *n 0 when the device has none.
+ * The netdevs of the device at @devpath (under the root, no leading '/'),
+ * from @nm when it is valid, else from the device's net/ directory, with
+ * their address, operstate, mtu, speed and ifindex. *out is NULL and *n 0
+ * when the device has none.
  */
-int dev_read_netdevs(struct dev_reader *d, struct sriov_netdev **out,
-		     size_t *n);
+int dev_read_netdevs(struct dev_reader *d, const struct netmap *nm,
+		     const char *devpath, struct sriov_netdev **out, size_t *n);
 /* Only the netdev names and the first one's MAC (the cheap VF path). */
-int dev_read_netdev_names(struct dev_reader *d, struct sriov_strv *names,
+int dev_read_netdev_names(struct dev_reader *d, const struct netmap *nm,
+			  const char *devpath, struct sriov_strv *names,
 			  char **first_mac);
 
 void netdevs_free(struct sriov_netdev *nd, size_t n);

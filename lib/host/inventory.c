@@ -14,6 +14,7 @@
 #include "ctx.h"
 #include "host/device.h"
 #include "host/iommu.h"
+#include "host/netmap.h"
 #include "io/parse.h"
 #include "pci/addr.h"
 #include "pci/config.h"
@@ -28,12 +29,76 @@ struct bridge_cache {
 	size_t n;
 };
 
+/*
+ * Addresses of the VFs found so far: the bus lists a PF before its VFs
+ * (their routing ids are higher), so a VF met later needs no probe.
+ */
+struct vfset {
+	uint64_t *slots; /* open addressing; 0 is empty */
+	size_t mask;     /* capacity - 1, a power of two minus one */
+	size_t n;
+};
+
 struct loader {
 	struct sriov_ctx *ctx;
 	struct rootfs *rfs;
 	unsigned flags;
 	struct bridge_cache bridges;
+	struct netmap netmap;
+	struct vfset vfs;
 };
+
+static uint64_t vfset_key(const char *address)
+{
+	struct pci_addr a;
+
+	if (pci_addr_parse(address, &a, NULL) < 0)
+		return 0;
+	return ((uint64_t)a.domain << 16 | pci_addr_rid(&a)) + 1;
+}
+
+static size_t vfset_slot(const struct vfset *s, uint64_t key)
+{
+	size_t i = (size_t)(key * 0x9e3779b97f4a7c15ull >> 20) & s->mask;
+
+	while (s->slots[i] && s->slots[i] != key)
+		i = (i + 1) & s->mask;
+	return i;
+}
+
+static void vfset_add(struct vfset *s, const char *address)
+{
+	uint64_t key = vfset_key(address);
+	size_t i;
+
+	/* Full beyond half (only a garbage tree gets there): probe instead. */
+	if (!s->slots || !key || 2 * (s->n + 1) > s->mask + 1)
+		return;
+	i = vfset_slot(s, key);
+	if (!s->slots[i]) {
+		s->slots[i] = key;
+		s->n++;
+	}
+}
+
+static int vfset_init(struct vfset *s, size_t devices)
+{
+	size_t cap = 64;
+
+	while (cap < 2 * devices)
+		cap *= 2;
+	s->slots = calloc(cap, sizeof(*s->slots));
+	s->mask = cap - 1;
+	s->n = 0;
+	return s->slots ? 0 : -ENOMEM;
+}
+
+static bool vfset_has(const struct vfset *s, const char *address)
+{
+	uint64_t key = vfset_key(address);
+
+	return s->slots && key && s->slots[vfset_slot(s, key)] == key;
+}
 
 static void read_config(struct loader *L, int dirfd, struct sriov_config *cfg,
 			bool *readable, struct sriov_strv *warnings)
@@ -194,6 +259,7 @@ static int load_vf(struct loader *L, struct sriov_pf *pf, int pffd,
 	}
 	memcpy(vf->address, base, blen);
 	vf->address[blen] = '\0';
+	vfset_add(&L->vfs, vf->address);
 	if (pci_addr_parse(vf->address, &a, NULL) < 0) {
 		strv_pushf(&vf->warnings, "%s: link target \"%s\" is not a PCI address",
 			   link, target);
@@ -233,7 +299,8 @@ static int load_vf(struct loader *L, struct sriov_pf *pf, int pffd,
 	else if (r == -ENOENT)
 		strv_pushf(&vf->warnings, "physfn: missing");
 	free(physfn);
-	r = dev_read_netdev_names(&d, &vf->netdevs, &vf->mac);
+	r = dev_read_netdev_names(&d, &L->netmap, path, &vf->netdevs,
+				  &vf->mac);
 	if (r == 0 && vf->netdevs.n > 0)
 		vf->netdev = vf->netdevs.v[0];
 out:
@@ -399,7 +466,8 @@ static int load_pf(struct loader *L, const char *name, struct sriov_pf *pf)
 		pf->vf_device_id = (uint16_t)v;
 	dev_read_bool(&d, "sriov_drivers_autoprobe", &pf->drivers_autoprobe);
 
-	r = dev_read_netdevs(&d, &pf->netdevs, &pf->n_netdevs);
+	r = dev_read_netdevs(&d, &L->netmap, pf->sysfs_path + 1, &pf->netdevs,
+			     &pf->n_netdevs);
 	if (r == -ENOMEM)
 		goto out;
 
@@ -504,21 +572,27 @@ int sriov_host_load(struct sriov_ctx *ctx, unsigned flags,
 		r = -ENOMEM;
 		goto fail;
 	}
+	r = netmap_load(ctx->rfs, &L.netmap);
+	if (r == 0)
+		r = vfset_init(&L.vfs, devs.n);
+	if (r < 0)
+		goto fail;
 	for (size_t i = 0; i < devs.n; i++) {
-		if (!is_pf(&L, devs.v[i]))
+		if (vfset_has(&L.vfs, devs.v[i]) || !is_pf(&L, devs.v[i]))
 			continue;
 		r = load_pf(&L, devs.v[i], &host->pfs[host->n_pfs++]);
 		if (r < 0)
 			goto fail;
 	}
 	qsort(host->pfs, host->n_pfs, sizeof(*host->pfs), cmp_pf);
-	sriov_strv_free(&devs);
-	free(L.bridges.v);
-	*out = host;
-	return 0;
 fail:
 	sriov_strv_free(&devs);
 	free(L.bridges.v);
-	sriov_host_free(host);
+	free(L.vfs.slots);
+	netmap_free(&L.netmap);
+	if (r < 0)
+		sriov_host_free(host);
+	else
+		*out = host;
 	return r;
 }

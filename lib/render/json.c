@@ -42,7 +42,11 @@ static json_object *jstrv(const struct sriov_strv *sv)
 	return a;
 }
 
-#define ADD(o, k, v) json_object_object_add(o, k, v)
+/* Keys are string literals, each added once: no copy, no lookup. */
+#define ADD(o, k, v)                                                       \
+	json_object_object_add_ex(o, k, v,                                 \
+				  JSON_C_OBJECT_ADD_KEY_IS_NEW |           \
+					  JSON_C_OBJECT_KEY_IS_CONSTANT)
 
 static json_object *acs_json(const struct sriov_cap_acs *acs)
 {
@@ -173,7 +177,8 @@ static json_object *pf_json(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 		if (json_object_object_get_ex(mix, drv, &cnt))
 			json_object_int_inc(cnt, 1);
 		else
-			ADD(mix, drv, json_object_new_int(1));
+			json_object_object_add(mix, drv,
+					       json_object_new_int(1));
 		json_object_array_add(vfs, vf_json(ctx, &pf->vfs[i],
 						   with_peers));
 	}
