@@ -66,8 +66,8 @@ demo() {
 	echo "== sriovctl list --root $sample"
 	./build/cli/sriovctl --root "$sample" list
 	echo
-	echo "== sriovctl show --root $sample ens1f0"
-	./build/cli/sriovctl --root "$sample" show ens1f0
+	echo "== sriovctl show --root $sample ens1f0np0"
+	./build/cli/sriovctl --root "$sample" show ens1f0np0
 	if compgen -G "/sys/bus/pci/devices/*/sriov_totalvfs" >/dev/null; then
 		echo
 		echo "== sriovctl list (this host)"

@@ -236,7 +236,8 @@ int sriov_host_suggest(const struct sriov_host *host, const char *name,
 		}
 	}
 	if (r == 0) {
-		qsort(c.v, c.n, sizeof(*c.v), cmp_cand);
+		if (c.n)
+			qsort(c.v, c.n, sizeof(*c.v), cmp_cand);
 		out->v = NULL;
 		out->n = 0;
 		for (size_t i = 0; i < c.n && i < max && r == 0; i++)
