@@ -6,9 +6,11 @@
 
 #include "cli.h"
 
-static void not_found(const struct sriov_host *host, const char *name, int r)
+static void not_found(struct cli *c, const struct sriov_host *host,
+		      const char *name, int r)
 {
 	struct sriov_strv hints = { 0 };
+	char *addr = NULL, *drv = NULL;
 
 	switch (r) {
 	case -EINVAL:
@@ -22,6 +24,20 @@ static void not_found(const struct sriov_host *host, const char *name, int r)
 	case -ERANGE:
 		cli_error("%s: no such VF: the PF has no VF with that index (see 'sriovctl show %.*s')",
 			  name, (int)strcspn(name, "/"), name);
+		return;
+	}
+	if (sriov_lookup_non_sriov(c->ctx, name, &addr, &drv) == 0) {
+		if (addr && strchr(name, ':') == NULL)
+			cli_error("%s is PCI device %s (driver %s), which has no SR-IOV capability enabled (no sriov_totalvfs); 'sriovctl list' shows the SR-IOV devices",
+				  name, addr, drv ? drv : "none");
+		else if (addr)
+			cli_error("%s (driver %s) has no SR-IOV capability enabled (no sriov_totalvfs); 'sriovctl list' shows the SR-IOV devices",
+				  addr, drv ? drv : "none");
+		else
+			cli_error("%s is a network interface without a PCI device, so it has no VFs; 'sriovctl list' shows the SR-IOV devices",
+				  name);
+		free(addr);
+		free(drv);
 		return;
 	}
 	if (sriov_host_suggest(host, name, 5, &hints) == 0 && hints.n > 0) {
@@ -53,7 +69,7 @@ int cmd_show(struct cli *c, int argc, char **argv)
 		return r;
 	r = sriov_host_resolve(host, args[0], &pf, &vf);
 	if (r < 0) {
-		not_found(host, args[0], r);
+		not_found(c, host, args[0], r);
 		sriov_host_free(host);
 		return EXIT_FAILED;
 	}

@@ -244,6 +244,16 @@ int sriov_host_resolve(const struct sriov_host *host, const char *name,
 		       const struct sriov_pf **pf, const struct sriov_vf **vf);
 
 /*
+ * For a name that sriov_host_resolve() did not find: whether it is a PCI
+ * device or a network interface that exists but has no SR-IOV. On success
+ * *address is its PCI address (NULL for an interface without a PCI device)
+ * and *driver its driver (or NULL); free both with free(). Returns 0, or
+ * -ENOENT when nothing of that name exists under the root.
+ */
+int sriov_lookup_non_sriov(struct sriov_ctx *ctx, const char *name,
+			   char **address, char **driver);
+
+/*
  * Up to @max names known in @host that are close to @name (edit distance or
  * prefix), best first, for "did you mean" hints. Free with sriov_strv_free().
  */

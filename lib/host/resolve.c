@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "io/parse.h"
 #include "pci/addr.h"
 #include "util/strv.h"
@@ -249,4 +250,68 @@ int sriov_host_suggest(const struct sriov_host *host, const char *name,
 		free(c.v[i].name);
 	free(c.v);
 	return r;
+}
+
+/*
+ * The PCI device an interface belongs to: the nearest PCI-addressed
+ * directory above it in its canonical sysfs path (virtio netdevs sit one
+ * level below their PCI device: .../0000:00:03.0/virtio2/net/eth0).
+ */
+static bool netdev_pci_address(struct sriov_ctx *ctx, const char *ifname,
+			       char *out, size_t outsz)
+{
+	char rel[512], target[4096], path[4096];
+	struct pci_addr a;
+	char *slash;
+
+	snprintf(rel, sizeof(rel), "sys/class/net/%s", ifname);
+	if (rootfs_readlink(ctx->rfs, ROOTFS_TOP, rel, target,
+			    sizeof(target)) < 0 ||
+	    rootfs_join("sys/class/net", target, path, sizeof(path)) < 0)
+		return false;
+	while ((slash = strrchr(path, '/'))) {
+		if (pci_addr_parse(slash + 1, &a, NULL) == 0 &&
+		    strchr(slash + 1, ':') != strrchr(slash + 1, ':')) {
+			pci_addr_format(&a, out, outsz);
+			return true;
+		}
+		*slash = '\0';
+	}
+	return false;
+}
+
+int sriov_lookup_non_sriov(struct sriov_ctx *ctx, const char *name,
+			   char **address, char **driver)
+{
+	char path[512], canon[SRIOV_ADDR_MAX];
+	struct pci_addr a;
+	int r;
+
+	*address = NULL;
+	*driver = NULL;
+	if (!*name || strchr(name, '/') || strlen(name) > 255)
+		return -ENOENT;
+	if (pci_addr_parse(name, &a, NULL) == 0) {
+		pci_addr_format(&a, canon, sizeof(canon));
+	} else {
+		char target[4096];
+
+		/* the link itself: its target may be outside a captured tree */
+		snprintf(path, sizeof(path), "sys/class/net/%s", name);
+		if (rootfs_readlink(ctx->rfs, ROOTFS_TOP, path, target,
+				    sizeof(target)) < 0)
+			return -ENOENT;
+		if (!netdev_pci_address(ctx, name, canon, sizeof(canon)))
+			return 0; /* a virtual interface */
+	}
+	r = sriov_pci_device_driver(ctx, canon, driver);
+	if (r < 0)
+		return r;
+	*address = strdup(canon);
+	if (!*address) {
+		free(*driver);
+		*driver = NULL;
+		return -ENOMEM;
+	}
+	return 0;
 }

@@ -30,7 +30,13 @@ class RealHost(TreeTest):
         self.assertIn("no SR-IOV devices", r.out)
         self.assertEqual(r.err, "")
         r = sriovctl("show", "eth0", root=self.root, check=1)
-        self.assertIn("eth0", r.err)
+        self.assertIn("eth0 is PCI device 0000:00:03.0 (driver virtio-pci), which has no SR-IOV", r.err)
+        r = sriovctl("show", "00:06.0", root=self.root, check=1)
+        self.assertIn("0000:00:06.0 (driver nvidia) has no SR-IOV", r.err)
+        r = sriovctl("show", "lo", root=self.root, check=1)
+        self.assertIn("lo is a network interface without a PCI device", r.err)
+        r = sriovctl("show", "0000:00:1f.0", root=self.root, check=1)
+        self.assertIn("no SR-IOV PF or VF named '0000:00:1f.0'", r.err)
 
 
 if __name__ == "__main__":
