@@ -12,7 +12,7 @@ static size_t chomp(const char *buf, size_t len)
 	return len;
 }
 
-static int hexval(char c)
+int parse_hexdigit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -32,7 +32,7 @@ static int parse_digits(const char *s, size_t len, unsigned base,
 	if (len == 0)
 		return -EINVAL;
 	for (size_t i = 0; i < len; i++) {
-		int d = hexval(s[i]);
+		int d = parse_hexdigit(s[i]);
 
 		if (d < 0 || (unsigned)d >= base)
 			return -EINVAL;
@@ -158,7 +158,7 @@ int parse_mac(const char *buf, size_t len, uint8_t mac[6])
 	if (len != 17)
 		return -EINVAL;
 	for (int i = 0; i < 6; i++) {
-		int hi = hexval(buf[i * 3]), lo = hexval(buf[i * 3 + 1]);
+		int hi = parse_hexdigit(buf[i * 3]), lo = parse_hexdigit(buf[i * 3 + 1]);
 
 		if (hi < 0 || lo < 0 || (i < 5 && buf[i * 3 + 2] != ':'))
 			return -EINVAL;

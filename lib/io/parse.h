@@ -13,6 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Value of one hex digit, either case, or -1. */
+int parse_hexdigit(char c);
+
 /* Decimal unsigned ("%u\n"): sriov_numvfs, sriov_totalvfs, sriov_offset… */
 int parse_uint(const char *buf, size_t len, unsigned max, unsigned *out);
 

@@ -4,16 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-static int hexdigit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "io/parse.h"
 
 /* Read 1..@maxd hex digits; returns characters consumed or -1. */
 static int hexfield(const char *s, int maxd, unsigned long *out)
@@ -21,8 +12,8 @@ static int hexfield(const char *s, int maxd, unsigned long *out)
 	unsigned long v = 0;
 	int i;
 
-	for (i = 0; i < maxd && hexdigit(s[i]) >= 0; i++)
-		v = v * 16 + (unsigned long)hexdigit(s[i]);
+	for (i = 0; i < maxd && parse_hexdigit(s[i]) >= 0; i++)
+		v = v * 16 + (unsigned long)parse_hexdigit(s[i]);
 	if (i == 0)
 		return -1;
 	*out = v;
@@ -53,9 +44,9 @@ int pci_addr_parse(const char *s, struct pci_addr *out, bool *has_domain)
 	if (*p != '.' || nf < 2)
 		return -EINVAL;
 	p++;
-	if (hexdigit(*p) < 0 || hexdigit(*p) > 7 || p[1] != '\0')
+	if (parse_hexdigit(*p) < 0 || parse_hexdigit(*p) > 7 || p[1] != '\0')
 		return -EINVAL;
-	f[nf] = (unsigned long)hexdigit(*p);
+	f[nf] = (unsigned long)parse_hexdigit(*p);
 	if (nf == 2) {
 		/* bus:dev.fn — a short address; lengths as lspci prints. */
 		if (f[0] > 0xff || f[1] > 0x1f)
