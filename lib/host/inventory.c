@@ -315,39 +315,53 @@ static int cmp_uint(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+struct indices {
+	unsigned *v;
+	size_t n, cap;
+};
+
+static int collect_virtfn(const char *name, void *data)
+{
+	struct indices *ix = data;
+	unsigned i;
+
+	if (strncmp(name, "virtfn", 6) != 0 ||
+	    parse_uint(name + 6, strlen(name + 6), 0xffff, &i) < 0)
+		return 0;
+	if (ix->n == ix->cap) {
+		size_t cap = ix->cap ? ix->cap * 2 : 64;
+		unsigned *v = realloc(ix->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		ix->v = v;
+		ix->cap = cap;
+	}
+	ix->v[ix->n++] = i;
+	return 0;
+}
+
 /* The virtfnN links present, in index order: what the kernel created. */
 static int vf_indices(struct loader *L, struct sriov_pf *pf, int fd,
 		      unsigned **out, size_t *n)
 {
-	struct sriov_strv ents = { 0 };
-	unsigned *idx;
-	size_t k = 0;
+	struct indices ix = { 0 };
 	int r;
 
 	*out = NULL;
 	*n = 0;
-	r = rootfs_list(L->rfs, fd, ".", &ents);
+	r = rootfs_foreach(L->rfs, fd, ".", collect_virtfn, &ix);
 	if (r < 0) {
-		strv_pushf(&pf->warnings, "directory unreadable (%s)",
-			   strerror(-r));
-		return r == -ENOMEM ? r : 0;
+		free(ix.v);
+		if (r == -ENOMEM)
+			return r;
+		return strv_pushf(&pf->warnings, "directory unreadable (%s)",
+				  strerror(-r));
 	}
-	idx = calloc(ents.n ? ents.n : 1, sizeof(*idx));
-	if (!idx) {
-		sriov_strv_free(&ents);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < ents.n; i++) {
-		const char *e = ents.v[i];
-
-		if (strncmp(e, "virtfn", 6) == 0 &&
-		    parse_uint(e + 6, strlen(e + 6), 0xffff, &idx[k]) == 0)
-			k++;
-	}
-	sriov_strv_free(&ents);
-	qsort(idx, k, sizeof(*idx), cmp_uint);
-	*out = idx;
-	*n = k;
+	if (ix.n)
+		qsort(ix.v, ix.n, sizeof(*ix.v), cmp_uint);
+	*out = ix.v;
+	*n = ix.n;
 	return 0;
 }
 

@@ -10,19 +10,22 @@
 #include "io/parse.h"
 #include "pci/addr.h"
 
-int iommu_count_groups(struct rootfs *rfs)
+static int count_group(const char *name, void *data)
 {
-	struct sriov_strv groups = { 0 };
-	int n = 0;
 	unsigned g;
 
-	if (rootfs_list(rfs, ROOTFS_TOP, "sys/kernel/iommu_groups", &groups) < 0)
+	if (parse_uint(name, strlen(name), 0x7fffffff, &g) == 0)
+		(*(int *)data)++;
+	return 0;
+}
+
+int iommu_count_groups(struct rootfs *rfs)
+{
+	int n = 0;
+
+	if (rootfs_foreach(rfs, ROOTFS_TOP, "sys/kernel/iommu_groups",
+			   count_group, &n) < 0)
 		return 0;
-	for (size_t i = 0; i < groups.n; i++)
-		if (parse_uint(groups.v[i], strlen(groups.v[i]), 0x7fffffff,
-			       &g) == 0)
-			n++;
-	sriov_strv_free(&groups);
 	return n;
 }
 

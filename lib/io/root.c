@@ -198,10 +198,9 @@ ssize_t rootfs_readlink(struct rootfs *rfs, int dirfd, const char *path,
 	return n;
 }
 
-int rootfs_list(struct rootfs *rfs, int dirfd, const char *path,
-		struct sriov_strv *out)
+int rootfs_foreach(struct rootfs *rfs, int dirfd, const char *path,
+		   int (*fn)(const char *name, void *data), void *data)
 {
-	struct sriov_strv sv = { 0 };
 	struct dirent *de;
 	DIR *d;
 	int fd, r = 0;
@@ -219,13 +218,27 @@ int rootfs_list(struct rootfs *rfs, int dirfd, const char *path,
 		if (de->d_name[0] == '.' &&
 		    (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
 			continue;
-		r = strv_push(&sv, de->d_name);
-		if (r < 0)
+		r = fn(de->d_name, data);
+		if (r)
 			break;
 	}
 	if (!de && errno && r == 0)
 		r = -errno;
 	closedir(d);
+	return r;
+}
+
+static int list_push(const char *name, void *data)
+{
+	return strv_push(data, name);
+}
+
+int rootfs_list(struct rootfs *rfs, int dirfd, const char *path,
+		struct sriov_strv *out)
+{
+	struct sriov_strv sv = { 0 };
+	int r = rootfs_foreach(rfs, dirfd, path, list_push, &sv);
+
 	if (r < 0) {
 		sriov_strv_free(&sv);
 		return r;

@@ -52,6 +52,14 @@ ssize_t rootfs_read_prefix(struct rootfs *rfs, int dirfd, const char *path,
 ssize_t rootfs_readlink(struct rootfs *rfs, int dirfd, const char *path,
 			char *buf, size_t size);
 
+/*
+ * Call @fn for each entry of directory @path except "." and "..", in
+ * directory order, without copying names; a non-zero return from @fn stops
+ * the walk and is returned. 0 or -errno.
+ */
+int rootfs_foreach(struct rootfs *rfs, int dirfd, const char *path,
+		   int (*fn)(const char *name, void *data), void *data);
+
 /* Entries of directory @path except "." and "..", sorted. 0 or -errno. */
 int rootfs_list(struct rootfs *rfs, int dirfd, const char *path,
 		struct sriov_strv *out);

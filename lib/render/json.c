@@ -33,6 +33,23 @@ static json_object *jint_or_null(int v)
 	return v < 0 ? NULL : json_object_new_int(v);
 }
 
+/*
+ * @empty, when given, is one shared empty array: thousands of VFs have no
+ * warnings, and json-c counts references, so one object serves them all.
+ */
+static json_object *jstrv_shared(const struct sriov_strv *sv,
+				 json_object *empty)
+{
+	json_object *a;
+
+	if (sv->n == 0 && empty)
+		return json_object_get(empty);
+	a = json_object_new_array_ext((int)sv->n);
+	for (size_t i = 0; i < sv->n; i++)
+		json_object_array_add(a, json_object_new_string(sv->v[i]));
+	return a;
+}
+
 static json_object *jstrv(const struct sriov_strv *sv)
 {
 	json_object *a = json_object_new_array_ext((int)sv->n);
@@ -120,7 +137,7 @@ static json_object *config_json(const struct sriov_config *cfg, bool readable)
 }
 
 static json_object *vf_json(struct sriov_ctx *ctx, const struct sriov_vf *vf,
-			    bool with_peers)
+			    bool with_peers, json_object *empty)
 {
 	json_object *o = json_object_new_object();
 
@@ -131,7 +148,7 @@ static json_object *vf_json(struct sriov_ctx *ctx, const struct sriov_vf *vf,
 	ADD(o, "netdev", jstr(vf->netdev));
 	ADD(o, "mac", jstr(vf->mac));
 	ADD(o, "iommu_group", jint_or_null(vf->iommu_group));
-	ADD(o, "netdevs", jstrv(&vf->netdevs));
+	ADD(o, "netdevs", jstrv_shared(&vf->netdevs, empty));
 	if (with_peers) {
 		struct sriov_strv peers = { 0 };
 
@@ -143,12 +160,12 @@ static json_object *vf_json(struct sriov_ctx *ctx, const struct sriov_vf *vf,
 			ADD(o, "iommu_group_devices", NULL);
 		}
 	}
-	ADD(o, "warnings", jstrv(&vf->warnings));
+	ADD(o, "warnings", jstrv_shared(&vf->warnings, empty));
 	return o;
 }
 
 static json_object *pf_json(struct sriov_ctx *ctx, const struct sriov_pf *pf,
-			    bool with_peers)
+			    bool with_peers, json_object *empty)
 {
 	json_object *o = json_object_new_object();
 	json_object *names = json_object_new_array_ext((int)pf->n_netdevs);
@@ -180,7 +197,7 @@ static json_object *pf_json(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 			json_object_object_add(mix, drv,
 					       json_object_new_int(1));
 		json_object_array_add(vfs, vf_json(ctx, &pf->vfs[i],
-						   with_peers));
+						   with_peers, empty));
 	}
 	for (size_t i = 0; i < pf->n_upstream; i++) {
 		const struct sriov_bridge *b = &pf->upstream[i];
@@ -254,9 +271,16 @@ int sriov_render_json(struct sriov_ctx *ctx, const struct sriov_host *host,
 	json_object *o = json_object_new_object();
 	json_object *iommu = json_object_new_object();
 	json_object *pfs = json_object_new_array_ext((int)host->n_pfs);
+	json_object *empty = json_object_new_array();
+	int r;
 
-	if (!o || !iommu || !pfs)
+	if (!o || !iommu || !pfs || !empty) {
+		json_object_put(o);
+		json_object_put(iommu);
+		json_object_put(pfs);
+		json_object_put(empty);
 		return -ENOMEM;
+	}
 	ADD(o, "schema", json_object_new_string(SRIOV_INVENTORY_SCHEMA));
 	ADD(o, "root", json_object_new_string(host->root));
 	ADD(iommu, "enabled", json_object_new_boolean(host->iommu_enabled));
@@ -266,9 +290,11 @@ int sriov_render_json(struct sriov_ctx *ctx, const struct sriov_host *host,
 	for (size_t i = 0; i < host->n_pfs; i++)
 		if (!only_pf || only_pf == &host->pfs[i])
 			json_object_array_add(pfs, pf_json(ctx, &host->pfs[i],
-							   with_peers));
+							   with_peers, empty));
 	ADD(o, "pfs", pfs);
-	return emit(o, pretty, out);
+	r = emit(o, pretty, out);
+	json_object_put(empty);
+	return r;
 }
 
 int sriov_render_vf_json(struct sriov_ctx *ctx, const struct sriov_host *host,
@@ -285,6 +311,6 @@ int sriov_render_vf_json(struct sriov_ctx *ctx, const struct sriov_host *host,
 		json_object_array_add(json_object_object_get(o, "pf_netdevs"),
 				      json_object_new_string(pf->netdevs[i].name));
 	ADD(o, "vf_device_id", jhex(pf->vf_device_id, 4));
-	ADD(o, "vf", vf_json(ctx, vf, true));
+	ADD(o, "vf", vf_json(ctx, vf, true, NULL));
 	return emit(o, pretty, out);
 }
