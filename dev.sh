@@ -17,7 +17,7 @@ TOP=$(pwd)
 # Debian 12 packages: build tools, the libraries libsriov uses, test tools.
 PACKAGES=(
 	gcc meson ninja-build pkg-config python3
-	libjson-c-dev libpci-dev pci.ids pciutils
+	libjson-c-dev libpci-dev pci.ids pciutils libmnl-dev
 	libcmocka-dev
 )
 

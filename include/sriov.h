@@ -47,6 +47,13 @@ const char *sriov_ctx_root(const struct sriov_ctx *ctx);
  */
 int sriov_ctx_set_pci_ids(struct sriov_ctx *ctx, const char *path);
 
+/*
+ * Whether sriov_host_load() asks the running kernel over rtnetlink for the
+ * VF attributes of each PF's netdev. On by default when the root is "/",
+ * off for any other root (a generated tree has no kernel behind it).
+ */
+void sriov_ctx_set_netlink(struct sriov_ctx *ctx, bool on);
+
 /* ---------------------------------------------------------------- model */
 
 /* A kernel network interface found under a device's net/ directory. */
@@ -141,6 +148,29 @@ struct sriov_strv {
 	size_t n;
 };
 
+/* VF link state as rtnetlink reports it (IFLA_VF_LINK_STATE_*). */
+#define SRIOV_VF_LINK_AUTO    0
+#define SRIOV_VF_LINK_ENABLE  1
+#define SRIOV_VF_LINK_DISABLE 2
+
+/*
+ * A VF as its PF's driver reports it over rtnetlink (the IFLA_VFINFO_LIST
+ * of the PF's netdev): what `ip link show PF` prints as "vf N ...".
+ */
+struct sriov_vf_link {
+	bool present;          /* the PF's driver listed this VF */
+	char mac[18];          /* "" when not reported */
+	unsigned vlan;         /* 0: no VLAN */
+	unsigned qos;
+	uint16_t vlan_proto;   /* 0x8100 (802.1Q), 0x88a8 (802.1ad); 0 unknown */
+	unsigned min_tx_rate;  /* Mb/s; 0: no limit */
+	unsigned max_tx_rate;
+	int spoofchk;          /* 1 on, 0 off, -1 not reported */
+	int trust;
+	int query_rss;
+	int link_state;        /* SRIOV_VF_LINK_*, -1 not reported */
+};
+
 struct sriov_vf {
 	unsigned index;                 /* N of the PF's virtfnN link */
 	char address[SRIOV_ADDR_MAX];   /* "" when the virtfn link is unreadable */
@@ -151,7 +181,16 @@ struct sriov_vf {
 	int iommu_group;                /* -1 when the device has no group */
 	int numa_node;                  /* -1 if unknown */
 	struct sriov_strv netdevs;      /* all netdev names (usually 0 or 1) */
+	struct sriov_vf_link link;      /* from rtnetlink, when queried */
 	struct sriov_strv warnings;     /* unreadable or inconsistent attributes */
+};
+
+/* Where a PF's VF link attributes came from (struct sriov_pf.vf_links). */
+enum sriov_vf_links {
+	SRIOV_VF_LINKS_NOT_QUERIED = 0, /* not the live host, or no netdev */
+	SRIOV_VF_LINKS_OK,              /* one entry per VF from rtnetlink */
+	SRIOV_VF_LINKS_TRUNCATED,       /* the kernel cut the list short */
+	SRIOV_VF_LINKS_NONE,            /* the PF's netdev reports no VFs */
 };
 
 struct sriov_pf {
@@ -184,6 +223,8 @@ struct sriov_pf {
 	size_t n_vfs;
 	struct sriov_config config;
 	bool config_readable;
+	int vf_links;                   /* enum sriov_vf_links */
+	unsigned vf_links_reported;     /* IFLA_NUM_VF of the PF's netdev */
 	struct sriov_bridge *upstream;  /* root port first, nearest bridge last */
 	size_t n_upstream;
 	struct sriov_strv warnings;     /* unreadable or inconsistent attributes */
@@ -194,6 +235,7 @@ struct sriov_host {
 	bool iommu_enabled;             /* /sys/kernel/iommu_groups has groups */
 	int iommu_groups;               /* number of groups, 0 when disabled */
 	char *cmdline;                  /* /proc/cmdline without newline, NULL */
+	struct sriov_strv warnings;     /* host-wide problems (rtnetlink failed) */
 	struct sriov_pf *pfs;           /* sorted by address */
 	size_t n_pfs;
 };

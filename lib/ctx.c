@@ -17,6 +17,8 @@ int sriov_ctx_new(const char *root, struct sriov_ctx **out)
 		free(ctx);
 		return r;
 	}
+	/* Only the real root has the kernel's links behind its sysfs. */
+	ctx->netlink = strcmp(rootfs_path(ctx->rfs), "/") == 0;
 	*out = ctx;
 	return 0;
 }
@@ -56,4 +58,9 @@ struct pci_ids *ctx_ids(struct sriov_ctx *ctx)
 	    pci_ids_new(ctx->ids_path, &ctx->ids) < 0)
 		ctx->ids_failed = true;
 	return ctx->ids;
+}
+
+void sriov_ctx_set_netlink(struct sriov_ctx *ctx, bool on)
+{
+	ctx->netlink = on;
 }

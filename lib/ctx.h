@@ -12,6 +12,7 @@ struct sriov_ctx {
 	char *ids_path;       /* NULL: the system's pci.ids */
 	struct pci_ids *ids;  /* loaded on first lookup */
 	bool ids_failed;
+	bool netlink;         /* ask the running kernel over rtnetlink */
 };
 
 /* The name database, opened on first use; NULL if it cannot be. */

@@ -16,6 +16,7 @@
 #include "host/iommu.h"
 #include "host/netmap.h"
 #include "io/parse.h"
+#include "net/rtnl.h"
 #include "pci/addr.h"
 #include "pci/config.h"
 #include "util/strv.h"
@@ -230,6 +231,7 @@ void sriov_host_free(struct sriov_host *host)
 	free(host->pfs);
 	free(host->root);
 	free(host->cmdline);
+	sriov_strv_free(&host->warnings);
 	free(host);
 }
 
@@ -558,6 +560,53 @@ static void read_cmdline(struct loader *L, struct sriov_host *host)
 	host->cmdline = strndup(buf, (size_t)n);
 }
 
+/* Attach each PF netdev's rtnetlink VF list to the PF's VFs, by index. */
+static int attach_vf_links(struct sriov_pf *pf, const struct rtnl_vf_links *l)
+{
+	const struct vflink_dev *dev = NULL;
+
+	for (size_t i = 0; i < pf->n_netdevs && !dev; i++)
+		dev = rtnl_vf_links_find(l, pf->netdevs[i].name);
+	if (!pf->n_netdevs)
+		return 0;
+	if (!dev) {
+		pf->vf_links = SRIOV_VF_LINKS_NONE;
+		return 0;
+	}
+	pf->vf_links_reported = dev->num_vf;
+	pf->vf_links = vflink_truncated(dev) ? SRIOV_VF_LINKS_TRUNCATED
+					     : SRIOV_VF_LINKS_OK;
+	if (pf->vf_links == SRIOV_VF_LINKS_TRUNCATED &&
+	    strv_pushf(&pf->warnings,
+		       "rtnetlink: %s listed %zu of its %u VFs (the kernel truncates long VF lists); the others' VF attributes are unknown",
+		       dev->ifname, dev->n_vfs, dev->num_vf) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < dev->n_vfs; i++)
+		for (size_t j = 0; j < pf->n_vfs; j++)
+			if (pf->vfs[j].index == dev->vfs[i].index) {
+				pf->vfs[j].link = dev->vfs[i].link;
+				break;
+			}
+	return 0;
+}
+
+static int load_vf_links(struct sriov_host *host)
+{
+	struct rtnl_vf_links links;
+	int r = rtnl_dump_vf_links(&links);
+
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return strv_pushf(&host->warnings,
+				  "rtnetlink: cannot list the links' VFs (%s); VF attributes are unknown",
+				  strerror(-r));
+	for (size_t i = 0; i < host->n_pfs && r == 0; i++)
+		r = attach_vf_links(&host->pfs[i], &links);
+	rtnl_vf_links_free(&links);
+	return r;
+}
+
 int sriov_host_load(struct sriov_ctx *ctx, unsigned flags,
 		    struct sriov_host **out)
 {
@@ -599,6 +648,8 @@ int sriov_host_load(struct sriov_ctx *ctx, unsigned flags,
 			goto fail;
 	}
 	qsort(host->pfs, host->n_pfs, sizeof(*host->pfs), cmp_pf);
+	if (ctx->netlink && host->n_pfs)
+		r = load_vf_links(host);
 fail:
 	sriov_strv_free(&devs);
 	free(L.bridges.v);

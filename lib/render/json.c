@@ -136,6 +136,38 @@ static json_object *config_json(const struct sriov_config *cfg, bool readable)
 	return o;
 }
 
+static json_object *jsetting(int v)
+{
+	return v < 0 ? NULL : json_object_new_boolean(v);
+}
+
+static const char *const link_states[] = { "auto", "enable", "disable" };
+
+/* The VF as the PF's driver reports it (rtnetlink); null when not asked. */
+static json_object *vf_link_json(const struct sriov_vf_link *l)
+{
+	json_object *o;
+
+	if (!l->present)
+		return NULL;
+	o = json_object_new_object();
+	ADD(o, "mac", jstr(l->mac));
+	ADD(o, "vlan", json_object_new_int((int)l->vlan));
+	ADD(o, "qos", json_object_new_int((int)l->qos));
+	ADD(o, "vlan_protocol", l->vlan_proto == 0x88a8
+		? json_object_new_string("802.1ad")
+		: l->vlan_proto == 0x8100 ? json_object_new_string("802.1Q")
+					  : NULL);
+	ADD(o, "min_tx_rate", json_object_new_int((int)l->min_tx_rate));
+	ADD(o, "max_tx_rate", json_object_new_int((int)l->max_tx_rate));
+	ADD(o, "spoofchk", jsetting(l->spoofchk));
+	ADD(o, "trust", jsetting(l->trust));
+	ADD(o, "query_rss", jsetting(l->query_rss));
+	ADD(o, "link_state", l->link_state < 0 ? NULL
+		: json_object_new_string(link_states[l->link_state]));
+	return o;
+}
+
 static json_object *vf_json(struct sriov_ctx *ctx, const struct sriov_vf *vf,
 			    bool with_peers, json_object *empty)
 {
@@ -149,6 +181,7 @@ static json_object *vf_json(struct sriov_ctx *ctx, const struct sriov_vf *vf,
 	ADD(o, "mac", jstr(vf->mac));
 	ADD(o, "iommu_group", jint_or_null(vf->iommu_group));
 	ADD(o, "netdevs", jstrv_shared(&vf->netdevs, empty));
+	ADD(o, "link", vf_link_json(&vf->link));
 	if (with_peers) {
 		struct sriov_strv peers = { 0 };
 
@@ -163,6 +196,9 @@ static json_object *vf_json(struct sriov_ctx *ctx, const struct sriov_vf *vf,
 	ADD(o, "warnings", jstrv_shared(&vf->warnings, empty));
 	return o;
 }
+
+static const char *const vf_links_names[] = { "not-queried", "ok",
+					      "truncated", "none" };
 
 static json_object *pf_json(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 			    bool with_peers, json_object *empty)
@@ -237,6 +273,8 @@ static json_object *pf_json(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 	ADD(o, "drivers_autoprobe",
 	    json_object_new_boolean(pf->drivers_autoprobe));
 	ADD(o, "vf_drivers", mix);
+	ADD(o, "vf_links", json_object_new_string(
+		vf_links_names[pf->vf_links < 4 ? pf->vf_links : 0]));
 	ADD(o, "config_space", config_json(&pf->config, pf->config_readable));
 	ADD(o, "sriov_capability", pf->config_readable
 					   ? sriov_cap_json(&pf->config.sriov)
@@ -287,6 +325,7 @@ int sriov_render_json(struct sriov_ctx *ctx, const struct sriov_host *host,
 	ADD(iommu, "groups", json_object_new_int(host->iommu_groups));
 	ADD(o, "iommu", iommu);
 	ADD(o, "cmdline", jstr(host->cmdline));
+	ADD(o, "warnings", jstrv(&host->warnings));
 	for (size_t i = 0; i < host->n_pfs; i++)
 		if (!only_pf || only_pf == &host->pfs[i])
 			json_object_array_add(pfs, pf_json(ctx, &host->pfs[i],

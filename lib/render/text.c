@@ -274,11 +274,50 @@ static void print_warnings(const struct sriov_strv *w, const char *indent,
 			w->v[i]);
 }
 
+static const char *onoff(int v)
+{
+	return v < 0 ? "-" : v ? "on" : "off";
+}
+
+/* The rtnetlink columns of one VF: admin MAC, VLAN, rate, checks, link. */
+static void link_cells(const struct sriov_vf_link *l, char vlan[48],
+		       char rate[32], const char *cells[6])
+{
+	static const char *const states[] = { "auto", "enable", "disable" };
+
+	if (!l->present) {
+		for (int i = 0; i < 6; i++)
+			cells[i] = NULL;
+		return;
+	}
+	if (l->vlan)
+		snprintf(vlan, 48, "%u%s%.0u%s", l->vlan, l->qos ? " qos " : "",
+			 l->qos, l->vlan_proto == 0x88a8 ? " 802.1ad" : "");
+	else
+		snprintf(vlan, 48, "-");
+	if (l->min_tx_rate)
+		snprintf(rate, 32, "%u-%u", l->min_tx_rate, l->max_tx_rate);
+	else if (l->max_tx_rate)
+		snprintf(rate, 32, "max %u", l->max_tx_rate);
+	else
+		snprintf(rate, 32, "-");
+	cells[0] = l->mac;
+	cells[1] = vlan;
+	cells[2] = rate;
+	cells[3] = onoff(l->spoofchk);
+	cells[4] = onoff(l->trust);
+	cells[5] = l->link_state < 0 ? "-" : states[l->link_state];
+}
+
 int sriov_render_pf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 			 FILE *out)
 {
 	static const char *const hdr[] = { "VF", "ADDRESS", "DRIVER",
-		"OVERRIDE", "NETDEV", "MAC", "IOMMU-GROUP" };
+		"OVERRIDE", "NETDEV", "MAC", "IOMMU-GROUP", "ADMIN-MAC",
+		"VLAN", "RATE-MBPS", "SPOOFCHK", "TRUST", "LINK-STATE" };
+	bool links = pf->vf_links == SRIOV_VF_LINKS_OK ||
+		     pf->vf_links == SRIOV_VF_LINKS_TRUNCATED;
+	size_t ncols = links ? 13 : 7;
 	char name[512], grp[512];
 	struct table *t;
 	int r = 0;
@@ -326,13 +365,13 @@ int sriov_render_pf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 		return ferror(out) ? -EIO : 0;
 	}
 	fputc('\n', out);
-	t = table_new(7, hdr);
+	t = table_new(ncols, hdr);
 	if (!t)
 		return -ENOMEM;
 	for (size_t i = 0; i < pf->n_vfs && r == 0; i++) {
 		const struct sriov_vf *vf = &pf->vfs[i];
-		char idx[16];
-		const char *row[7];
+		char idx[16], vlan[48], rate[32];
+		const char *row[13];
 
 		snprintf(idx, sizeof(idx), "%u", vf->index);
 		group_str(ctx, vf->iommu_group, vf->address, grp, sizeof(grp));
@@ -343,6 +382,7 @@ int sriov_render_pf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 		row[4] = vf->netdev;
 		row[5] = vf->mac;
 		row[6] = grp;
+		link_cells(&vf->link, vlan, rate, row + 7);
 		r = table_add(t, row);
 	}
 	if (r == 0)
@@ -392,6 +432,15 @@ int sriov_render_vf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 			}
 		fputc('\n', out);
 		sriov_strv_free(&peers);
+	}
+	if (vf->link.present) {
+		char vlan[48], rate[32];
+		const char *c[6];
+
+		link_cells(&vf->link, vlan, rate, c);
+		fprintf(out, "  %-16s%s, vlan %s, rate %s Mb/s, spoofchk %s, trust %s, link-state %s, query-rss %s\n",
+			"via PF", c[0], c[1], c[2], c[3], c[4], c[5],
+			onoff(vf->link.query_rss));
 	}
 	print_warnings(&vf->warnings, "  ", out);
 	return ferror(out) ? -EIO : 0;

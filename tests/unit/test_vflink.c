@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The rtnetlink VF list: decoding messages built as the kernel builds them
+ * (rtnl_fill_vfinfo), and one real dump from the running kernel.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+
+#include "net/rtnl.h"
+#include "net/vflink.h"
+
+static char buf[8192];
+
+static struct nlmsghdr *start(const char *ifname, int num_vf)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_index = 7;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+	if (num_vf >= 0)
+		mnl_attr_put_u32(nlh, IFLA_NUM_VF, (uint32_t)num_vf);
+	return nlh;
+}
+
+static void put_vf(struct nlmsghdr *nlh, uint32_t vf, uint8_t last_octet,
+		   bool list_vlan)
+{
+	struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_VF_INFO);
+	struct ifla_vf_mac mac = { .vf = vf,
+		.mac = { 0x02, 0, 0, 0, 0, last_octet } };
+	struct ifla_vf_vlan vlan = { .vf = vf, .vlan = 10, .qos = 2 };
+	struct ifla_vf_rate rate = { .vf = vf, .min_tx_rate = 10,
+				     .max_tx_rate = 100 };
+	struct ifla_vf_tx_rate tx = { .vf = vf, .rate = 100 };
+	struct ifla_vf_spoofchk spoof = { .vf = vf, .setting = 0 };
+	struct ifla_vf_trust trust = { .vf = vf, .setting = 1 };
+	struct ifla_vf_rss_query_en rss = { .vf = vf, .setting = (__u32)-1 };
+	struct ifla_vf_link_state ls = { .vf = vf,
+		.link_state = IFLA_VF_LINK_STATE_DISABLE };
+
+	mnl_attr_put(nlh, IFLA_VF_MAC, sizeof(mac), &mac);
+	mnl_attr_put(nlh, IFLA_VF_VLAN, sizeof(vlan), &vlan);
+	if (list_vlan) {
+		struct nlattr *l = mnl_attr_nest_start(nlh, IFLA_VF_VLAN_LIST);
+		struct ifla_vf_vlan_info vi = { .vf = vf, .vlan = 20, .qos = 3,
+			.vlan_proto = htons(0x88a8) };
+
+		mnl_attr_put(nlh, IFLA_VF_VLAN_INFO, sizeof(vi), &vi);
+		mnl_attr_nest_end(nlh, l);
+		mnl_attr_put(nlh, IFLA_VF_RATE, sizeof(rate), &rate);
+	}
+	mnl_attr_put(nlh, IFLA_VF_TX_RATE, sizeof(tx), &tx);
+	mnl_attr_put(nlh, IFLA_VF_SPOOFCHK, sizeof(spoof), &spoof);
+	mnl_attr_put(nlh, IFLA_VF_LINK_STATE, sizeof(ls), &ls);
+	mnl_attr_put(nlh, IFLA_VF_RSS_QUERY_EN, sizeof(rss), &rss);
+	mnl_attr_put(nlh, IFLA_VF_TRUST, sizeof(trust), &trust);
+	mnl_attr_nest_end(nlh, info);
+}
+
+static void test_full_list(void **state)
+{
+	struct nlmsghdr *nlh = start("ens1f0", 2);
+	struct nlattr *list = mnl_attr_nest_start(nlh, IFLA_VFINFO_LIST);
+	struct vflink_dev dev;
+	const struct sriov_vf_link *l;
+
+	put_vf(nlh, 0, 0xaa, true);
+	put_vf(nlh, 1, 0xbb, false);
+	mnl_attr_nest_end(nlh, list);
+	assert_int_equal(vflink_parse(nlh, &dev), 1);
+	assert_string_equal(dev.ifname, "ens1f0");
+	assert_int_equal(dev.ifindex, 7);
+	assert_int_equal(dev.num_vf, 2);
+	assert_int_equal(dev.n_vfs, 2);
+	assert_false(vflink_truncated(&dev));
+	/* VF 0: the VLAN list wins over the legacy attribute; IFLA_VF_RATE */
+	l = &dev.vfs[0].link;
+	assert_int_equal(dev.vfs[0].index, 0);
+	assert_true(l->present);
+	assert_string_equal(l->mac, "02:00:00:00:00:aa");
+	assert_int_equal(l->vlan, 20);
+	assert_int_equal(l->qos, 3);
+	assert_int_equal(l->vlan_proto, 0x88a8);
+	assert_int_equal(l->min_tx_rate, 10);
+	assert_int_equal(l->max_tx_rate, 100);
+	assert_int_equal(l->spoofchk, 0);
+	assert_int_equal(l->trust, 1);
+	assert_int_equal(l->query_rss, -1); /* the driver does not say */
+	assert_int_equal(l->link_state, 2);
+	/* VF 1: legacy VLAN (802.1Q) and TX rate only */
+	l = &dev.vfs[1].link;
+	assert_int_equal(dev.vfs[1].index, 1);
+	assert_string_equal(l->mac, "02:00:00:00:00:bb");
+	assert_int_equal(l->vlan, 10);
+	assert_int_equal(l->qos, 2);
+	assert_int_equal(l->vlan_proto, 0x8100);
+	assert_int_equal(l->min_tx_rate, 0);
+	assert_int_equal(l->max_tx_rate, 100);
+	vflink_dev_free(&dev);
+}
+
+static void test_truncated(void **state)
+{
+	struct nlmsghdr *nlh = start("ens1f0", 300);
+	struct nlattr *list = mnl_attr_nest_start(nlh, IFLA_VFINFO_LIST);
+	struct vflink_dev dev;
+
+	put_vf(nlh, 0, 1, false);
+	mnl_attr_nest_end(nlh, list);
+	assert_int_equal(vflink_parse(nlh, &dev), 1);
+	assert_int_equal(dev.n_vfs, 1);
+	assert_int_equal(dev.num_vf, 300);
+	assert_true(vflink_truncated(&dev));
+	vflink_dev_free(&dev);
+}
+
+static void test_no_vfs(void **state)
+{
+	struct vflink_dev dev;
+
+	assert_int_equal(vflink_parse(start("lo", -1), &dev), 0);
+	assert_int_equal(vflink_parse(start("eth0", 0), &dev), 0);
+	/* a PF with VFs enabled but no list (RTEXT_FILTER_VF not asked) */
+	assert_int_equal(vflink_parse(start("ens1f0", 4), &dev), 1);
+	assert_int_equal(dev.n_vfs, 0);
+	assert_true(vflink_truncated(&dev));
+	vflink_dev_free(&dev);
+}
+
+static void test_malformed(void **state)
+{
+	struct nlmsghdr *nlh = start("ens1f0", 1);
+	struct nlattr *list = mnl_attr_nest_start(nlh, IFLA_VFINFO_LIST);
+	struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_VF_INFO);
+	struct vflink_dev dev;
+	uint16_t shorty = 1;
+
+	/* a VF entry whose MAC attribute is too short to hold the struct */
+	mnl_attr_put(nlh, IFLA_VF_MAC, sizeof(shorty), &shorty);
+	mnl_attr_nest_end(nlh, info);
+	mnl_attr_nest_end(nlh, list);
+	assert_int_equal(vflink_parse(nlh, &dev), -EINVAL);
+	/* a message too short for its header */
+	nlh = start("x", -1);
+	nlh->nlmsg_len = sizeof(*nlh) + 2;
+	assert_int_equal(vflink_parse(nlh, &dev), -EINVAL);
+}
+
+static void test_live_dump(void **state)
+{
+	struct rtnl_vf_links links;
+
+	/* The real kernel answers; loopback never has VFs. */
+	assert_int_equal(rtnl_dump_vf_links(&links), 0);
+	assert_null(rtnl_vf_links_find(&links, "lo"));
+	rtnl_vf_links_free(&links);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full_list),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_no_vfs),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_live_dump),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
