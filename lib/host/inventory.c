@@ -14,6 +14,7 @@
 #include "ctx.h"
 #include "host/device.h"
 #include "host/iommu.h"
+#include "host/netdevsim.h"
 #include "host/netmap.h"
 #include "io/parse.h"
 #include "net/rtnl.h"
@@ -527,11 +528,17 @@ out:
 	return r;
 }
 
+/* PCI first, by address; then other buses, by bus and device name. */
 static int cmp_pf(const void *a, const void *b)
 {
 	const struct sriov_pf *x = a, *y = b;
 	struct pci_addr pa, pb;
+	bool xp = strcmp(x->bus, "pci") == 0, yp = strcmp(y->bus, "pci") == 0;
 
+	if (xp != yp)
+		return xp ? -1 : 1;
+	if (!xp && strcmp(x->bus, y->bus) != 0)
+		return strcmp(x->bus, y->bus);
 	if (pci_addr_parse(x->address, &pa, NULL) == 0 &&
 	    pci_addr_parse(y->address, &pb, NULL) == 0)
 		return pci_addr_cmp(&pa, &pb);
@@ -647,6 +654,9 @@ int sriov_host_load(struct sriov_ctx *ctx, unsigned flags,
 		if (r < 0)
 			goto fail;
 	}
+	r = netdevsim_load_pfs(ctx->rfs, &L.netmap, &host->pfs, &host->n_pfs);
+	if (r < 0)
+		goto fail;
 	qsort(host->pfs, host->n_pfs, sizeof(*host->pfs), cmp_pf);
 	if (ctx->netlink && host->n_pfs)
 		r = load_vf_links(host);

@@ -61,6 +61,12 @@ static int resolve_netdev(const struct sriov_host *host, const char *name,
 	for (size_t i = 0; i < host->n_pfs; i++) {
 		const struct sriov_pf *p = &host->pfs[i];
 
+		/* devices of other buses go by their device name */
+		if (strcmp(p->bus, "pci") != 0 && strcmp(p->address, name) == 0) {
+			*pf = p;
+			*vf = NULL;
+			return 0;
+		}
 		for (size_t k = 0; k < p->n_netdevs; k++)
 			if (strcmp(p->netdevs[k].name, name) == 0) {
 				*pf = p;

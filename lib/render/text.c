@@ -376,7 +376,9 @@ int sriov_render_pf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 		snprintf(idx, sizeof(idx), "%u", vf->index);
 		group_str(ctx, vf->iommu_group, vf->address, grp, sizeof(grp));
 		row[0] = idx;
-		row[1] = vf->address[0] ? vf->address : "?";
+		/* netdevsim VFs are no devices: they have no address */
+		row[1] = vf->address[0] ? vf->address
+			 : strcmp(pf->bus, "pci") == 0 ? "?" : NULL;
 		row[2] = vf_driver_label(vf->driver);
 		row[3] = vf->driver_override;
 		row[4] = vf->netdev;
