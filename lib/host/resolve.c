@@ -62,7 +62,8 @@ static int resolve_netdev(const struct sriov_host *host, const char *name,
 		const struct sriov_pf *p = &host->pfs[i];
 
 		/* devices of other buses go by their device name */
-		if (strcmp(p->bus, "pci") != 0 && strcmp(p->address, name) == 0) {
+		if (p->bus && strcmp(p->bus, "pci") != 0 &&
+		    strcmp(p->address, name) == 0) {
 			*pf = p;
 			*vf = NULL;
 			return 0;

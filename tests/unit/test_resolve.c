@@ -21,12 +21,12 @@ static struct sriov_vf pf0_vfs[] = {
 static struct sriov_netdev pf0_nd[] = { { .name = "ens1f0" } };
 static struct sriov_netdev pf1_nd[] = { { .name = "ens1f1" } };
 static struct sriov_pf pfs[] = {
-	{ .address = "0000:3b:00.0", .netdevs = pf0_nd, .n_netdevs = 1,
+	{ .address = "0000:3b:00.0", .bus = "pci", .netdevs = pf0_nd, .n_netdevs = 1,
 	  .vfs = pf0_vfs, .n_vfs = 3 },
-	{ .address = "0000:3b:00.1", .netdevs = pf1_nd, .n_netdevs = 1 },
+	{ .address = "0000:3b:00.1", .bus = "pci", .netdevs = pf1_nd, .n_netdevs = 1 },
 	/* the same bus:dev.fn in another PCI domain */
-	{ .address = "0001:5e:00.0" },
-	{ .address = "0002:5e:00.0" },
+	{ .address = "0001:5e:00.0", .bus = "pci" },
+	{ .address = "0002:5e:00.0", .bus = "pci" },
 };
 static const struct sriov_host host = { .root = "/", .pfs = pfs, .n_pfs = 4 };
 
