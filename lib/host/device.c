@@ -352,3 +352,23 @@ int dev_read_netdevs(struct dev_reader *d, const struct netmap *nm,
 	sriov_strv_free(&names);
 	return 0;
 }
+
+int pf_init(struct rootfs *rfs, struct sriov_pf *pf, const char *bus,
+	    const char *bus_devices, const char *name)
+{
+	char rel[512], link[4096], path[4096];
+
+	snprintf(pf->address, sizeof(pf->address), "%.*s",
+		 (int)sizeof(pf->address) - 1, name);
+	pf->bus = bus;
+	pf->numa_node = -1;
+	pf->iommu_group = -1;
+	pf->revision = -1;
+	pf->drivers_autoprobe = true;
+	pf->config.pcie_type = SRIOV_PCIE_NONE;
+	snprintf(rel, sizeof(rel), "%s/%s", bus_devices, name);
+	if (rootfs_readlink(rfs, ROOTFS_TOP, rel, link, sizeof(link)) < 0 ||
+	    rootfs_join(bus_devices, link, path, sizeof(path)) < 0)
+		snprintf(path, sizeof(path), "%s", rel);
+	return asprintf(&pf->sysfs_path, "/%s", path) < 0 ? -ENOMEM : 0;
+}

@@ -56,4 +56,12 @@ int dev_read_netdev_names(struct dev_reader *d, const struct netmap *nm,
 
 void netdevs_free(struct sriov_netdev *nd, size_t n);
 
+/*
+ * Start a PF of @bus named @name: "unknown" values (-1, autoprobe on), and
+ * pf->sysfs_path set to the device's canonical directory, resolved from the
+ * bus's devices/ link ("/sys/devices/pci0000:00/…"). 0 or -ENOMEM.
+ */
+int pf_init(struct rootfs *rfs, struct sriov_pf *pf, const char *bus,
+	    const char *bus_devices, const char *name);
+
 #endif

@@ -419,7 +419,6 @@ static void cross_check(struct sriov_pf *pf, bool have_offset)
 
 static int load_pf(struct loader *L, const char *name, struct sriov_pf *pf)
 {
-	char link[PATH_MAX_LEN], path[PATH_MAX_LEN], rel[PATH_MAX_LEN + 32];
 	struct dev_reader d = { .rfs = L->rfs, .warnings = &pf->warnings };
 	unsigned *idx = NULL;
 	size_t n_idx = 0;
@@ -427,22 +426,9 @@ static int load_pf(struct loader *L, const char *name, struct sriov_pf *pf)
 	bool have_offset = true;
 	int r;
 
-	snprintf(pf->address, sizeof(pf->address), "%s", name);
-	pf->bus = "pci";
-	pf->numa_node = -1;
-	pf->iommu_group = -1;
-	pf->revision = -1;
-	pf->drivers_autoprobe = true;
-	pf->config.pcie_type = SRIOV_PCIE_NONE;
-
-	snprintf(rel, sizeof(rel), BUS_DEVICES "/%s", name);
-	if (rootfs_readlink(L->rfs, ROOTFS_TOP, rel, link, sizeof(link)) >= 0 &&
-	    rootfs_join(BUS_DEVICES, link, path, sizeof(path)) == 0) {
-		if (asprintf(&pf->sysfs_path, "/%s", path) < 0)
-			return -ENOMEM;
-	} else if (asprintf(&pf->sysfs_path, "/%s", rel) < 0) {
-		return -ENOMEM;
-	}
+	r = pf_init(L->rfs, pf, "pci", BUS_DEVICES, name);
+	if (r < 0)
+		return r;
 	d.fd = rootfs_open_dir(L->rfs, ROOTFS_TOP, pf->sysfs_path);
 	if (d.fd < 0)
 		return strv_pushf(&pf->warnings, "device directory unreadable (%s)",

@@ -16,33 +16,22 @@
 static int load_one(struct rootfs *rfs, const struct netmap *nm,
 		    const char *name, struct sriov_pf *pf)
 {
-	char rel[512], link[4096], path[4096], buf[32];
+	char rel[512], buf[32];
 	struct dev_reader d = { .rfs = rfs, .warnings = &pf->warnings };
 	unsigned max;
 	ssize_t n;
 	int r;
 
-	snprintf(pf->address, sizeof(pf->address), "%.*s",
-		 (int)sizeof(pf->address) - 1, name);
-	pf->bus = "netdevsim";
-	pf->numa_node = -1;
-	pf->iommu_group = -1;
-	pf->revision = -1;
-	pf->drivers_autoprobe = true;
-	pf->config.pcie_type = SRIOV_PCIE_NONE;
-	snprintf(rel, sizeof(rel), NSIM_DEVICES "/%s", name);
-	if (rootfs_readlink(rfs, ROOTFS_TOP, rel, link, sizeof(link)) < 0 ||
-	    rootfs_join(NSIM_DEVICES, link, path, sizeof(path)) < 0)
-		snprintf(path, sizeof(path), "%s", rel);
-	if (asprintf(&pf->sysfs_path, "/%s", path) < 0)
-		return -ENOMEM;
-	d.fd = rootfs_open_dir(rfs, ROOTFS_TOP, path);
+	r = pf_init(rfs, pf, "netdevsim", NSIM_DEVICES, name);
+	if (r < 0)
+		return r;
+	d.fd = rootfs_open_dir(rfs, ROOTFS_TOP, pf->sysfs_path);
 	if (d.fd < 0)
 		return strv_pushf(&pf->warnings, "device directory unreadable (%s)",
 				  strerror(-d.fd));
 	r = dev_read_link_name(&d, "driver", &pf->driver);
 	if (r == 0 || r == -ENOENT)
-		r = dev_read_netdevs(&d, nm, path, &pf->netdevs,
+		r = dev_read_netdevs(&d, nm, pf->sysfs_path + 1, &pf->netdevs,
 				     &pf->n_netdevs);
 	dev_read_uint(&d, "sriov_numvfs", 0xffff, &pf->num_vfs);
 	close(d.fd);
