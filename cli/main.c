@@ -84,10 +84,13 @@ static int parse_common(struct cli *c, int argc, char **argv, bool verb)
 {
 	int opt;
 
-	(void)verb;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+r:jpi:hV", common_opts,
-				  NULL)) != -1) {
+	/*
+	 * Before the verb, stop at the verb ("+"); after it, let getopt
+	 * move options behind the arguments to the front (show PF --json).
+	 */
+	optind = 0; /* 0, not 1: glibc re-reads the "+" of a new optstring */
+	while ((opt = getopt_long(argc, argv, verb ? "r:jpi:hV" : "+r:jpi:hV",
+				  common_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'r':
 			c->root = optarg;

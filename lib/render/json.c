@@ -209,6 +209,7 @@ static json_object *pf_json(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 	json_object *mix = json_object_new_object();
 	json_object *vfs = json_object_new_array_ext((int)pf->n_vfs);
 	json_object *up = json_object_new_array();
+	bool pci = strcmp(pf->bus, "pci") == 0;
 
 	for (size_t i = 0; i < pf->n_netdevs; i++) {
 		const struct sriov_netdev *nd = &pf->netdevs[i];
@@ -227,6 +228,12 @@ static json_object *pf_json(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 		const char *drv = vf_driver_label(pf->vfs[i].driver);
 		json_object *cnt;
 
+		/* netdevsim VFs are no devices: nothing to bind */
+		if (!pci) {
+			json_object_array_add(vfs, vf_json(ctx, &pf->vfs[i],
+							   with_peers, empty));
+			continue;
+		}
 		if (json_object_object_get_ex(mix, drv, &cnt))
 			json_object_int_inc(cnt, 1);
 		else
@@ -245,16 +252,19 @@ static json_object *pf_json(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 		json_object_array_add(up, bo);
 	}
 
+	/* PCI identity only where there is a PCI device (not netdevsim). */
 	ADD(o, "address", json_object_new_string(pf->address));
 	ADD(o, "bus", json_object_new_string(pf->bus));
 	ADD(o, "sysfs_path", jstr(pf->sysfs_path));
-	ADD(o, "vendor_id", jhex(pf->vendor_id, 4));
-	ADD(o, "device_id", jhex(pf->device_id, 4));
+	ADD(o, "vendor_id", pci ? jhex(pf->vendor_id, 4) : NULL);
+	ADD(o, "device_id", pci ? jhex(pf->device_id, 4) : NULL);
 	ADD(o, "vendor_name", jstr(pf->vendor_name));
 	ADD(o, "device_name", jstr(pf->device_name));
-	ADD(o, "subsystem_vendor_id", jhex(pf->subsystem_vendor_id, 4));
-	ADD(o, "subsystem_device_id", jhex(pf->subsystem_device_id, 4));
-	ADD(o, "class", jhex(pf->class_code, 6));
+	ADD(o, "subsystem_vendor_id", pci ? jhex(pf->subsystem_vendor_id, 4)
+					  : NULL);
+	ADD(o, "subsystem_device_id", pci ? jhex(pf->subsystem_device_id, 4)
+					  : NULL);
+	ADD(o, "class", pci ? jhex(pf->class_code, 6) : NULL);
 	ADD(o, "revision", pf->revision < 0 ? NULL
 					     : jhex((unsigned)pf->revision, 2));
 	ADD(o, "driver", jstr(pf->driver));
@@ -266,12 +276,14 @@ static json_object *pf_json(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 	ADD(o, "iommu_group", jint_or_null(pf->iommu_group));
 	ADD(o, "total_vfs", json_object_new_int((int)pf->total_vfs));
 	ADD(o, "num_vfs", json_object_new_int((int)pf->num_vfs));
-	ADD(o, "vf_device_id", jhex(pf->vf_device_id, 4));
+	ADD(o, "vf_device_id", pci ? jhex(pf->vf_device_id, 4) : NULL);
 	ADD(o, "vf_device_name", jstr(pf->vf_device_name));
-	ADD(o, "vf_offset", json_object_new_int((int)pf->vf_offset));
-	ADD(o, "vf_stride", json_object_new_int((int)pf->vf_stride));
+	ADD(o, "vf_offset", pci ? json_object_new_int((int)pf->vf_offset)
+				: NULL);
+	ADD(o, "vf_stride", pci ? json_object_new_int((int)pf->vf_stride)
+				: NULL);
 	ADD(o, "drivers_autoprobe",
-	    json_object_new_boolean(pf->drivers_autoprobe));
+	    pci ? json_object_new_boolean(pf->drivers_autoprobe) : NULL);
 	ADD(o, "vf_drivers", mix);
 	ADD(o, "vf_links", json_object_new_string(
 		vf_links_names[pf->vf_links < 4 ? pf->vf_links : 0]));

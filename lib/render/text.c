@@ -21,7 +21,7 @@ char *sriov_pf_vf_driver_mix(const struct sriov_pf *pf)
 	if (!counts)
 		return NULL;
 	/* Keep first-seen order: VFs are usually bound in index order. */
-	for (size_t i = 0; i < pf->n_vfs; i++) {
+	for (size_t i = 0; i < pf->n_vfs && strcmp(pf->bus, "pci") == 0; i++) {
 		const char *d = vf_driver_label(pf->vfs[i].driver);
 		int k = strv_find(&names, d);
 
@@ -94,7 +94,10 @@ static char *joined_netdevs(const struct sriov_pf *pf)
 
 static void device_name(const struct sriov_pf *pf, char *buf, size_t len)
 {
-	if (pf->vendor_name && pf->device_name)
+	if (strcmp(pf->bus, "pci") != 0)
+		snprintf(buf, len, "%s device (VFs configured through its netdev)",
+			 pf->bus);
+	else if (pf->vendor_name && pf->device_name)
 		snprintf(buf, len, "%s %s", pf->vendor_name, pf->device_name);
 	else if (pf->device_name)
 		snprintf(buf, len, "%s", pf->device_name);
@@ -123,6 +126,8 @@ int sriov_render_list_text(const struct sriov_host *host, FILE *out)
 		char warned[600];
 		const char *row[10];
 
+		bool pci = strcmp(pf->bus, "pci") == 0;
+
 		snprintf(id, sizeof(id), "%04x:%04x", pf->vendor_id,
 			 pf->device_id);
 		snprintf(numa, sizeof(numa), "%d", pf->numa_node);
@@ -133,11 +138,11 @@ int sriov_render_list_text(const struct sriov_host *host, FILE *out)
 		device_name(pf, name, sizeof(name));
 		row[0] = pf->address;
 		row[1] = nds && *nds ? nds : NULL;
-		row[2] = id;
+		row[2] = pci ? id : NULL;
 		row[3] = pf->driver;
 		row[4] = pf->numa_node < 0 ? NULL : numa;
 		row[5] = vfs;
-		row[6] = vfid;
+		row[6] = pci ? vfid : NULL;
 		row[7] = mix && *mix ? mix : NULL;
 		row[8] = link;
 		row[9] = name;
@@ -301,12 +306,60 @@ static void link_cells(const struct sriov_vf_link *l, char vlan[48],
 		snprintf(rate, 32, "max %u", l->max_tx_rate);
 	else
 		snprintf(rate, 32, "-");
-	cells[0] = l->mac;
+	/* igb and others leave an unset administrative MAC at zero */
+	cells[0] = strcmp(l->mac, "00:00:00:00:00:00") ? l->mac : "-";
 	cells[1] = vlan;
 	cells[2] = rate;
 	cells[3] = onoff(l->spoofchk);
 	cells[4] = onoff(l->trust);
 	cells[5] = l->link_state < 0 ? "-" : states[l->link_state];
+}
+
+/* A PF that is no PCI device (netdevsim): no ids, config space or VF devices. */
+static int render_other_pf(const struct sriov_pf *pf, const char *name,
+			   FILE *out)
+{
+	static const char *const hdr[] = { "VF", "ADMIN-MAC", "VLAN",
+		"RATE-MBPS", "SPOOFCHK", "TRUST", "LINK-STATE" };
+	struct table *t;
+	int r = 0;
+
+	fprintf(out, "%s  %s\n", pf->address, name);
+	fprintf(out, "  %-14s%s\n", "driver", pf->driver ? pf->driver : "none");
+	for (size_t i = 0; i < pf->n_netdevs; i++)
+		fprintf(out, "  %-14s%s %s, %s\n", i ? "" : "netdev",
+			pf->netdevs[i].name,
+			pf->netdevs[i].mac ? pf->netdevs[i].mac : "-",
+			pf->netdevs[i].operstate ? pf->netdevs[i].operstate
+						 : "?");
+	fprintf(out, "  %-14s%s\n", "sysfs", pf->sysfs_path);
+	if (pf->total_vfs)
+		fprintf(out, "  %-14s%u of %u VFs\n", "sr-iov", pf->num_vfs,
+			pf->total_vfs);
+	else
+		fprintf(out, "  %-14s%u VFs (the limit is unknown)\n", "sr-iov",
+			pf->num_vfs);
+	print_warnings(&pf->warnings, "  ", out);
+	if (pf->n_vfs == 0 || (pf->vf_links != SRIOV_VF_LINKS_OK &&
+			       pf->vf_links != SRIOV_VF_LINKS_TRUNCATED))
+		return ferror(out) ? -EIO : 0;
+	fputc('\n', out);
+	t = table_new(7, hdr);
+	if (!t)
+		return -ENOMEM;
+	for (size_t i = 0; i < pf->n_vfs && r == 0; i++) {
+		char idx[16], vlan[48], rate[32];
+		const char *row[7];
+
+		snprintf(idx, sizeof(idx), "%u", pf->vfs[i].index);
+		row[0] = idx;
+		link_cells(&pf->vfs[i].link, vlan, rate, row + 1);
+		r = table_add(t, row);
+	}
+	if (r == 0)
+		r = table_print(t, out);
+	table_free(t);
+	return r;
 }
 
 int sriov_render_pf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
@@ -323,6 +376,8 @@ int sriov_render_pf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 	int r = 0;
 
 	device_name(pf, name, sizeof(name));
+	if (strcmp(pf->bus, "pci") != 0)
+		return render_other_pf(pf, name, out);
 	fprintf(out, "%s  %s [%04x:%04x]", pf->address, name, pf->vendor_id,
 		pf->device_id);
 	if (pf->revision >= 0)

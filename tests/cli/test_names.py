@@ -87,6 +87,12 @@ class Names(TreeTest):
         a = sriovctl("--json", "list", root=self.root, check=0).out
         b = sriovctl("list", "--json", root=self.root, check=0).out
         self.assertEqual(a, b)
+        nd = self.pf["netdevs"][0]
+        a = sriovctl("show", "--json", nd, root=self.root, check=0).out
+        b = sriovctl("show", nd, "--json", root=self.root, check=0).out
+        c = sriovctl("--json", "show", nd, root=self.root, check=0).out
+        self.assertEqual(a, b)
+        self.assertEqual(a, c)
 
     def test_list_text(self):
         out = sriovctl("list", root=self.root, check=0).out.splitlines()

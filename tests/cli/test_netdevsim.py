@@ -47,6 +47,11 @@ class Netdevsim(TreeTest):
         self.assertTrue(all(v["address"] is None for v in pf["vfs"]))
         self.assertEqual(pf["warnings"], [])
         self.assertIsNone(pf["config_space"])
+        # no PCI device: no ids, no VF arithmetic, nothing to bind
+        for k in ("vendor_id", "device_id", "class", "vf_device_id",
+                  "vf_offset", "vf_stride", "drivers_autoprobe"):
+            self.assertIsNone(pf[k], k)
+        self.assertEqual(pf["vf_drivers"], {})
         # a generated tree is not the live kernel: no rtnetlink view
         self.assertEqual(pf["vf_links"], "not-queried")
         self.assertTrue(all(v["link"] is None for v in pf["vfs"]))
@@ -64,8 +69,12 @@ class Netdevsim(TreeTest):
     def test_text(self):
         out = sriovctl("list", root=self.root, check=0).out
         self.assertIn("netdevsim1", out)
+        row = next(l for l in out.splitlines() if l.startswith("netdevsim1"))
+        self.assertNotIn("0000:0000", row)
+        self.assertNotIn("none", row)
         out = sriovctl("show", "eni1np1", root=self.root, check=0).out
         self.assertIn("4 of 8 VFs", out)
+        self.assertNotIn("0000:0000", out)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,13 @@ sec() {
 	return $_sec_rc
 }
 
+# Debian's busybox ash is a "standalone shell": it runs its own applets
+# before it searches PATH, and busybox's ip has no "vf" support. Call the
+# real iproute2 ip (copied to /usr/local/bin) by its path.
+ip() {
+	/usr/local/bin/ip "$@"
+}
+
 # write VALUE FILE: what `echo VALUE > FILE` does, as a command for sec.
 write() {
 	echo "$1" >"$2"

@@ -1,6 +1,7 @@
 # The netdevsim scenario: the kernel's simulated netdev (built out of tree
-# by lab.py) with 4 VFs, which implements the VF netlink operations. Its VFs
-# are not PCI devices: sriovctl does not list it yet. Raw facts only.
+# by lab.py) with 4 VFs, which implements the VF netlink operations igb
+# lacks (min rate, link state). Its VFs are not PCI devices; sriovctl lists
+# it as a PF of bus netdevsim and reads the VFs over rtnetlink.
 # Sourced by /init (lib.sh loaded) in a subshell.
 
 N=/sys/bus/netdevsim/devices/netdevsim1
@@ -24,5 +25,7 @@ sec nsim.vf.set3 ip link set "$NET" vf 3 state disable
 sec nsim.vf.iplink ip -j -d link show dev "$NET"
 sec nsim.vf.devlink devlink -j dev show
 sec nsim.vf.eswitch devlink -j dev eswitch show netdevsim/netdevsim1
-sec nsim.list sriovctl list --json
-sec nsim.shownet sriovctl show "$NET" --json
+sec nsim.list sriovctl --json list
+sec nsim.shownet sriovctl show --json "$NET"
+sec nsim.list.text sriovctl list
+sec nsim.show.text sriovctl show "$NET"

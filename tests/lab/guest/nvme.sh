@@ -4,14 +4,14 @@
 #   nvmeb.*  after binding VF0 to vfio-pci (driver_override + drivers_probe)
 # Sourced by /init (lib.sh loaded) in a subshell.
 
+sec nvme.pf find_pf 0x1b36 0x0010 || exit 1
 PF=$(find_pf 0x1b36 0x0010)
-sec nvme.pf echo "$PF" || exit 1
 D=/sys/bus/pci/devices/$PF
 RP=$(upstream "$PF")
 sec nvme.rp echo "$RP"
 
-sec nvme0.list sriovctl list --json
-sec nvme0.show sriovctl show "$PF" --json
+sec nvme0.list sriovctl --json list
+sec nvme0.show sriovctl show --json "$PF"
 sec nvme0.list.text sriovctl list
 sec nvme0.show.text sriovctl show "$PF"
 sec nvme0.sysfs pcifacts "$PF"
@@ -25,8 +25,8 @@ sec nvme.numvfs2 write 2 "$D/sriov_numvfs"
 VF0=$(vf "$PF" 0)
 VF1=$(vf "$PF" 1)
 
-sec nvme2.list sriovctl list --json
-sec nvme2.show sriovctl show "$PF" --json
+sec nvme2.list sriovctl --json list
+sec nvme2.show sriovctl show --json "$PF"
 sec nvme2.show.text sriovctl show "$PF"
 sec nvme2.sysfs pcifacts "$PF"
 sec nvme2.vf0.sysfs pcifacts "$VF0"
@@ -37,8 +37,8 @@ sec nvme2.groups groups
 
 sec nvmeb.override write vfio-pci "/sys/bus/pci/devices/$VF0/driver_override"
 sec nvmeb.probe write "$VF0" /sys/bus/pci/drivers_probe
-sec nvmeb.show sriovctl show "$PF" --json
-sec nvmeb.showvf sriovctl show "$PF/vf0" --json
+sec nvmeb.show sriovctl show --json "$PF"
+sec nvmeb.showvf sriovctl show --json "$PF/vf0"
 sec nvmeb.showvf.text sriovctl show "$PF/vf0"
 sec nvmeb.list.text sriovctl list
 sec nvmeb.vf0.sysfs pcifacts "$VF0"
