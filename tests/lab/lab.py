@@ -623,9 +623,16 @@ class BootSpec:
         self.scripts = scripts
 
 
+# Scenarios judged by this file; any other guest/*.sh is a self-checking
+# scenario (its `check` lines are the TAP checks) and runs in boot A.
+BUILTIN_SCRIPTS = ["nvme", "igb", "netdevsim"]
+EXTRA_SCRIPTS = sorted(p.stem for p in GUEST.glob("*.sh")
+                       if p.stem not in BUILTIN_SCRIPTS + ["lib"])
+
 BOOTS = {
     "A": BootSpec("A", "IOMMU on: NVMe, igb, netdevsim", iommu=True,
-                  acs_off=False, igb=True, scripts=["nvme", "igb", "netdevsim"]),
+                  acs_off=False, igb=True,
+                  scripts=BUILTIN_SCRIPTS + EXTRA_SCRIPTS),
     "B": BootSpec("B", "IOMMU off: intel_iommu=off", iommu=False,
                   acs_off=False,
                   igb=False, scripts=["nvme"]),
@@ -738,6 +745,7 @@ class Boot:
         self.error, self.igb_reason = error, igb_reason
         self.with_igb = with_igb if with_igb is not None else spec.igb
         self.sections, self.done, self.lines = {}, False, []
+        self.guest_checks = []  # (ok, description, expected, actual)
         try:
             raw = serial.read_bytes().decode("utf-8", errors="replace")
         except OSError:
@@ -755,6 +763,9 @@ class Boot:
                     cur = (m.group(1), m.group(2) or "", [])
                 elif line.startswith("@@DONE"):
                     self.done = True
+                elif line.startswith("@@CHECK "):
+                    f = (line[len("@@CHECK "):].split(" :: ") + [""] * 4)[:4]
+                    self.guest_checks.append((f[0] == "ok", f[1], f[2], f[3]))
                 elif line.startswith("@@"):
                     self.lines.append(line)
                 continue
@@ -905,15 +916,28 @@ class Tap:
             ok, diag = False, f"{type(e).__name__}: {e}"
         if not ok and boot is not None:
             diag = (diag + f" [serial log: {boot.serial}]").strip()
-        self.results.append((bool(ok), desc, diag if not ok else ""))
+        self.results.append((bool(ok), desc, diag if not ok else "",
+                             boot if not ok else None))
 
-    def print(self, out=sys.stdout):
+    def print(self, out=sys.stdout, tail=25):
+        tailed = set()
         print(f"1..{len(self.results)}", file=out)
-        for i, (ok, desc, diag) in enumerate(self.results, 1):
+        for i, (ok, desc, diag, boot) in enumerate(self.results, 1):
             print(f"{'ok' if ok else 'not ok'} {i} - {desc}", file=out)
-            if diag:
-                for line in diag.splitlines():
-                    print(f"# {line}", file=out)
+            for line in diag.splitlines() if diag else []:
+                print(f"# {line}", file=out)
+            # the guest's last words, once per failing boot
+            if boot is not None and boot.serial not in tailed:
+                tailed.add(boot.serial)
+                print(f"# --- last {tail} lines of {boot.serial} ---",
+                      file=out)
+                try:
+                    lines = boot.serial.read_text(
+                        errors="replace").splitlines()[-tail:]
+                except OSError as e:
+                    lines = [f"(unreadable: {e})"]
+                for line in lines:
+                    print(f"#   {line}", file=out)
         out.flush()
 
 
@@ -1692,6 +1716,20 @@ def boot_check(tap, b):
               lambda: (b.error is None, b.error or ""), b)
 
 
+def guest_checks(tap, b, title):
+    """The checks self-checking scenarios made in the guest (lib.sh check)."""
+    for script in EXTRA_SCRIPTS:
+        tap.check(f"{title} {script}: the scenario ran and made checks",
+                  lambda script=script: (
+                      any(d.startswith(script + ":")
+                          for _, d, _, _ in b.guest_checks),
+                      f"no check lines from {script}.sh"), b)
+    for ok, desc, want, got in b.guest_checks:
+        tap.check(f"{title} {desc}",
+                  lambda ok=ok, want=want, got=got: (
+                      ok, f"expected {want!r}, got {got!r}"), b)
+
+
 def evaluate(boots, tap):
     A, B, C = boots.get("A"), boots.get("B"), boots.get("C")
     if A:
@@ -1700,6 +1738,7 @@ def evaluate(boots, tap):
         igb_checks(tap, A, "A")
         igb_link_checks(tap, A, "A")
         netdevsim_checks(tap, A, "A")
+        guest_checks(tap, A, "A")
     if B:
         boot_check(tap, B)
         noiommu_checks(tap, B, "B no-iommu")
@@ -1753,7 +1792,7 @@ def sriovctl_path(arg):
 
 def fail_all(tap, msg):
     tap.results.append((False, "lab prepared (QEMU, kernel, netdevsim, "
-                        "initramfs)", msg))
+                        "initramfs)", msg, None))
 
 
 def cmd_run(args):
@@ -1793,7 +1832,7 @@ def cmd_run(args):
     summary = {"checks": len(tap.results), "failed": len(failed),
                "timings_s": timings,
                "results": [{"ok": ok, "check": d, "diag": g}
-                           for ok, d, g in tap.results]}
+                           for ok, d, g, _ in tap.results]}
     (results / "results.json").write_text(json.dumps(summary, indent=1))
     tap.print()
     print(f"# lab: {len(tap.results) - len(failed)} of {len(tap.results)} "

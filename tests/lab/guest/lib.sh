@@ -37,6 +37,17 @@ ip() {
 	/usr/local/bin/ip "$@"
 }
 
+# check DESCRIPTION EXPECTED ACTUAL: a check judged in the guest, for
+# self-checking scenarios (any guest/*.sh that lab.py does not judge
+# itself): lab.py turns each into a TAP line and shows both values when
+# they differ.
+check() {
+	_c_want=$(printf %s "$2" | tr '\n' ' ')
+	_c_got=$(printf %s "$3" | tr '\n' ' ')
+	if [ "$_c_want" = "$_c_got" ]; then _c=ok; else _c=fail; fi
+	echo "@@CHECK $_c :: $LAB_SCRIPT: $1 :: $_c_want :: $_c_got"
+}
+
 # write VALUE FILE: what `echo VALUE > FILE` does, as a command for sec.
 write() {
 	echo "$1" >"$2"
