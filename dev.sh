@@ -6,7 +6,7 @@
 #   ./dev.sh test    the whole test suite: unit, CLI, generator, fuzz corpus
 #                    replay, in a normal build and under ASan+UBSan; ends with
 #                    the line "N passed, N failed[, N skipped]"
-#   ./dev.sh unit    only the quick tests of the normal build
+#   ./dev.sh unit    the quick tests of the normal build (no lab, no ASan)
 #   ./dev.sh build   install dependencies and build into ./build
 #   ./dev.sh deps    only install the missing Debian packages
 set -euo pipefail
@@ -111,7 +111,7 @@ run_tests() { # DIR [meson test options...]
 
 unit() {
 	build
-	run_tests build
+	run_tests build --no-suite lab
 	summary build
 }
 
