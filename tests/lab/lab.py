@@ -1605,7 +1605,8 @@ def netdevsim_checks(tap, b, title):
         (0, {"mac": "02:00:00:00:00:01", "vlan": 10, "qos": 2}),
         (1, {"spoofchk": False, "trust": True}),
         (2, {"min_tx_rate": 10, "max_tx_rate": 100}),
-        (3, {"link_state": "disable"}),
+        (3, {"link_state": "disable", "vlan": 30, "qos": 1,
+             "vlan_protocol": "802.1ad"}),
     ])
 
 

@@ -22,6 +22,7 @@ sec nsim.vf.set0 ip link set "$NET" vf 0 mac 02:00:00:00:00:01 vlan 10 qos 2
 sec nsim.vf.set1 ip link set "$NET" vf 1 spoofchk off trust on
 sec nsim.vf.set2 ip link set "$NET" vf 2 min_tx_rate 10 max_tx_rate 100
 sec nsim.vf.set3 ip link set "$NET" vf 3 state disable
+sec nsim.vf.set3ad ip link set "$NET" vf 3 vlan 30 qos 1 proto 802.1ad
 sec nsim.vf.iplink ip -j -d link show dev "$NET"
 sec nsim.vf.devlink devlink -j dev show
 sec nsim.vf.eswitch devlink -j dev eswitch show netdevsim/netdevsim1
