@@ -224,24 +224,18 @@ static json_object *pf_json(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 		ADD(l, "ifindex", jint_or_null(nd->ifindex));
 		json_object_array_add(links, l);
 	}
-	for (size_t i = 0; i < pf->n_vfs; i++) {
-		const char *drv = vf_driver_label(pf->vfs[i].driver);
-		json_object *cnt;
+	struct vf_driver_count *counts;
+	size_t n_counts;
 
-		/* netdevsim VFs are no devices: nothing to bind */
-		if (!pci) {
-			json_object_array_add(vfs, vf_json(ctx, &pf->vfs[i],
-							   with_peers, empty));
-			continue;
-		}
-		if (json_object_object_get_ex(mix, drv, &cnt))
-			json_object_int_inc(cnt, 1);
-		else
-			json_object_object_add(mix, drv,
-					       json_object_new_int(1));
+	if (vf_driver_counts(pf, &counts, &n_counts) == 0) {
+		for (size_t i = 0; i < n_counts; i++)
+			json_object_object_add(mix, counts[i].driver,
+				json_object_new_int((int)counts[i].count));
+		free(counts);
+	}
+	for (size_t i = 0; i < pf->n_vfs; i++)
 		json_object_array_add(vfs, vf_json(ctx, &pf->vfs[i],
 						   with_peers, empty));
-	}
 	for (size_t i = 0; i < pf->n_upstream; i++) {
 		const struct sriov_bridge *b = &pf->upstream[i];
 		json_object *bo = json_object_new_object();

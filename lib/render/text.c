@@ -12,38 +12,24 @@
 
 char *sriov_pf_vf_driver_mix(const struct sriov_pf *pf)
 {
-	struct sriov_strv names = { 0 };
-	size_t *counts = calloc(pf->n_vfs + 1, sizeof(*counts));
+	struct vf_driver_count *c;
 	char *out = NULL;
-	size_t len = 0;
+	size_t n, len = 0;
 	FILE *f;
 
-	if (!counts)
+	if (vf_driver_counts(pf, &c, &n) < 0)
 		return NULL;
-	/* Keep first-seen order: VFs are usually bound in index order. */
-	for (size_t i = 0; i < pf->n_vfs && strcmp(pf->bus, "pci") == 0; i++) {
-		const char *d = vf_driver_label(pf->vfs[i].driver);
-		int k = strv_find(&names, d);
-
-		if (k < 0) {
-			if (strv_push(&names, d) < 0)
-				goto out;
-			k = (int)names.n - 1;
-		}
-		counts[k]++;
-	}
 	f = open_memstream(&out, &len);
-	if (!f)
-		goto out;
-	for (size_t i = 0; i < names.n; i++)
-		fprintf(f, "%s%zu %s", i ? ", " : "", counts[i], names.v[i]);
-	if (fclose(f) != 0) {
-		free(out);
-		out = NULL;
+	if (f) {
+		for (size_t i = 0; i < n; i++)
+			fprintf(f, "%s%zu %s", i ? ", " : "", c[i].count,
+				c[i].driver);
+		if (fclose(f) != 0) {
+			free(out);
+			out = NULL;
+		}
 	}
-out:
-	free(counts);
-	sriov_strv_free(&names);
+	free(c);
 	return out;
 }
 
