@@ -48,6 +48,7 @@ static void usage(FILE *f)
 	      "Commands:\n"
 	      "  list                 one line per SR-IOV physical function (PF)\n"
 	      "  show DEVICE          a PF in full with its VFs, or one VF\n"
+	      "  vf VF set ATTR VALUE...  VF attributes via the PF (mac vlan qos proto spoofchk trust min-rate max-rate link-state query-rss)\n"
 	      "  help                 this text\n"
 	      "\n"
 	      "DEVICE is a netdev (ens1f0), a PCI address (0000:3b:00.0 or 3b:00.0),\n"
@@ -151,6 +152,7 @@ int main(int argc, char **argv)
 		int (*fn)(struct cli *, int, char **);
 	} verbs[] = {
 		{ "list", cmd_list }, { "ls", cmd_list }, { "show", cmd_show },
+		{ "vf", cmd_vf },
 	};
 	static char *default_argv[] = { "list", NULL };
 	struct cli c = { .root = "/" };

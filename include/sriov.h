@@ -340,6 +340,96 @@ int sriov_render_vf_json(struct sriov_ctx *ctx, const struct sriov_host *host,
 			 const struct sriov_pf *pf, const struct sriov_vf *vf,
 			 bool pretty, FILE *out);
 
+/* ---------------------------------------------------------------- VF attributes */
+
+/* What `sriovctl vf VF set` can change, through the PF over rtnetlink. */
+enum sriov_vf_attr {
+	SRIOV_VF_ATTR_MAC,        /* IFLA_VF_MAC */
+	SRIOV_VF_ATTR_VLAN,       /* IFLA_VF_VLAN, or the list form for 802.1ad */
+	SRIOV_VF_ATTR_SPOOFCHK,
+	SRIOV_VF_ATTR_TRUST,
+	SRIOV_VF_ATTR_MIN_RATE,   /* IFLA_VF_RATE, with the max merged in */
+	SRIOV_VF_ATTR_MAX_RATE,
+	SRIOV_VF_ATTR_LINK_STATE,
+	SRIOV_VF_ATTR_QUERY_RSS,
+};
+
+/* One requested setting. */
+struct sriov_vf_setting {
+	int attr;              /* enum sriov_vf_attr */
+	char text[64];         /* as the user wrote it: "vlan 100 qos 3" */
+	uint8_t mac[6];
+	unsigned vlan;
+	unsigned qos;
+	uint16_t vlan_proto;   /* 0x8100 or 0x88a8 */
+	unsigned value;        /* 1/0 for on/off, Mb/s, SRIOV_VF_LINK_* */
+};
+
+struct sriov_vf_settings {
+	struct sriov_vf_setting *v;
+	size_t n;
+};
+
+/*
+ * Parse @argc tokens of `ATTR VALUE [ATTR VALUE...]` and validate them on
+ * their own (MAC unicast and not zero unless written 00:00:00:00:00:00,
+ * VLAN 0..4094, qos 0..7, proto, rates, min <= max when both are given).
+ * @err holds one message naming the attribute and the fix. Returns 0,
+ * -EINVAL for bad syntax (unknown attribute, missing value, given twice),
+ * -EDOM for a value out of its domain, -ENOMEM. Free @out with sriov_vf_settings_free().
+ */
+int sriov_vf_settings_parse(int argc, char *const *argv,
+			    struct sriov_vf_settings *out,
+			    char *err, size_t errlen);
+void sriov_vf_settings_free(struct sriov_vf_settings *s);
+
+/*
+ * The current value of @attr (enum sriov_vf_attr) in @l, spelled as a
+ * setting's value ("100 qos 3", "on", "02:00:00:00:00:01"); "?" when the
+ * kernel did not report it. For "old -> new" logs. Returns 0 or -EINVAL.
+ */
+int sriov_vf_link_value(const struct sriov_vf_link *l, int attr,
+			char *buf, size_t len);
+
+/*
+ * Whether @s can be applied to @vf of @pf as the inventory knows them:
+ * -ENODEV when the PF has no netdev, -ERANGE when the VF index is beyond
+ * the PF's VFs, -EINVAL when a single rate conflicts with the other's
+ * current value, -ENODATA when a single rate is given and the current
+ * rates are unknown. @err says which and what to do. Returns 0 or those.
+ */
+int sriov_vf_settings_check(const struct sriov_pf *pf,
+			    const struct sriov_vf *vf,
+			    const struct sriov_vf_settings *s,
+			    char *err, size_t errlen);
+
+/* The outcome of one setting (or of a min/max rate pair sent together). */
+struct sriov_vf_result {
+	const struct sriov_vf_setting *setting;
+	int err;               /* 0 applied, else the negative errno */
+	char *msg;             /* the kernel's extended ack message, or NULL */
+};
+
+struct sriov_vf_results {
+	struct sriov_vf_result *v;  /* one per setting, in order */
+	size_t n;
+};
+
+/*
+ * Check @s (sriov_vf_settings_check) and send one RTM_SETLINK per setting
+ * to the PF's netdev, so that a refused setting does not block the others;
+ * min-rate and max-rate given together travel as one IFLA_VF_RATE. Returns
+ * 0 when every setting got an answer (look at each result's err), the
+ * check's error (nothing sent), or -errno when netlink is unusable.
+ * Free @out with sriov_vf_results_free().
+ */
+int sriov_vf_settings_apply(const struct sriov_pf *pf,
+			    const struct sriov_vf *vf,
+			    const struct sriov_vf_settings *s,
+			    struct sriov_vf_results *out,
+			    char *err, size_t errlen);
+void sriov_vf_results_free(struct sriov_vf_results *r);
+
 #ifdef __cplusplus
 }
 #endif
