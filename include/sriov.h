@@ -384,6 +384,17 @@ int sriov_vf_settings_parse(int argc, char *const *argv,
 void sriov_vf_settings_free(struct sriov_vf_settings *s);
 
 /*
+ * The settings that turn @cur into @want (both as the kernel reports VF
+ * links; @cur NULL or not present: unknown, so every attribute @want has
+ * is set). Attributes @want does not report (-1, "" MAC) are left alone;
+ * the two rates come as a min/max pair when either differs. Returns 0 or
+ * -ENOMEM. Free @out with sriov_vf_settings_free().
+ */
+int sriov_vf_settings_diff(const struct sriov_vf_link *want,
+			   const struct sriov_vf_link *cur,
+			   struct sriov_vf_settings *out);
+
+/*
  * The current value of @attr (enum sriov_vf_attr) in @l, spelled as a
  * setting's value ("100 qos 3", "on", "02:00:00:00:00:01"); "?" when the
  * kernel did not report it. For "old -> new" logs. Returns 0 or -EINVAL.
@@ -429,6 +440,112 @@ int sriov_vf_settings_apply(const struct sriov_pf *pf,
 			    struct sriov_vf_results *out,
 			    char *err, size_t errlen);
 void sriov_vf_results_free(struct sriov_vf_results *r);
+
+/* ---------------------------------------------------------------- saved state */
+
+#define SRIOV_STATE_SCHEMA "sriovctl.state/v1"
+
+/* One VF as `sriovctl save` records it. */
+struct sriov_state_vf {
+	unsigned index;
+	char *driver;                   /* NULL: no driver */
+	char *driver_override;          /* NULL: unset */
+	struct sriov_vf_link link;      /* present: false when not reported */
+};
+
+/* One PF as `sriovctl save` records it. */
+struct sriov_state_pf {
+	char address[SRIOV_ADDR_MAX];   /* PCI address, or netdevsim device */
+	bool netdevsim;
+	char *netdev;                   /* for messages; NULL if none */
+	uint16_t vendor_id;             /* 0: not recorded */
+	uint16_t device_id;
+	unsigned num_vfs;
+	bool drivers_autoprobe;
+	struct sriov_state_vf *vfs;
+	size_t n_vfs;
+};
+
+struct sriov_state {
+	struct sriov_state_pf *pfs;
+	size_t n_pfs;
+};
+
+/*
+ * Record the state of every PF of @host, or only of @only_pf. Returns 0 or
+ * -ENOMEM. Free with sriov_state_free().
+ */
+int sriov_state_capture(const struct sriov_host *host,
+			const struct sriov_pf *only_pf,
+			struct sriov_state **out);
+
+/* Write @st as JSON (docs/state-schema.md). Returns 0 or -EIO. */
+int sriov_state_write(const struct sriov_state *st, bool pretty, FILE *out);
+
+/*
+ * Parse a state file's @len bytes strictly: unknown keys, wrong types and
+ * out-of-range values are -EINVAL with @err naming the JSON path
+ * ("pfs[0].vfs[2].link.vlan: 5000 is out of range 0..4094").
+ * Returns 0, -EINVAL or -ENOMEM. Free with sriov_state_free().
+ */
+int sriov_state_parse(const char *text, size_t len, struct sriov_state **out,
+		      char *err, size_t errlen);
+void sriov_state_free(struct sriov_state *st);
+
+/* ---------------------------------------------------------------- plans */
+
+/* One change to the host, in the order a plan carries them out. */
+enum sriov_step_kind {
+	SRIOV_STEP_NUM_VFS,    /* the PF's VF count and autoprobe */
+	SRIOV_STEP_VF_ATTRS,   /* a VF's link attributes, through the PF */
+	SRIOV_STEP_DRIVER,     /* a VF's driver */
+};
+
+struct sriov_step {
+	int kind;                       /* enum sriov_step_kind */
+	char pf[SRIOV_ADDR_MAX];        /* the PF's address */
+	char pf_name[SRIOV_ADDR_MAX];   /* its netdev, else its address */
+	unsigned vf;                    /* VF_ATTRS, DRIVER: the VF index */
+	/* NUM_VFS */
+	unsigned old_num_vfs, num_vfs;
+	int old_autoprobe, autoprobe;   /* 0/1 */
+	/* VF_ATTRS: what to send, and the VF's link before (for the log) */
+	struct sriov_vf_settings settings;
+	struct sriov_vf_link old_link;
+	/* DRIVER: NULL means no driver; checked again when carried out */
+	char *old_driver;
+	char *driver;
+	bool after_recreate;            /* the VF is re-created first */
+};
+
+struct sriov_plan {
+	struct sriov_step *v;
+	size_t n;
+};
+
+void sriov_plan_free(struct sriov_plan *plan);
+
+/*
+ * One line for @step, as `plan` and `restore --dry-run` print it:
+ * "ens1f0 num_vfs: 2 -> 4", "ens1f0/vf1 vlan: 0 -> 100 qos 3",
+ * "ens1f0/vf1 driver: iavf -> vfio-pci". A VF_ATTRS step has one line per
+ * setting: @i picks it. Returns 0, or -ENOENT when @i is past the last.
+ */
+int sriov_step_describe(const struct sriov_step *step, size_t i, char *buf,
+			size_t len);
+
+/*
+ * The plan that brings @host back to @st: for each saved PF, its VF count
+ * (through 0 when it changes), then each VF's link attributes that differ
+ * (all saved ones when the VFs are re-created), then each VF's driver.
+ * A saved PF missing from @host, or one with other vendor/device ids, is
+ * -ENOENT / -EMEDIUMTYPE with @err saying which; a saved VF count above
+ * the PF's total is -ERANGE. Returns 0 or those, -ENOMEM. Free @out with
+ * sriov_plan_free().
+ */
+int sriov_restore_plan(const struct sriov_host *host,
+		       const struct sriov_state *st, struct sriov_plan *out,
+		       char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

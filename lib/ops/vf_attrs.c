@@ -391,6 +391,103 @@ int sriov_vf_link_value(const struct sriov_vf_link *l, int attr,
 	return 0;
 }
 
+static struct sriov_vf_setting *add_setting(struct sriov_vf_settings *s,
+					    int attr, const char *name)
+{
+	struct sriov_vf_setting *st = &s->v[s->n++];
+
+	memset(st, 0, sizeof(*st));
+	st->attr = attr;
+	snprintf(st->text, sizeof(st->text), "%s", name);
+	return st;
+}
+
+static void add_flag(struct sriov_vf_settings *s, int attr, const char *name,
+		     int want, int cur)
+{
+	if (want < 0 || want == cur)
+		return;
+	add_setting(s, attr, name)->value = (unsigned)want;
+	append(s->v[s->n - 1].text, sizeof(s->v[0].text), want ? "on" : "off");
+}
+
+int sriov_vf_settings_diff(const struct sriov_vf_link *want,
+			   const struct sriov_vf_link *cur,
+			   struct sriov_vf_settings *out)
+{
+	static const struct sriov_vf_link unknown = {
+		.spoofchk = -2, .trust = -2, .query_rss = -2, .link_state = -2,
+	};
+	static const char *const states[] = { "auto", "enable", "disable" };
+	struct sriov_vf_setting *st;
+	uint8_t mac[6];
+	char num[32];
+
+	out->n = 0;
+	out->v = calloc(8, sizeof(*out->v));
+	if (!out->v)
+		return -ENOMEM;
+	if (!want->present)
+		return 0;
+	if (!cur || !cur->present)
+		cur = &unknown;
+	/* Unknown current state: new VFs start with no MAC, VLAN or rate. */
+	bool fresh = cur == &unknown;
+
+	if (want->mac[0] && strcasecmp(want->mac, cur->mac) != 0 &&
+	    parse_mac(want->mac, mac) == 0 &&
+	    !(fresh && strcmp(want->mac, "00:00:00:00:00:00") == 0)) {
+		st = add_setting(out, SRIOV_VF_ATTR_MAC, "mac");
+		memcpy(st->mac, mac, 6);
+		append(st->text, sizeof(st->text), want->mac);
+	}
+	/* An unreported protocol (0) is 802.1Q. */
+	bool vlan_differs = fresh ? want->vlan || want->qos
+		: want->vlan != cur->vlan || want->qos != cur->qos ||
+		  (want->vlan_proto == 0x88a8) != (cur->vlan_proto == 0x88a8);
+	bool rates_differ = fresh ? want->min_tx_rate || want->max_tx_rate
+		: want->min_tx_rate != cur->min_tx_rate ||
+		  want->max_tx_rate != cur->max_tx_rate;
+
+	if (vlan_differs) {
+		st = add_setting(out, SRIOV_VF_ATTR_VLAN, "vlan");
+		st->vlan = want->vlan;
+		st->qos = want->qos;
+		st->vlan_proto = want->vlan_proto == 0x88a8 ? 0x88a8 : 0x8100;
+		snprintf(num, sizeof(num), "%u", want->vlan);
+		append(st->text, sizeof(st->text), num);
+		if (want->qos) {
+			snprintf(num, sizeof(num), "qos %u", want->qos);
+			append(st->text, sizeof(st->text), num);
+		}
+		if (st->vlan_proto == 0x88a8)
+			append(st->text, sizeof(st->text), "proto 802.1ad");
+	}
+	add_flag(out, SRIOV_VF_ATTR_SPOOFCHK, "spoofchk", want->spoofchk,
+		 cur->spoofchk);
+	add_flag(out, SRIOV_VF_ATTR_TRUST, "trust", want->trust, cur->trust);
+	add_flag(out, SRIOV_VF_ATTR_QUERY_RSS, "query-rss", want->query_rss,
+		 cur->query_rss);
+	/* Both rates travel together: send the pair when either differs. */
+	if (rates_differ) {
+		st = add_setting(out, SRIOV_VF_ATTR_MIN_RATE, "min-rate");
+		st->value = want->min_tx_rate;
+		snprintf(num, sizeof(num), "%u", want->min_tx_rate);
+		append(st->text, sizeof(st->text), num);
+		st = add_setting(out, SRIOV_VF_ATTR_MAX_RATE, "max-rate");
+		st->value = want->max_tx_rate;
+		snprintf(num, sizeof(num), "%u", want->max_tx_rate);
+		append(st->text, sizeof(st->text), num);
+	}
+	if (want->link_state >= 0 && want->link_state < 3 &&
+	    want->link_state != cur->link_state) {
+		st = add_setting(out, SRIOV_VF_ATTR_LINK_STATE, "link-state");
+		st->value = (unsigned)want->link_state;
+		append(st->text, sizeof(st->text), states[want->link_state]);
+	}
+	return 0;
+}
+
 void sriov_vf_settings_free(struct sriov_vf_settings *s)
 {
 	if (!s)

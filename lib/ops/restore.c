@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `sriovctl restore`: the plan from a host's current state back to a saved
+ * one. VF counts first (the kernel re-creates every VF, so their attributes
+ * are then unknown and all saved ones are set), then link attributes, then
+ * drivers (a driver like vfio-pci may hide the VF's netdev).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sriov.h"
+
+static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return r;
+}
+
+static const struct sriov_pf *find_pf(const struct sriov_host *host,
+				      const char *address)
+{
+	for (size_t i = 0; i < host->n_pfs; i++)
+		if (strcmp(host->pfs[i].address, address) == 0)
+			return &host->pfs[i];
+	return NULL;
+}
+
+static const struct sriov_vf *find_vf(const struct sriov_pf *pf, unsigned idx)
+{
+	for (size_t i = 0; i < pf->n_vfs; i++)
+		if (pf->vfs[i].index == idx)
+			return &pf->vfs[i];
+	return NULL;
+}
+
+static struct sriov_step *add_step(struct sriov_plan *plan, size_t *cap,
+				   int kind, const struct sriov_pf *pf)
+{
+	struct sriov_step *s;
+
+	if (plan->n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		struct sriov_step *v = realloc(plan->v, ncap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		plan->v = v;
+		*cap = ncap;
+	}
+	s = &plan->v[plan->n++];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	snprintf(s->pf, sizeof(s->pf), "%s", pf->address);
+	snprintf(s->pf_name, sizeof(s->pf_name), "%s",
+		 pf->n_netdevs ? pf->netdevs[0].name : pf->address);
+	return s;
+}
+
+static bool same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static int plan_pf(const struct sriov_pf *pf, const struct sriov_state_pf *sp,
+		   struct sriov_plan *plan, size_t *cap, char *err,
+		   size_t errlen)
+{
+	bool recreate = sp->num_vfs != pf->num_vfs;
+	struct sriov_step *s;
+
+	if (sp->vendor_id && (sp->vendor_id != pf->vendor_id ||
+			      sp->device_id != pf->device_id))
+		return fail(err, errlen, -EMEDIUMTYPE,
+			    "PF %s was a %04x:%04x when saved and is a %04x:%04x now: the state file is for another card or host",
+			    pf->address, sp->vendor_id, sp->device_id,
+			    pf->vendor_id, pf->device_id);
+	if (sp->num_vfs > pf->total_vfs)
+		return fail(err, errlen, -ERANGE,
+			    "PF %s: the state file has %u VFs, but the PF allows at most %u (sriov_totalvfs)",
+			    pf->address, sp->num_vfs, pf->total_vfs);
+	if (recreate || sp->drivers_autoprobe != pf->drivers_autoprobe) {
+		s = add_step(plan, cap, SRIOV_STEP_NUM_VFS, pf);
+		if (!s)
+			return -ENOMEM;
+		s->old_num_vfs = pf->num_vfs;
+		s->num_vfs = sp->num_vfs;
+		s->old_autoprobe = pf->drivers_autoprobe;
+		s->autoprobe = sp->drivers_autoprobe;
+	}
+	for (size_t i = 0; i < sp->n_vfs; i++) {
+		const struct sriov_state_vf *v = &sp->vfs[i];
+		const struct sriov_vf *cur = recreate ? NULL : find_vf(pf, v->index);
+		struct sriov_vf_settings set;
+		int r;
+
+		if (!v->link.present)
+			continue;
+		r = sriov_vf_settings_diff(&v->link, cur ? &cur->link : NULL,
+					   &set);
+		if (r < 0)
+			return r;
+		if (set.n == 0) {
+			sriov_vf_settings_free(&set);
+			continue;
+		}
+		s = add_step(plan, cap, SRIOV_STEP_VF_ATTRS, pf);
+		if (!s) {
+			sriov_vf_settings_free(&set);
+			return -ENOMEM;
+		}
+		s->vf = v->index;
+		s->settings = set;
+		if (cur)
+			s->old_link = cur->link;
+	}
+	for (size_t i = 0; i < sp->n_vfs; i++) {
+		const struct sriov_state_vf *v = &sp->vfs[i];
+		const struct sriov_vf *cur = find_vf(pf, v->index);
+
+		/*
+		 * Re-created VFs get whatever autoprobe gives them: the step
+		 * stays, and is checked again when it is carried out.
+		 */
+		if (!recreate && cur && same(cur->driver, v->driver))
+			continue;
+		if (recreate && !v->driver && !sp->drivers_autoprobe)
+			continue;
+		s = add_step(plan, cap, SRIOV_STEP_DRIVER, pf);
+		if (!s)
+			return -ENOMEM;
+		s->vf = v->index;
+		s->after_recreate = recreate;
+		if ((!recreate && cur && cur->driver &&
+		     !(s->old_driver = strdup(cur->driver))) ||
+		    (v->driver && !(s->driver = strdup(v->driver))))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int sriov_restore_plan(const struct sriov_host *host,
+		       const struct sriov_state *st, struct sriov_plan *out,
+		       char *err, size_t errlen)
+{
+	size_t cap = 0;
+	int r = 0;
+
+	out->v = NULL;
+	out->n = 0;
+	if (errlen)
+		err[0] = '\0';
+	for (size_t i = 0; i < st->n_pfs && r == 0; i++) {
+		const struct sriov_state_pf *sp = &st->pfs[i];
+		const struct sriov_pf *pf = find_pf(host, sp->address);
+
+		if (!pf)
+			r = fail(err, errlen, -ENOENT,
+				 "PF %s%s%s%s is in the state file but not on this host ('sriovctl list' shows the PFs)",
+				 sp->address, sp->netdev ? " (" : "",
+				 sp->netdev ? sp->netdev : "",
+				 sp->netdev ? ")" : "");
+		else
+			r = plan_pf(pf, sp, out, &cap, err, errlen);
+	}
+	if (r < 0)
+		sriov_plan_free(out);
+	return r;
+}

@@ -1,0 +1,570 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The saved state of `sriovctl save` / `restore`: per PF its VF count and
+ * autoprobe, per VF its driver, driver_override and the link attributes the
+ * PF's driver reported. What libvirt keeps for one VF it hands to a guest
+ * (admin MAC, VLAN), for a whole host. Parsing is strict: a state file is
+ * written by sriovctl, so anything unexpected in it is an error, reported
+ * with the JSON path of the offending value.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "io/parse.h"
+#include "pci/addr.h"
+#include "sriov.h"
+
+static const char *const link_states[] = { "auto", "enable", "disable" };
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void state_vf_clear(struct sriov_state_vf *v)
+{
+	free(v->driver);
+	free(v->driver_override);
+}
+
+void sriov_state_free(struct sriov_state *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < st->n_pfs; i++) {
+		struct sriov_state_pf *p = &st->pfs[i];
+
+		for (size_t j = 0; j < p->n_vfs; j++)
+			state_vf_clear(&p->vfs[j]);
+		free(p->vfs);
+		free(p->netdev);
+	}
+	free(st->pfs);
+	free(st);
+}
+
+static int capture_pf(const struct sriov_pf *pf, struct sriov_state_pf *p)
+{
+	snprintf(p->address, sizeof(p->address), "%s", pf->address);
+	p->netdevsim = pf->bus && strcmp(pf->bus, "netdevsim") == 0;
+	p->vendor_id = pf->vendor_id;
+	p->device_id = pf->device_id;
+	p->num_vfs = pf->num_vfs;
+	p->drivers_autoprobe = pf->drivers_autoprobe;
+	if (pf->n_netdevs && !(p->netdev = strdup(pf->netdevs[0].name)))
+		return -ENOMEM;
+	p->vfs = calloc(pf->n_vfs ? pf->n_vfs : 1, sizeof(*p->vfs));
+	if (!p->vfs)
+		return -ENOMEM;
+	for (size_t i = 0; i < pf->n_vfs; i++) {
+		const struct sriov_vf *vf = &pf->vfs[i];
+		struct sriov_state_vf *v = &p->vfs[p->n_vfs++];
+
+		v->index = vf->index;
+		v->driver = dup_or_null(vf->driver);
+		v->driver_override = dup_or_null(vf->driver_override);
+		if ((vf->driver && !v->driver) ||
+		    (vf->driver_override && !v->driver_override))
+			return -ENOMEM;
+		v->link = vf->link;
+	}
+	return 0;
+}
+
+int sriov_state_capture(const struct sriov_host *host,
+			const struct sriov_pf *only_pf,
+			struct sriov_state **out)
+{
+	struct sriov_state *st = calloc(1, sizeof(*st));
+	int r = 0;
+
+	*out = NULL;
+	if (!st)
+		return -ENOMEM;
+	st->pfs = calloc(host->n_pfs ? host->n_pfs : 1, sizeof(*st->pfs));
+	if (!st->pfs) {
+		free(st);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < host->n_pfs && r == 0; i++) {
+		if (only_pf && only_pf != &host->pfs[i])
+			continue;
+		r = capture_pf(&host->pfs[i], &st->pfs[st->n_pfs++]);
+	}
+	if (r < 0) {
+		sriov_state_free(st);
+		return r;
+	}
+	*out = st;
+	return 0;
+}
+
+/* ------------------------------------------------------------ writing */
+
+static json_object *jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *jbool(int v)
+{
+	return v < 0 ? NULL : json_object_new_boolean(v);
+}
+
+static json_object *link_json(const struct sriov_vf_link *l)
+{
+	json_object *o;
+
+	if (!l->present)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "mac", jstr(l->mac[0] ? l->mac : NULL));
+	json_object_object_add(o, "vlan", json_object_new_int((int)l->vlan));
+	json_object_object_add(o, "qos", json_object_new_int((int)l->qos));
+	json_object_object_add(o, "vlan_protocol",
+			       jstr(l->vlan_proto == 0x88a8 ? "802.1ad" :
+				    l->vlan_proto == 0x8100 ? "802.1Q" : NULL));
+	json_object_object_add(o, "min_tx_rate",
+			       json_object_new_int64(l->min_tx_rate));
+	json_object_object_add(o, "max_tx_rate",
+			       json_object_new_int64(l->max_tx_rate));
+	json_object_object_add(o, "spoofchk", jbool(l->spoofchk));
+	json_object_object_add(o, "trust", jbool(l->trust));
+	json_object_object_add(o, "query_rss", jbool(l->query_rss));
+	json_object_object_add(o, "link_state",
+			       jstr(l->link_state >= 0 && l->link_state < 3 ?
+					    link_states[l->link_state] : NULL));
+	return o;
+}
+
+int sriov_state_write(const struct sriov_state *st, bool pretty, FILE *out)
+{
+	json_object *root = json_object_new_object(), *pfs;
+	char hex[8];
+	int r = 0;
+
+	json_object_object_add(root, "schema",
+			       json_object_new_string(SRIOV_STATE_SCHEMA));
+	pfs = json_object_new_array();
+	json_object_object_add(root, "pfs", pfs);
+	for (size_t i = 0; i < st->n_pfs; i++) {
+		const struct sriov_state_pf *p = &st->pfs[i];
+		json_object *o = json_object_new_object(), *vfs;
+
+		json_object_object_add(o, "address", jstr(p->address));
+		json_object_object_add(o, "bus",
+				       jstr(p->netdevsim ? "netdevsim" : "pci"));
+		json_object_object_add(o, "netdev", jstr(p->netdev));
+		snprintf(hex, sizeof(hex), "%04x", p->vendor_id);
+		json_object_object_add(o, "vendor_id",
+				       p->netdevsim ? NULL : jstr(hex));
+		snprintf(hex, sizeof(hex), "%04x", p->device_id);
+		json_object_object_add(o, "device_id",
+				       p->netdevsim ? NULL : jstr(hex));
+		json_object_object_add(o, "num_vfs",
+				       json_object_new_int((int)p->num_vfs));
+		json_object_object_add(o, "drivers_autoprobe",
+				       json_object_new_boolean(p->drivers_autoprobe));
+		vfs = json_object_new_array();
+		json_object_object_add(o, "vfs", vfs);
+		for (size_t j = 0; j < p->n_vfs; j++) {
+			const struct sriov_state_vf *v = &p->vfs[j];
+			json_object *vo = json_object_new_object();
+
+			json_object_object_add(vo, "index",
+					       json_object_new_int((int)v->index));
+			json_object_object_add(vo, "driver", jstr(v->driver));
+			json_object_object_add(vo, "driver_override",
+					       jstr(v->driver_override));
+			json_object_object_add(vo, "link", link_json(&v->link));
+			json_object_array_add(vfs, vo);
+		}
+		json_object_array_add(pfs, o);
+	}
+	if (fputs(json_object_to_json_string_ext(root,
+			JSON_C_TO_STRING_NOSLASHESCAPE |
+			(pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
+				  JSON_C_TO_STRING_PLAIN)), out) == EOF ||
+	    fputc('\n', out) == EOF)
+		r = -EIO;
+	json_object_put(root);
+	return r;
+}
+
+/* ------------------------------------------------------------ reading */
+
+struct reader {
+	char *err;
+	size_t errlen;
+	char path[96];      /* "pfs[1].vfs[3]" */
+};
+
+static int bad(struct reader *rd, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int bad(struct reader *rd, const char *key, const char *fmt, ...)
+{
+	size_t n = 0;
+	va_list ap;
+
+	if (rd->errlen == 0)
+		return -EINVAL;
+	n = (size_t)snprintf(rd->err, rd->errlen, "%s%s%s: ", rd->path,
+			     rd->path[0] && key ? "." : "", key ? key : "");
+	if (n < rd->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(rd->err + n, rd->errlen - n, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+/* Every key of @o must be one of @keys (NULL-terminated). */
+static int only_keys(struct reader *rd, json_object *o,
+		     const char *const *keys)
+{
+	json_object_object_foreach(o, k, v) {
+		size_t i;
+
+		(void)v;
+		for (i = 0; keys[i]; i++)
+			if (strcmp(keys[i], k) == 0)
+				break;
+		if (!keys[i])
+			return bad(rd, k, "unknown key");
+	}
+	return 0;
+}
+
+/* 1 found, 0 absent or null; <0 wrong type. */
+static int get(struct reader *rd, json_object *o, const char *key,
+	       json_type type, json_object **v)
+{
+	if (!json_object_object_get_ex(o, key, v) || *v == NULL)
+		return 0;
+	if (!json_object_is_type(*v, type))
+		return bad(rd, key, "expected %s, got %s",
+			   json_type_to_name(type),
+			   json_type_to_name(json_object_get_type(*v)));
+	return 1;
+}
+
+static int get_uint(struct reader *rd, json_object *o, const char *key,
+		    int64_t max, bool required, unsigned *out)
+{
+	json_object *v;
+	int64_t x;
+	int r = get(rd, o, key, json_type_int, &v);
+
+	if (r < 0)
+		return r;
+	if (r == 0)
+		return required ? bad(rd, key, "missing") : 0;
+	x = json_object_get_int64(v);
+	if (x < 0 || x > max)
+		return bad(rd, key, "%lld is out of range 0..%lld",
+			   (long long)x, (long long)max);
+	*out = (unsigned)x;
+	return 1;
+}
+
+static int get_str(struct reader *rd, json_object *o, const char *key,
+		   const char **out)
+{
+	json_object *v;
+	int r = get(rd, o, key, json_type_string, &v);
+
+	*out = r == 1 ? json_object_get_string(v) : NULL;
+	return r;
+}
+
+static int get_bool(struct reader *rd, json_object *o, const char *key,
+		    int *out)
+{
+	json_object *v;
+	int r = get(rd, o, key, json_type_boolean, &v);
+
+	*out = r == 1 ? json_object_get_boolean(v) : -1;
+	return r;
+}
+
+/* A MAC as the kernel prints it; multicast is -EDOM. */
+static int read_mac(const char *s, char out[18])
+{
+	uint8_t b[6];
+
+	if (parse_mac(s, strlen(s), b) < 0)
+		return -EINVAL;
+	if (b[0] & 1)
+		return -EDOM;
+	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2],
+		 b[3], b[4], b[5]);
+	return 0;
+}
+
+static int read_link(struct reader *rd, json_object *o,
+		     struct sriov_vf_link *l)
+{
+	static const char *const keys[] = {
+		"mac", "vlan", "qos", "vlan_protocol", "min_tx_rate",
+		"max_tx_rate", "spoofchk", "trust", "query_rss", "link_state",
+		NULL };
+	const char *s;
+	size_t n = strlen(rd->path);
+	int r;
+
+	snprintf(rd->path + n, sizeof(rd->path) - n, ".link");
+	l->present = true;
+	l->spoofchk = l->trust = l->query_rss = l->link_state = -1;
+	if ((r = only_keys(rd, o, keys)) < 0)
+		return r;
+	if ((r = get_str(rd, o, "mac", &s)) < 0)
+		return r;
+	if (s) {
+		r = read_mac(s, l->mac);
+		if (r == -EDOM)
+			return bad(rd, "mac", "%s is a multicast address: a VF needs a unicast MAC", s);
+		if (r < 0)
+			return bad(rd, "mac", "'%s' is not a MAC address", s);
+	}
+	if ((r = get_uint(rd, o, "vlan", 4094, false, &l->vlan)) < 0 ||
+	    (r = get_uint(rd, o, "qos", 7, false, &l->qos)) < 0 ||
+	    (r = get_uint(rd, o, "min_tx_rate", UINT32_MAX, false,
+			  &l->min_tx_rate)) < 0 ||
+	    (r = get_uint(rd, o, "max_tx_rate", UINT32_MAX, false,
+			  &l->max_tx_rate)) < 0)
+		return r;
+	if (l->max_tx_rate && l->min_tx_rate > l->max_tx_rate)
+		return bad(rd, "min_tx_rate", "%u is above max_tx_rate %u",
+			   l->min_tx_rate, l->max_tx_rate);
+	if ((r = get_str(rd, o, "vlan_protocol", &s)) < 0)
+		return r;
+	if (s && strcmp(s, "802.1Q") == 0)
+		l->vlan_proto = 0x8100;
+	else if (s && strcmp(s, "802.1ad") == 0)
+		l->vlan_proto = 0x88a8;
+	else if (s)
+		return bad(rd, "vlan_protocol", "'%s': use 802.1Q or 802.1ad", s);
+	if ((r = get_bool(rd, o, "spoofchk", &l->spoofchk)) < 0 ||
+	    (r = get_bool(rd, o, "trust", &l->trust)) < 0 ||
+	    (r = get_bool(rd, o, "query_rss", &l->query_rss)) < 0 ||
+	    (r = get_str(rd, o, "link_state", &s)) < 0)
+		return r;
+	if (s) {
+		for (int i = 0; i < 3; i++)
+			if (strcmp(s, link_states[i]) == 0)
+				l->link_state = i;
+		if (l->link_state < 0)
+			return bad(rd, "link_state", "'%s': use auto, enable or disable", s);
+	}
+	rd->path[n] = '\0';
+	return 0;
+}
+
+static int read_vf(struct reader *rd, json_object *o, unsigned num_vfs,
+		   struct sriov_state_vf *v)
+{
+	static const char *const keys[] = { "index", "driver",
+					    "driver_override", "link", NULL };
+	json_object *link;
+	const char *s;
+	int r;
+
+	if (!json_object_is_type(o, json_type_object))
+		return bad(rd, NULL, "expected an object");
+	if ((r = only_keys(rd, o, keys)) < 0 ||
+	    (r = get_uint(rd, o, "index", INT_MAX, true, &v->index)) < 0)
+		return r;
+	if (v->index >= num_vfs)
+		return bad(rd, "index", "%u is not below the PF's num_vfs %u",
+			   v->index, num_vfs);
+	if ((r = get_str(rd, o, "driver", &s)) < 0)
+		return r;
+	if (s && (!*s || strchr(s, '/') || strlen(s) > 64))
+		return bad(rd, "driver", "'%s' is not a driver name", s);
+	if (s && !(v->driver = strdup(s)))
+		return -ENOMEM;
+	if ((r = get_str(rd, o, "driver_override", &s)) < 0)
+		return r;
+	if (s && (!*s || strchr(s, '/') || strlen(s) > 64))
+		return bad(rd, "driver_override", "'%s' is not a driver name", s);
+	if (s && !(v->driver_override = strdup(s)))
+		return -ENOMEM;
+	if ((r = get(rd, o, "link", json_type_object, &link)) < 0)
+		return r;
+	if (r == 1)
+		return read_link(rd, link, &v->link);
+	return 0;
+}
+
+static int read_pf(struct reader *rd, json_object *o, struct sriov_state_pf *p)
+{
+	static const char *const keys[] = {
+		"address", "bus", "netdev", "vendor_id", "device_id", "num_vfs",
+		"drivers_autoprobe", "vfs", NULL };
+	json_object *vfs;
+	const char *s;
+	struct pci_addr pa;
+	bool dom = false;
+	unsigned id;
+	int r, ap;
+
+	if (!json_object_is_type(o, json_type_object))
+		return bad(rd, NULL, "expected an object");
+	if ((r = only_keys(rd, o, keys)) < 0 ||
+	    (r = get_str(rd, o, "bus", &s)) < 0)
+		return r;
+	if (s && strcmp(s, "netdevsim") == 0)
+		p->netdevsim = true;
+	else if (s && strcmp(s, "pci") != 0)
+		return bad(rd, "bus", "'%s': use pci or netdevsim", s);
+	if ((r = get_str(rd, o, "address", &s)) < 0)
+		return r;
+	if (!s)
+		return bad(rd, "address", "missing");
+	if (p->netdevsim ? (strlen(s) >= sizeof(p->address) || !*s)
+			 : pci_addr_parse(s, &pa, &dom) < 0 || !dom)
+		return bad(rd, "address", "'%s' is not a PCI address (DDDD:BB:DD.F)", s);
+	snprintf(p->address, sizeof(p->address), "%s", s);
+	if ((r = get_str(rd, o, "netdev", &s)) < 0)
+		return r;
+	if (s && !(p->netdev = strdup(s)))
+		return -ENOMEM;
+	for (int k = 0; k < 2; k++) {
+		const char *key = k ? "device_id" : "vendor_id";
+		char *end;
+
+		if ((r = get_str(rd, o, key, &s)) < 0)
+			return r;
+		if (!s)
+			continue;
+		id = (unsigned)strtoul(s, &end, 16);
+		if (strlen(s) != 4 || *end)
+			return bad(rd, key, "'%s' is not a 4-digit hex id", s);
+		if (k)
+			p->device_id = (uint16_t)id;
+		else
+			p->vendor_id = (uint16_t)id;
+	}
+	if ((r = get_uint(rd, o, "num_vfs", 65535, true, &p->num_vfs)) < 0 ||
+	    (r = get_bool(rd, o, "drivers_autoprobe", &ap)) < 0)
+		return r;
+	p->drivers_autoprobe = ap != 0;  /* absent: the kernel's default, on */
+	if ((r = get(rd, o, "vfs", json_type_array, &vfs)) < 0)
+		return r;
+	if (r == 0)
+		return 0;
+	p->vfs = calloc(json_object_array_length(vfs) + 1, sizeof(*p->vfs));
+	if (!p->vfs)
+		return -ENOMEM;
+	size_t base = strlen(rd->path);
+	for (size_t i = 0; i < json_object_array_length(vfs); i++) {
+		struct sriov_state_vf *v = &p->vfs[p->n_vfs++];
+
+		snprintf(rd->path + base, sizeof(rd->path) - base, ".vfs[%zu]", i);
+		r = read_vf(rd, json_object_array_get_idx(vfs, i), p->num_vfs, v);
+		if (r < 0)
+			return r;
+		for (size_t j = 0; j + 1 < p->n_vfs; j++)
+			if (p->vfs[j].index == v->index)
+				return bad(rd, "index", "VF %u is listed twice",
+					   v->index);
+		rd->path[base] = '\0';
+	}
+	return 0;
+}
+
+int sriov_state_parse(const char *text, size_t len, struct sriov_state **out,
+		      char *err, size_t errlen)
+{
+	struct reader rd = { .err = err, .errlen = errlen };
+	struct json_tokener *tok;
+	struct sriov_state *st;
+	json_object *root, *pfs;
+	const char *s;
+	int r;
+
+	*out = NULL;
+	if (errlen)
+		err[0] = '\0';
+	if (len > INT_MAX)
+		return bad(&rd, NULL, "the file is too large");
+	tok = json_tokener_new();
+	if (!tok)
+		return -ENOMEM;
+	root = json_tokener_parse_ex(tok, text, (int)len);
+	if (!root || json_tokener_get_error(tok) != json_tokener_success ||
+	    tok->char_offset < (int)len) {
+		/* Trailing whitespace is fine, anything else is not. */
+		size_t off = (size_t)tok->char_offset;
+		bool trailing_ok = root != NULL;
+
+		for (; trailing_ok && off < len; off++)
+			if (!strchr(" \t\r\n", text[off]))
+				trailing_ok = false;
+		if (!trailing_ok) {
+			bad(&rd, NULL, "not valid JSON at byte %d: %s",
+			    tok->char_offset,
+			    root ? "trailing data" :
+				   json_tokener_error_desc(json_tokener_get_error(tok)));
+			json_tokener_free(tok);
+			json_object_put(root);
+			return -EINVAL;
+		}
+	}
+	json_tokener_free(tok);
+	st = calloc(1, sizeof(*st));
+	if (!st) {
+		json_object_put(root);
+		return -ENOMEM;
+	}
+	static const char *const keys[] = { "schema", "pfs", NULL };
+	if (!json_object_is_type(root, json_type_object)) {
+		r = bad(&rd, NULL, "expected a JSON object (a file written by 'sriovctl save')");
+		goto out;
+	}
+	if ((r = get_str(&rd, root, "schema", &s)) < 0)
+		goto out;
+	if (!s || strcmp(s, SRIOV_STATE_SCHEMA) != 0) {
+		r = bad(&rd, "schema", "'%s' is not %s (a file written by 'sriovctl save')",
+			s ? s : "(missing)", SRIOV_STATE_SCHEMA);
+		goto out;
+	}
+	if ((r = only_keys(&rd, root, keys)) < 0 ||
+	    (r = get(&rd, root, "pfs", json_type_array, &pfs)) < 0)
+		goto out;
+	if (r == 0) {
+		r = bad(&rd, "pfs", "missing");
+		goto out;
+	}
+	r = 0;
+	st->pfs = calloc(json_object_array_length(pfs) + 1, sizeof(*st->pfs));
+	if (!st->pfs) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < json_object_array_length(pfs) && r == 0; i++) {
+		struct sriov_state_pf *p = &st->pfs[st->n_pfs++];
+
+		snprintf(rd.path, sizeof(rd.path), "pfs[%zu]", i);
+		r = read_pf(&rd, json_object_array_get_idx(pfs, i), p);
+		for (size_t j = 0; r == 0 && j + 1 < st->n_pfs; j++)
+			if (strcmp(st->pfs[j].address, p->address) == 0)
+				r = bad(&rd, "address", "PF %s is listed twice",
+					p->address);
+	}
+out:
+	json_object_put(root);
+	if (r < 0) {
+		sriov_state_free(st);
+		return r;
+	}
+	*out = st;
+	return 0;
+}
