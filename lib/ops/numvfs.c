@@ -95,7 +95,7 @@ int sriov_numvfs_plan(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 				 pf->total_vfs);
 		return -ERANGE;
 	}
-	if (pci && !pf->driver && plan->n_steps > 0) {
+	if (pci && !pf->driver && req->num_vfs != pf->num_vfs) {
 		snprintf(err, errlen, "%s has no driver, and a PF's driver is what creates its VFs (the kernel answers ENOENT): bind it first (modprobe its driver, or write %s to /sys/bus/pci/drivers/DRIVER/bind); nothing was changed",
 			 pf->address, pf->address);
 		return -ENOENT;

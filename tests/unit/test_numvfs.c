@@ -182,6 +182,13 @@ static void test_plan_checks(void **state)
 	assert_int_equal(sriov_numvfs_plan(ctx, &pf, &req, &plan, err, sizeof(err)), 0);
 	assert_int_equal(plan.n_steps, 0);
 	sriov_numvfs_plan_free(&plan);
+	/* autoprobe alone needs no driver: it is the PCI core's */
+	pf.driver = NULL;
+	req.autoprobe = 0;
+	assert_int_equal(sriov_numvfs_plan(ctx, &pf, &req, &plan, err, sizeof(err)), 0);
+	assert_int_equal(plan.n_steps, 1);
+	assert_int_equal(plan.steps[0].attr, SRIOV_AUTOPROBE_WRITE);
+	sriov_numvfs_plan_free(&plan);
 
 	/* netdevsim without debugfs: max_vfs unknown, the kernel decides */
 	pf = (struct sriov_pf){ .address = "netdevsim1", .bus = "netdevsim",
