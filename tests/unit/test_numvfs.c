@@ -250,6 +250,11 @@ static void make_host(void)
 	put("proc/456/comm", "bash\n");
 	link_("/dev/pts/0", "proc/456/fd/0");
 	mkdirs("proc/self");
+	/* vf1's vfio cdev (iommufd), open by another process */
+	mkdirs("sys/bus/pci/devices/0000:3b:01.1/vfio-dev/vfio3");
+	mkdirs("proc/555/fd");
+	put("proc/555/comm", "cloud-hyperviso\n");
+	link_("/dev/vfio/devices/vfio3", "proc/555/fd/12");
 }
 
 static char *vf1_nd[] = { "ens1f0v1" };
@@ -276,33 +281,35 @@ static void test_holders(void **state)
 	make_host();
 	ctx = ctx_();
 	assert_int_equal(sriov_vf_holders(ctx, &pf, 0, &h), 0);
-	assert_int_equal(h.n, 3);
+	assert_int_equal(h.n, 4);
 	/* by VF, then by kind: vfio, up, enslaved */
 	assert_int_equal(h.v[0].kind, SRIOV_HOLDER_VFIO);
 	assert_int_equal(h.v[0].pid, 123); /* once, though two fds */
 	sriov_holder_describe(&h.v[0], d, sizeof(d));
 	assert_string_equal(d, "0000:3b:01.0 (vf0): /dev/vfio/7 open by pid 123 (qemu-system-x86)");
-	assert_int_equal(h.v[1].kind, SRIOV_HOLDER_NETDEV_UP);
-	assert_int_equal(h.v[1].vf_index, 1);
-	assert_int_equal(h.v[2].kind, SRIOV_HOLDER_ENSLAVED);
-	sriov_holder_describe(&h.v[2], d, sizeof(d));
+	sriov_holder_describe(&h.v[1], d, sizeof(d));
+	assert_string_equal(d, "0000:3b:01.1 (vf1): /dev/vfio/devices/vfio3 open by pid 555 (cloud-hyperviso)");
+	assert_int_equal(h.v[2].kind, SRIOV_HOLDER_NETDEV_UP);
+	assert_int_equal(h.v[2].vf_index, 1);
+	assert_int_equal(h.v[3].kind, SRIOV_HOLDER_ENSLAVED);
+	sriov_holder_describe(&h.v[3], d, sizeof(d));
 	assert_string_equal(d, "0000:3b:01.1 (vf1): netdev ens1f0v1 master bond0 (enslaved)");
 	sriov_holders_free(&h);
 
 	/* only VFs from index 1 up */
 	assert_int_equal(sriov_vf_holders(ctx, &pf, 1, &h), 0);
-	assert_int_equal(h.n, 2);
+	assert_int_equal(h.n, 3);
 	sriov_holders_free(&h);
 
 	/* a lower count goes through 0: every VF counts, refused */
 	assert_int_equal(sriov_numvfs_plan(ctx, &pf, &req, &plan, err, sizeof(err)), -EBUSY);
-	assert_int_equal(plan.holders.n, 3);
+	assert_int_equal(plan.holders.n, 4);
 	assert_non_null(strstr(err, "2 VFs are in use"));
 	assert_non_null(strstr(err, "--force"));
 	sriov_numvfs_plan_free(&plan);
 	req.force = true;
 	assert_int_equal(sriov_numvfs_plan(ctx, &pf, &req, &plan, err, sizeof(err)), 0);
-	assert_int_equal(plan.holders.n, 3);
+	assert_int_equal(plan.holders.n, 4);
 	assert_int_equal(plan.n_steps, 2);
 	sriov_numvfs_plan_free(&plan);
 	/* more VFs: none removed... but through 0 all are */
@@ -315,9 +322,10 @@ static void test_holders(void **state)
 	vfs[1].netdev = NULL;
 	vfs[0].iommu_group = -1;
 	assert_int_equal(sriov_vf_holders(ctx, &pf, 0, &h), 0);
-	assert_int_equal(h.n, 1);
-	assert_int_equal(h.v[0].kind, SRIOV_HOLDER_NETNS);
-	sriov_holder_describe(&h.v[0], d, sizeof(d));
+	assert_int_equal(h.n, 2);
+	assert_int_equal(h.v[0].kind, SRIOV_HOLDER_VFIO);
+	assert_int_equal(h.v[1].kind, SRIOV_HOLDER_NETNS);
+	sriov_holder_describe(&h.v[1], d, sizeof(d));
 	assert_string_equal(d, "0000:3b:01.1 (vf1): bound to iavf but its netdev is not in this network namespace");
 	sriov_holders_free(&h);
 	sriov_ctx_free(ctx);
