@@ -37,5 +37,6 @@ int cli_load(struct cli *c, unsigned flags, struct sriov_host **out);
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_show(struct cli *c, int argc, char **argv);
 int cmd_vf(struct cli *c, int argc, char **argv);
+int cmd_pf(struct cli *c, int argc, char **argv);
 
 #endif

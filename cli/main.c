@@ -49,6 +49,8 @@ static void usage(FILE *f)
 	      "  list                 one line per SR-IOV physical function (PF)\n"
 	      "  show DEVICE          a PF in full with its VFs, or one VF\n"
 	      "  vf VF set ATTR VALUE...  VF attributes via the PF (mac vlan qos proto spoofchk trust min-rate max-rate link-state query-rss)\n"
+	      "  pf PF set-vfs N [--autoprobe on|off] [--timeout S] [--force] [--dry-run]\n"
+	      "                       set the PF's VF count (through 0), refusing VFs in use\n"
 	      "  help                 this text\n"
 	      "\n"
 	      "DEVICE is a netdev (ens1f0), a PCI address (0000:3b:00.0 or 3b:00.0),\n"
@@ -152,7 +154,7 @@ int main(int argc, char **argv)
 		int (*fn)(struct cli *, int, char **);
 	} verbs[] = {
 		{ "list", cmd_list }, { "ls", cmd_list }, { "show", cmd_show },
-		{ "vf", cmd_vf },
+		{ "vf", cmd_vf }, { "pf", cmd_pf },
 	};
 	static char *default_argv[] = { "list", NULL };
 	struct cli c = { .root = "/" };

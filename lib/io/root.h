@@ -48,6 +48,14 @@ ssize_t rootfs_read(struct rootfs *rfs, int dirfd, const char *path,
 ssize_t rootfs_read_prefix(struct rootfs *rfs, int dirfd, const char *path,
 			   void *buf, size_t size);
 
+/*
+ * write(2) @len bytes of @buf to the existing file @path in one call, as
+ * sysfs takes an attribute's value whole. 0 or -errno (the kernel's answer
+ * to the write itself, e.g. -EBUSY from sriov_numvfs).
+ */
+int rootfs_write(struct rootfs *rfs, int dirfd, const char *path,
+		 const void *buf, size_t len);
+
 /* readlink(2) into @buf, NUL-terminated. Returns the length or -errno. */
 ssize_t rootfs_readlink(struct rootfs *rfs, int dirfd, const char *path,
 			char *buf, size_t size);

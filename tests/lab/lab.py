@@ -570,6 +570,10 @@ def build_initramfs(prep, sriovctl, out):
         # The real programs go first in the guest's PATH (busybox's ip has
         # no "vf" support).
         add_program(stage, sriovctl, "usr/local/bin/sriovctl")
+        # Helper programs built with the project (numvfs.sh's vfio holder).
+        hold = os.environ.get("SRIOV_LAB_VFIO_HOLD")
+        if hold and os.access(hold, os.X_OK):
+            add_program(stage, hold, "usr/local/bin/vfio-hold")
         add_program(stage, tool("ip"), "usr/local/bin/ip")
         add_program(stage, tool("devlink"), "usr/local/bin/devlink")
         ids = Path("/usr/share/misc/pci.ids")

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: MIT */
+/* sriovctl pf PF ACTION...: operations on a physical function. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define DEFAULT_TIMEOUT_S 30u
+#define MAX_TIMEOUT_S 3600u
+
+struct pf_opts {
+	int autoprobe;      /* -1 keep */
+	unsigned timeout_s;
+	bool force;
+	bool dry_run;
+};
+
+/* Number 0..max, nothing else. */
+static int parse_count(const char *s, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 9)
+		return -EINVAL;
+	v = strtoul(s, &end, 10);
+	if (v > max)
+		return -ERANGE;
+	*out = (unsigned)v;
+	return 0;
+}
+
+/*
+ * Take this verb's options out of argv (the rest goes to the common
+ * parser). Returns -1 to go on, or an exit code.
+ */
+static int take_opts(int *argc, char **argv, struct pf_opts *o)
+{
+	int j = 0;
+
+	for (int i = 0; i < *argc; i++) {
+		const char *a = argv[i], *val = NULL;
+		bool ap = strncmp(a, "--autoprobe", 11) == 0 &&
+			  (a[11] == '\0' || a[11] == '=');
+		bool to = strncmp(a, "--timeout", 9) == 0 &&
+			  (a[9] == '\0' || a[9] == '=');
+
+		if (strcmp(a, "--") == 0) {
+			while (i < *argc)
+				argv[j++] = argv[i++];
+			break;
+		}
+		if (strcmp(a, "--force") == 0) {
+			o->force = true;
+			continue;
+		}
+		if (strcmp(a, "--dry-run") == 0) {
+			o->dry_run = true;
+			continue;
+		}
+		if (!ap && !to) {
+			argv[j++] = argv[i];
+			continue;
+		}
+		val = strchr(a, '=');
+		if (val)
+			val++;
+		else if (i + 1 < *argc)
+			val = argv[++i];
+		if (!val) {
+			cli_error("%s needs a value; try 'sriovctl --help'", a);
+			return EXIT_USAGE;
+		}
+		if (ap) {
+			if (strcmp(val, "on") != 0 && strcmp(val, "off") != 0) {
+				cli_error("--autoprobe takes on or off, not '%s'", val);
+				return EXIT_USAGE;
+			}
+			o->autoprobe = strcmp(val, "on") == 0;
+		} else if (parse_count(val, MAX_TIMEOUT_S, &o->timeout_s) < 0 ||
+			   o->timeout_s == 0) {
+			cli_error("--timeout takes whole seconds from 1 to %u, not '%s'",
+				  MAX_TIMEOUT_S, val);
+			return EXIT_USAGE;
+		}
+	}
+	argv[j] = NULL;
+	*argc = j;
+	return -1;
+}
+
+static int resolve_pf(struct cli *c, const struct sriov_host *host,
+		      const char *name, const struct sriov_pf **pf)
+{
+	const struct sriov_vf *vf;
+	int r = sriov_host_resolve(host, name, pf, &vf);
+
+	(void)c;
+	if (r == 0 && !vf)
+		return EXIT_OK;
+	if (r == 0) {
+		cli_error("%s is VF %u of PF %s: set-vfs takes the PF ('sriovctl pf %s set-vfs N')",
+			  name, vf->index, (*pf)->address, (*pf)->address);
+		return EXIT_FAILED;
+	}
+	if (r == -ENOTUNIQ)
+		cli_error("'%s' matches devices in several PCI domains: give the full address (DDDD:BB:DD.F)",
+			  name);
+	else if (r == -ERANGE || strchr(name, '/'))
+		cli_error("'%s' is not a PF: name the PF (netdev, PCI address, or netdevsim device)",
+			  name);
+	else
+		cli_error("no SR-IOV PF named '%s' under %s; 'sriovctl list' shows them",
+			  name, host->root);
+	return EXIT_FAILED;
+}
+
+static const char *onoff(int v)
+{
+	return v ? "on" : "off";
+}
+
+static void print_plan(const char *pfname, const struct sriov_numvfs_plan *p)
+{
+	for (size_t i = 0; i < p->n_steps; i++) {
+		const struct sriov_numvfs_step *s = &p->steps[i];
+
+		if (s->attr == SRIOV_NUMVFS_WRITE)
+			printf("%s: would write sriov_numvfs: %u -> %u\n",
+			       pfname, s->from, s->to);
+		else
+			printf("%s: would write sriov_drivers_autoprobe: %s -> %s\n",
+			       pfname, onoff((int)s->from), onoff((int)s->to));
+	}
+}
+
+static void print_holders(const struct sriov_numvfs_plan *p, FILE *f,
+			  const char *prefix)
+{
+	char h[256];
+
+	for (size_t i = 0; i < p->holders.n; i++) {
+		sriov_holder_describe(&p->holders.v[i], h, sizeof(h));
+		fprintf(f, "%s%s\n", prefix, h);
+	}
+}
+
+static int report(const char *pfname, const struct sriov_numvfs_plan *p,
+		  const struct sriov_numvfs_result *res, unsigned timeout_s)
+{
+	int rc = EXIT_OK;
+
+	for (size_t i = 0; i < res->n_vfs; i++) {
+		const struct sriov_numvfs_vf *v = &res->vfs[i];
+
+		if (!p->pci) {
+			printf("%s/vf%u\n", pfname, v->index);
+			continue;
+		}
+		printf("%s/vf%u: %s, %s%s%s\n", pfname, v->index,
+		       v->address[0] ? v->address : "no virtfn link yet",
+		       v->driver ? v->driver : "no driver",
+		       v->netdev ? ", netdev " : "", v->netdev ? v->netdev : "");
+	}
+	if (!res->vfs_settled && !res->failed_err) {
+		cli_error("%s: after %u s not every VF has appeared (a virtfn link, or the netdev of a VF on a network driver, is missing); see 'sriovctl show %s' and dmesg",
+			  pfname, timeout_s, pfname);
+		rc = EXIT_FAILED;
+	}
+	if (res->carrier == 1)
+		printf("%s carrier: up again after %u.%u s\n", pfname,
+		       res->carrier_ms / 1000, res->carrier_ms % 1000 / 100);
+	else if (res->carrier == 0)
+		cli_error("%s: the PF's link was up before and has no carrier yet; it may still come back (igb resets the link when VFs are enabled)",
+			  pfname);
+	if (res->final_vfs != p->old_vfs)
+		printf("%s num_vfs: %u -> %u\n", pfname, p->old_vfs,
+		       res->final_vfs);
+	if (!res->rolled_back && p->new_autoprobe != p->old_autoprobe &&
+	    res->steps_done == p->n_steps)
+		printf("%s drivers_autoprobe: %s -> %s\n", pfname,
+		       onoff(p->old_autoprobe), onoff(p->new_autoprobe));
+	return rc;
+}
+
+static int set_vfs(struct cli *c, const char *name, const char *count,
+		   const struct pf_opts *o)
+{
+	struct sriov_numvfs_req req = { .autoprobe = o->autoprobe,
+					.force = o->force };
+	struct sriov_numvfs_plan plan = { 0 };
+	struct sriov_numvfs_result res = { 0 };
+	struct sriov_host *host = NULL;
+	const struct sriov_pf *pf;
+	char err[2048], pfname[300];
+	int r, rc;
+
+	if (parse_count(count, 0xffff, &req.num_vfs) < 0) {
+		cli_error("%s: set-vfs takes a VF count (0, 1, 2, ...), not '%s'",
+			  name, count);
+		return EXIT_USAGE;
+	}
+	/* Only the running kernel can take the writes. */
+	if (strcmp(sriov_ctx_root(c->ctx), "/") != 0 && !o->dry_run) {
+		cli_error("%s: 'pf set-vfs' changes the running kernel and works on --root %s only with --dry-run",
+			  name, c->root);
+		return EXIT_USAGE;
+	}
+	sriov_ctx_set_netlink(c->ctx, false);
+	rc = cli_load(c, SRIOV_LOAD_NO_NAMES | SRIOV_LOAD_NO_CONFIG, &host);
+	if (rc != EXIT_OK)
+		return rc;
+	rc = resolve_pf(c, host, name, &pf);
+	if (rc != EXIT_OK)
+		goto out;
+	snprintf(pfname, sizeof(pfname), "%s",
+		 pf->n_netdevs ? pf->netdevs[0].name : pf->address);
+	r = sriov_numvfs_plan(c->ctx, pf, &req, &plan, err, sizeof(err));
+	if (r == -ENOMEM) {
+		cli_error("out of memory");
+		rc = EXIT_FAILED;
+		goto out;
+	}
+	if (r < 0) {
+		cli_error("%s", err);
+		print_holders(&plan, stderr, "sriovctl:   ");
+		rc = EXIT_FAILED;
+		goto out;
+	}
+	if (plan.n_steps == 0) {
+		printf("%s: already %u VFs (autoprobe %s); nothing written\n",
+		       pfname, plan.old_vfs, onoff(plan.old_autoprobe));
+		goto out;
+	}
+	if (plan.holders.n > 0) {
+		fprintf(stderr, "sriovctl: %s: --force: removing VFs in use:\n",
+			pfname);
+		print_holders(&plan, stderr, "sriovctl:   ");
+	}
+	if (o->dry_run) {
+		print_plan(pfname, &plan);
+		printf("%s: dry run: nothing written\n", pfname);
+		goto out;
+	}
+	r = sriov_numvfs_apply(c->ctx, &plan, o->timeout_s * 1000u, &res, err,
+			       sizeof(err));
+	/* ENOMEM from the kernel (MMIO space) is not ours */
+	if (r == -ENOMEM && !res.failed_err) {
+		cli_error("out of memory");
+		rc = EXIT_FAILED;
+		goto out;
+	}
+	if (r < 0) {
+		cli_error("%s", err);
+		rc = EXIT_FAILED;
+		if (res.timed_out)
+			goto out; /* reading sysfs now could block as well */
+	}
+	if (report(pfname, &plan, &res, o->timeout_s) != EXIT_OK)
+		rc = EXIT_FAILED;
+	if (fflush(stdout) != 0)
+		rc = EXIT_FAILED;
+out:
+	sriov_numvfs_result_free(&res);
+	sriov_numvfs_plan_free(&plan);
+	sriov_host_free(host);
+	return rc;
+}
+
+int cmd_pf(struct cli *c, int argc, char **argv)
+{
+	struct pf_opts o = { .autoprobe = -1, .timeout_s = DEFAULT_TIMEOUT_S };
+	char **args;
+	int nargs, r;
+
+	r = take_opts(&argc, argv, &o);
+	if (r >= 0)
+		return r;
+	r = cli_args(c, argc, argv, 2, 3, &args, &nargs);
+	if (r >= 0)
+		return r;
+	if (strcmp(args[1], "set-vfs") != 0) {
+		cli_error("pf: unknown action '%s': use 'sriovctl pf PF set-vfs N'",
+			  args[1]);
+		return EXIT_USAGE;
+	}
+	if (nargs != 3) {
+		cli_error("pf %s set-vfs needs the VF count: 'sriovctl pf %s set-vfs N'",
+			  args[0], args[0]);
+		return EXIT_USAGE;
+	}
+	return set_vfs(c, args[0], args[2], &o);
+}
