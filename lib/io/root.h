@@ -48,6 +48,14 @@ ssize_t rootfs_read(struct rootfs *rfs, int dirfd, const char *path,
 ssize_t rootfs_read_prefix(struct rootfs *rfs, int dirfd, const char *path,
 			   void *buf, size_t size);
 
+/*
+ * Write @len bytes of @buf to attribute @path with one write(2), as sysfs
+ * takes a store whole and answers it with the kernel's errno (EBUSY,
+ * EINVAL…). Returns 0 or -errno; a short write is -EIO.
+ */
+int rootfs_write(struct rootfs *rfs, int dirfd, const char *path,
+		 const void *buf, size_t len);
+
 /* readlink(2) into @buf, NUL-terminated. Returns the length or -errno. */
 ssize_t rootfs_readlink(struct rootfs *rfs, int dirfd, const char *path,
 			char *buf, size_t size);
