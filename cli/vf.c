@@ -1,11 +1,22 @@
 /* SPDX-License-Identifier: MIT */
-/* sriovctl vf VF set ATTR VALUE...: VF attributes through the PF. */
+/*
+ * sriovctl vf VF set ATTR VALUE...: VF attributes through the PF.
+ * sriovctl vf VFS bind DRIVER | bind --kernel | unbind: VF drivers.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+
+/* Options of bind/unbind, taken out of argv before the common parse. */
+struct bind_opts {
+	bool group;
+	bool dry_run;
+	bool kernel;
+	const char *seen;  /* the first of them, for "not with set" */
+};
 
 /* The sriovctl name of a VF: "ens1f0/vf3", or the PF's address. */
 static void vf_name(const struct sriov_pf *pf, const struct sriov_vf *vf,
@@ -119,18 +130,232 @@ out:
 	return rc;
 }
 
+static int resolve_vfs(const struct sriov_host *host, const char *name,
+		       struct sriov_vf_refs *refs)
+{
+	int r = sriov_host_resolve_vfs(host, name, refs);
+
+	switch (r) {
+	case 0:
+		return EXIT_OK;
+	case -EINVAL:
+		cli_error("'%s' does not name VFs: use PF/vfN (ens1f0/vf3), a range or list PF/vf0-3, PF/vf0,2,5-7, a PF (all its VFs), a VF's PCI address or its netdev",
+			  name);
+		return EXIT_USAGE;
+	case -ERANGE:
+		cli_error("%s: the PF has no VF with that index (see 'sriovctl show %.*s'); nothing was changed",
+			  name, (int)strcspn(name, "/"), name);
+		return EXIT_FAILED;
+	case -ENODATA:
+		cli_error("%s is a PF without VFs: there is nothing to bind; create VFs first (sriov_numvfs)",
+			  name);
+		return EXIT_FAILED;
+	case -ENOTUNIQ:
+		cli_error("'%s' matches devices in several PCI domains: give the full address (DDDD:BB:DD.F)",
+			  name);
+		return EXIT_FAILED;
+	case -ENOMEM:
+		cli_error("out of memory");
+		return EXIT_FAILED;
+	default:
+		cli_error("no SR-IOV VF or PF named '%s' under %s; 'sriovctl list' shows the PFs and 'sriovctl show PF' their VFs",
+			  name, host->root);
+		return EXIT_FAILED;
+	}
+}
+
+static const char *orn(const char *s, const char *none)
+{
+	return s ? s : none;
+}
+
+/* One step, old -> new; @after: the outcome of apply, else the plan. */
+static void print_step(const struct sriov_bind_plan *p,
+		       const struct sriov_bind_step *s, bool after)
+{
+	const char *tag = s->group_member ? " (same IOMMU group)" : "";
+	const char *newdrv;
+
+	if (!s->write_override && !s->unbind && !s->probe) {
+		if (p->mode == SRIOV_BIND_DRIVER)
+			printf("%s: already bound to %s, nothing to do\n",
+			       s->address, p->driver);
+		else if (p->mode == SRIOV_BIND_UNBIND)
+			printf("%s: already unbound (driver_override none), nothing to do\n",
+			       s->address);
+		else
+			printf("%s: no driver_override, bound to %s by the kernel, nothing to do\n",
+			       s->address, s->old_driver);
+		return;
+	}
+	if (after)
+		newdrv = orn(s->new_driver, "none");
+	else if (p->mode == SRIOV_BIND_KERNEL)
+		newdrv = "(the kernel's default)";
+	else
+		newdrv = orn(s->want, "none");
+	printf("%s driver: %s -> %s%s\n", s->address,
+	       orn(s->old_driver, "none"), newdrv, tag);
+	if (s->write_override)
+		printf("%s driver_override: %s -> %s%s\n", s->address,
+		       orn(s->old_override, "(null)"),
+		       orn(s->new_override, "(null)"), tag);
+}
+
+static int vf_bind(struct cli *c, const char *name, int mode,
+		   const char *driver, const struct bind_opts *o)
+{
+	struct sriov_bind_plan *plan = NULL;
+	struct sriov_vf_refs refs = { 0 };
+	struct sriov_host *host = NULL;
+	char err[2048] = "";
+	int r, rc;
+
+	/* Writes go to the running kernel; a tree under --root is only planned on. */
+	if (!o->dry_run && strcmp(sriov_ctx_root(c->ctx), "/") != 0) {
+		cli_error("%s: binding drivers changes the running kernel and cannot be used with --root %s (only with --dry-run)",
+			  name, c->root);
+		return EXIT_USAGE;
+	}
+	rc = cli_load(c, SRIOV_LOAD_NO_NAMES | SRIOV_LOAD_NO_CONFIG, &host);
+	if (rc != EXIT_OK)
+		goto out;
+	rc = resolve_vfs(host, name, &refs);
+	if (rc != EXIT_OK)
+		goto out;
+	r = sriov_bind_plan_new(c->ctx, host, &refs, mode, driver,
+				o->group ? SRIOV_BIND_GROUP : 0, &plan, err,
+				sizeof(err));
+	if (r < 0) {
+		cli_error("%s; nothing was changed", err);
+		rc = EXIT_FAILED;
+		goto out;
+	}
+	if (o->dry_run) {
+		printf("dry run: nothing is written\n");
+		if (plan->load_module)
+			printf("module %s: not loaded, would be loaded\n",
+			       plan->driver);
+		for (size_t i = 0; i < plan->n; i++)
+			print_step(plan, &plan->v[i], false);
+		goto flush;
+	}
+	r = sriov_bind_apply(c->ctx, plan, err, sizeof(err));
+	if (plan->module_loaded)
+		printf("module %s: loaded\n", plan->driver);
+	if (r < 0) {
+		bool undone = false;
+
+		for (size_t i = 0; i < plan->n; i++)
+			undone |= plan->v[i].rolled_back;
+		cli_error("%s%s", err, undone ? "" : "; nothing was changed");
+		rc = EXIT_FAILED;
+		goto flush;
+	}
+	for (size_t i = 0; i < plan->n; i++)
+		print_step(plan, &plan->v[i], true);
+	if (mode == SRIOV_BIND_KERNEL)
+		for (size_t i = 0; i < plan->n; i++) {
+			const struct sriov_bind_step *s = &plan->v[i];
+
+			if (!s->probe || s->new_driver)
+				continue;
+			if (s->released)
+				cli_error("note: %s has no driver now: %s took it and let it go again (its probe failed; see dmesg)",
+					  s->address, s->released);
+			else if (plan->pf_autoprobe_off)
+				cli_error("note: %s has no driver now: its PF has sriov_drivers_autoprobe 0, so the kernel probes no default driver for its VFs",
+					  s->address);
+			else
+				cli_error("note: %s has no driver now: no driver claimed it, or its default driver failed to probe it (see dmesg)",
+					  s->address);
+		}
+flush:
+	if (fflush(stdout) != 0)
+		rc = EXIT_FAILED;
+out:
+	sriov_bind_plan_free(plan);
+	sriov_vf_refs_free(&refs);
+	sriov_host_free(host);
+	return rc;
+}
+
+/* Take bind/unbind's options out of argv (the common parser rejects them). */
+static int take_bind_opts(int *argc, char **argv, struct bind_opts *o)
+{
+	int n = 0;
+
+	for (int i = 0; i < *argc; i++) {
+		bool *flag = NULL;
+
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < *argc)
+				argv[n++] = argv[i++];
+			break;
+		}
+		if (strcmp(argv[i], "--group") == 0)
+			flag = &o->group;
+		else if (strcmp(argv[i], "--dry-run") == 0 ||
+			 strcmp(argv[i], "-n") == 0)
+			flag = &o->dry_run;
+		else if (strcmp(argv[i], "--kernel") == 0)
+			flag = &o->kernel;
+		if (!flag) {
+			argv[n++] = argv[i];
+			continue;
+		}
+		if (!o->seen)
+			o->seen = argv[i];
+		*flag = true;
+	}
+	*argc = n;
+	argv[n] = NULL;
+	return 0;
+}
+
 int cmd_vf(struct cli *c, int argc, char **argv)
 {
+	struct bind_opts o = { 0 };
 	char **args;
 	int nargs, r;
 
+	take_bind_opts(&argc, argv, &o);
 	r = cli_args(c, argc, argv, 2, 1000, &args, &nargs);
 	if (r >= 0)
 		return r;
-	if (strcmp(args[1], "set") != 0) {
-		cli_error("vf: unknown action '%s': use 'sriovctl vf VF set ATTR VALUE...'",
-			  args[1]);
-		return EXIT_USAGE;
+	if (strcmp(args[1], "set") == 0) {
+		if (o.seen) {
+			cli_error("vf set: unknown option '%s' (--group, --dry-run and --kernel are for bind/unbind)",
+				  o.seen);
+			return EXIT_USAGE;
+		}
+		return vf_set(c, args[0], nargs - 2, args + 2);
 	}
-	return vf_set(c, args[0], nargs - 2, args + 2);
+	if (strcmp(args[1], "bind") == 0) {
+		if (o.kernel && (nargs != 2 || o.group)) {
+			cli_error("vf bind --kernel takes no driver and no --group: it gives the VFs back to the kernel's default driver");
+			return EXIT_USAGE;
+		}
+		if (!o.kernel && nargs != 3) {
+			cli_error("vf bind: name one driver (sriovctl vf VFS bind DRIVER [--group] [--dry-run]), or --kernel for the default one");
+			return EXIT_USAGE;
+		}
+		if (o.group && strcmp(args[2], "vfio-pci") != 0) {
+			cli_error("vf bind: --group is for vfio-pci (it binds the VFs' whole IOMMU groups)");
+			return EXIT_USAGE;
+		}
+		return vf_bind(c, args[0],
+			       o.kernel ? SRIOV_BIND_KERNEL : SRIOV_BIND_DRIVER,
+			       o.kernel ? NULL : args[2], &o);
+	}
+	if (strcmp(args[1], "unbind") == 0) {
+		if (nargs != 2 || o.group || o.kernel) {
+			cli_error("vf unbind takes no driver and no option but --dry-run (sriovctl vf VFS unbind)");
+			return EXIT_USAGE;
+		}
+		return vf_bind(c, args[0], SRIOV_BIND_UNBIND, NULL, &o);
+	}
+	cli_error("vf: unknown action '%s': use 'sriovctl vf VF set ATTR VALUE...', 'vf VFS bind DRIVER|--kernel' or 'vf VFS unbind'",
+		  args[1]);
+	return EXIT_USAGE;
 }

@@ -322,3 +322,117 @@ int sriov_lookup_non_sriov(struct sriov_ctx *ctx, const char *name,
 	}
 	return 0;
 }
+
+static int refs_push(struct sriov_vf_refs *r, const struct sriov_pf *pf,
+		     const struct sriov_vf *vf)
+{
+	struct sriov_vf_ref *v;
+
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i].vf == vf)
+			return 0; /* "vf1,1-2" names vf1 once */
+	v = realloc(r->v, (r->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	r->v = v;
+	r->v[r->n].pf = pf;
+	r->v[r->n++].vf = vf;
+	return 0;
+}
+
+static const struct sriov_vf *vf_by_index(const struct sriov_pf *pf,
+					  unsigned idx)
+{
+	for (size_t j = 0; j < pf->n_vfs; j++)
+		if (pf->vfs[j].index == idx)
+			return &pf->vfs[j];
+	return NULL;
+}
+
+/* "0-3", "0,2,5-7" after "vf": every index must exist on @pf. */
+static int parse_vf_list(const struct sriov_pf *pf, const char *spec,
+			 struct sriov_vf_refs *out)
+{
+	const char *p = spec;
+
+	if (!*p)
+		return -EINVAL;
+	while (*p) {
+		size_t len = strcspn(p, ","), dash;
+		unsigned lo, hi;
+		int r;
+
+		if (len == 0)
+			return -EINVAL;
+		dash = strcspn(p, "-,");
+		if (parse_uint(p, dash, 0xffff, &lo) < 0)
+			return -EINVAL;
+		hi = lo;
+		if (dash < len && (parse_uint(p + dash + 1, len - dash - 1,
+					      0xffff, &hi) < 0 || hi < lo))
+			return -EINVAL;
+		for (unsigned i = lo; i <= hi; i++) {
+			const struct sriov_vf *vf = vf_by_index(pf, i);
+
+			if (!vf)
+				return -ERANGE;
+			r = refs_push(out, pf, vf);
+			if (r < 0)
+				return r;
+		}
+		p += len;
+		if (*p == ',' && !*++p)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int sriov_host_resolve_vfs(const struct sriov_host *host, const char *name,
+			   struct sriov_vf_refs *out)
+{
+	const struct sriov_pf *pf = NULL;
+	const struct sriov_vf *vf = NULL;
+	const char *slash;
+	int r;
+
+	out->v = NULL;
+	out->n = 0;
+	if (!name || !*name)
+		return -EINVAL;
+	slash = strchr(name, '/');
+	if (slash && strncmp(slash + 1, "vf", 2) == 0 &&
+	    slash[3 + strcspn(slash + 3, ",-")]) {
+		char pfname[256];
+		size_t plen = (size_t)(slash - name);
+
+		if (plen == 0 || plen >= sizeof(pfname))
+			return -EINVAL;
+		memcpy(pfname, name, plen);
+		pfname[plen] = '\0';
+		r = sriov_host_resolve(host, pfname, &pf, &vf);
+		if (r == 0 && vf)
+			r = -EINVAL; /* "VF/vf0-3" */
+		if (r == 0)
+			r = parse_vf_list(pf, slash + 3, out);
+	} else {
+		r = sriov_host_resolve(host, name, &pf, &vf);
+		if (r == 0 && vf)
+			r = refs_push(out, pf, vf);
+		else if (r == 0 && pf->n_vfs == 0)
+			r = -ENODATA;
+		for (size_t j = 0; r == 0 && !vf && j < pf->n_vfs; j++)
+			r = refs_push(out, pf, &pf->vfs[j]);
+	}
+	if (r < 0)
+		sriov_vf_refs_free(out);
+	return r;
+}
+
+void sriov_vf_refs_free(struct sriov_vf_refs *r)
+{
+	if (!r)
+		return;
+	free(r->v);
+	r->v = NULL;
+	r->n = 0;
+}

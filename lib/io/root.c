@@ -155,28 +155,6 @@ ssize_t rootfs_read_prefix(struct rootfs *rfs, int dirfd, const char *path,
 	return read_path(rfs, dirfd, path, buf, size, false);
 }
 
-int rootfs_write(struct rootfs *rfs, int dirfd, const char *path,
-		 const void *buf, size_t len)
-{
-	ssize_t n;
-	int fd, r = 0;
-
-	fd = rootfs_open(rfs, dirfd, path, O_WRONLY | O_NOCTTY);
-	if (fd < 0)
-		return fd;
-	do
-		n = write(fd, buf, len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		r = -errno;
-	else if ((size_t)n != len)
-		r = -EIO;
-	/* sysfs reports some errors only at close. */
-	if (close(fd) < 0 && r == 0 && errno != EINTR)
-		r = -errno;
-	return r;
-}
-
 ssize_t rootfs_readlink(struct rootfs *rfs, int dirfd, const char *path,
 			char *buf, size_t size)
 {
@@ -326,4 +304,28 @@ int rootfs_join(const char *base, const char *rel, char *out, size_t outsz)
 		p = *end ? end + 1 : end;
 	}
 	return 0;
+}
+
+int rootfs_write(struct rootfs *rfs, int dirfd, const char *path,
+		 const void *buf, size_t len)
+{
+	ssize_t n;
+	int fd, r = 0;
+
+	/* O_TRUNC as the shell's ">" does: sysfs ignores it, a file in a
+	 * generated tree needs it */
+	fd = rootfs_open(rfs, dirfd, path, O_WRONLY | O_TRUNC | O_NOCTTY);
+	if (fd < 0)
+		return fd;
+	do
+		n = write(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		r = -errno;
+	else if ((size_t)n != len)
+		r = -EIO;
+	/* sysfs reports some errors only at close. */
+	if (close(fd) < 0 && r == 0 && errno != EINTR)
+		r = -errno;
+	return r;
 }

@@ -49,9 +49,9 @@ ssize_t rootfs_read_prefix(struct rootfs *rfs, int dirfd, const char *path,
 			   void *buf, size_t size);
 
 /*
- * write(2) @len bytes of @buf to the existing file @path in one call, as
- * sysfs takes an attribute's value whole. 0 or -errno (the kernel's answer
- * to the write itself, e.g. -EBUSY from sriov_numvfs).
+ * Write @len bytes of @buf to attribute @path with one write(2), as sysfs
+ * takes a store whole and answers it with the kernel's errno (EBUSY,
+ * EINVAL…). Returns 0 or -errno; a short write is -EIO.
  */
 int rootfs_write(struct rootfs *rfs, int dirfd, const char *path,
 		 const void *buf, size_t len);

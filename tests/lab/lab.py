@@ -630,8 +630,11 @@ class BootSpec:
 # Scenarios judged by this file; any other guest/*.sh is a self-checking
 # scenario (its `check` lines are the TAP checks) and runs in boot A.
 BUILTIN_SCRIPTS = ["nvme", "igb", "netdevsim"]
+# Self-checking scenarios of the other boots (named in their BootSpec).
+OTHER_BOOT_SCRIPTS = {"B": ["bind-noiommu"], "C": ["bind-acs"]}
 EXTRA_SCRIPTS = sorted(p.stem for p in GUEST.glob("*.sh")
-                       if p.stem not in BUILTIN_SCRIPTS + ["lib"])
+                       if p.stem not in BUILTIN_SCRIPTS + ["lib"]
+                       + sum(OTHER_BOOT_SCRIPTS.values(), []))
 
 BOOTS = {
     "A": BootSpec("A", "IOMMU on: NVMe, igb, netdevsim", iommu=True,
@@ -639,9 +642,10 @@ BOOTS = {
                   scripts=BUILTIN_SCRIPTS + EXTRA_SCRIPTS),
     "B": BootSpec("B", "IOMMU off: intel_iommu=off", iommu=False,
                   acs_off=False,
-                  igb=False, scripts=["nvme"]),
+                  igb=False, scripts=["nvme"] + OTHER_BOOT_SCRIPTS["B"]),
     "C": BootSpec("C", "ACS off on the NVMe's root port", iommu=True,
-                  acs_off=True, igb=False, scripts=["nvme"]),
+                  acs_off=True, igb=False,
+                  scripts=["nvme"] + OTHER_BOOT_SCRIPTS["C"]),
 }
 
 
@@ -1721,9 +1725,9 @@ def boot_check(tap, b):
               lambda: (b.error is None, b.error or ""), b)
 
 
-def guest_checks(tap, b, title):
+def guest_checks(tap, b, title, scripts=None):
     """The checks self-checking scenarios made in the guest (lib.sh check)."""
-    for script in EXTRA_SCRIPTS:
+    for script in EXTRA_SCRIPTS if scripts is None else scripts:
         tap.check(f"{title} {script}: the scenario ran and made checks",
                   lambda script=script: (
                       any(d.startswith(script + ":")
@@ -1747,9 +1751,11 @@ def evaluate(boots, tap):
     if B:
         boot_check(tap, B)
         noiommu_checks(tap, B, "B no-iommu")
+        guest_checks(tap, B, "B no-iommu", OTHER_BOOT_SCRIPTS["B"])
     if C:
         boot_check(tap, C)
         acs_checks(tap, C, "C acs-off")
+        guest_checks(tap, C, "C acs-off", OTHER_BOOT_SCRIPTS["C"])
 
 
 def artifacts(boots, results):

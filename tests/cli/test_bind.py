@@ -1,0 +1,205 @@
+# SPDX-License-Identifier: MIT
+"""vf VFS bind/unbind on generated hosts: names and ranges, plans
+(--dry-run), IOMMU group refusals, exit codes. Writes need the live host:
+with --root only --dry-run is allowed, and the tree is never modified."""
+import hashlib
+import os
+import unittest
+
+from common import TreeTest, hostgen, sriovctl
+
+
+def tree_digest(root):
+    """Every file's content and every link's target under root."""
+    h = hashlib.sha256()
+    for d, dirs, files in sorted(os.walk(root)):
+        dirs.sort()
+        for n in sorted(files + [x for x in dirs if os.path.islink(os.path.join(d, x))]):
+            p = os.path.join(d, n)
+            h.update(p.encode())
+            if os.path.islink(p):
+                h.update(os.readlink(p).encode())
+            elif os.path.isfile(p):
+                with open(p, "rb") as f:
+                    h.update(f.read())
+    return h.hexdigest()
+
+
+class Bind(TreeTest):
+    def setUp(self):
+        super().setUp()
+        self.root = self.path("host")
+        # igb: ACS on, each VF its own group; e810 PF0: vf2 unbound, vf3 vfio
+        self.man = hostgen(self.root, "igb:vfs=3,ifname=ens1f",
+                           "e810:pfs=1,vfs=4,vfio=1,unbound=1,ifname=ens2f")
+        self.igb, self.e810 = self.man["pfs"][0], self.man["pfs"][1]
+        self.digest = tree_digest(self.root)
+
+    def tearDown(self):
+        self.assertEqual(tree_digest(self.root), self.digest,
+                         "the generated tree was modified")
+        super().tearDown()
+
+    def vf(self, pf, i):
+        return pf["vfs"][i]["address"]
+
+    def bind(self, *args, rc=0):
+        return sriovctl("vf", *args, root=self.root, check=rc)
+
+    def test_writes_refused_with_root(self):
+        r = self.bind("ens1f0/vf0", "bind", "vfio-pci", rc=2)
+        self.assertIn("cannot be used with --root", r.err)
+        self.assertIn("--dry-run", r.err)
+        self.bind("ens1f0/vf0", "unbind", rc=2)
+        self.bind("ens1f0", "bind", "--kernel", rc=2)
+
+    def test_dry_run_one_vf(self):
+        r = self.bind("ens1f0/vf1", "bind", "vfio-pci", "--dry-run")
+        a = self.vf(self.igb, 1)
+        self.assertEqual(r.out.splitlines(), [
+            "dry run: nothing is written",
+            f"{a} driver: igbvf -> vfio-pci",
+            f"{a} driver_override: (null) -> vfio-pci"])
+
+    def test_names(self):
+        for name in ("ens1f0/vf1", self.vf(self.igb, 1),
+                     self.vf(self.igb, 1)[5:],
+                     self.igb["vfs"][1]["netdev"]):
+            r = self.bind(name, "unbind", "-n")
+            self.assertIn(f"{self.vf(self.igb, 1)} driver: igbvf -> none",
+                          r.out.splitlines(), name)
+
+    def test_ranges(self):
+        def addrs(*args):
+            out = self.bind(*args, "unbind", "--dry-run").out
+            return [l.split()[0] for l in out.splitlines()
+                    if " driver: " in l]
+        igb = [v["address"] for v in self.igb["vfs"]]
+        self.assertEqual(addrs("ens1f0/vf0-2"), igb)
+        self.assertEqual(addrs("ens1f0/vf2,0"), [igb[2], igb[0]])
+        self.assertEqual(addrs("ens1f0/vf0,1-2,1"), igb)
+        self.assertEqual(addrs("ens1f0"), igb)
+        self.assertEqual(addrs(self.igb["address"]), igb)
+
+    def test_range_errors(self):
+        self.assertIn("no VF with that index",
+                      self.bind("ens1f0/vf1-3", "unbind", "-n", rc=1).err)
+        for bad in ("ens1f0/vf2-1", "ens1f0/vf1,", "ens1f0/vfx-2",
+                    "ens1f0/vf-1"):
+            self.assertIn("does not name VFs",
+                          self.bind(bad, "unbind", "-n", rc=2).err, bad)
+        self.assertIn("no SR-IOV VF or PF named",
+                      self.bind("nope/vf0-1", "unbind", "-n", rc=1).err)
+
+    def test_pf_without_vfs(self):
+        root = self.path("novfs")
+        hostgen(root, "igb:vfs=0,ifname=ens9f")
+        r = sriovctl("vf", "ens9f0", "unbind", "-n", root=root, check=1)
+        self.assertIn("PF without VFs", r.err)
+
+    def test_already_bound_writes_nothing(self):
+        a = self.vf(self.e810, 3)
+        r = self.bind("ens2f0/vf3", "bind", "vfio-pci", "-n")
+        self.assertIn(f"{a}: already bound to vfio-pci, nothing to do",
+                      r.out.splitlines())
+        self.assertNotIn(" -> ", r.out)
+
+    def test_kernel_and_unbind_plans(self):
+        e = [v["address"] for v in self.e810["vfs"]]
+        r = self.bind("ens2f0", "bind", "--kernel", "-n")
+        self.assertEqual(r.out.splitlines(), [
+            "dry run: nothing is written",
+            f"{e[0]}: no driver_override, bound to iavf by the kernel, nothing to do",
+            f"{e[1]}: no driver_override, bound to iavf by the kernel, nothing to do",
+            f"{e[2]} driver: none -> (the kernel's default)",
+            f"{e[3]} driver: vfio-pci -> (the kernel's default)",
+            f"{e[3]} driver_override: vfio-pci -> (null)"])
+        r = self.bind("ens2f0/vf2-3", "unbind", "-n")
+        self.assertEqual(r.out.splitlines()[1:], [
+            f"{e[2]} driver: none -> none",
+            f"{e[2]} driver_override: (null) -> none",
+            f"{e[3]} driver: vfio-pci -> none",
+            f"{e[3]} driver_override: vfio-pci -> none"])
+
+    def test_module_not_loaded(self):
+        r = self.bind("ens1f0/vf0", "bind", "ixgbevf", "-n")
+        self.assertIn("module ixgbevf: not loaded, would be loaded",
+                      r.out.splitlines())
+
+    def test_usage(self):
+        self.bind("ens1f0/vf0", "bind", rc=2)
+        self.bind("ens1f0/vf0", "bind", "--kernel", "igbvf", rc=2)
+        self.bind("ens1f0/vf0", "bind", "--kernel", "--group", rc=2)
+        self.bind("ens1f0/vf0", "bind", "igbvf", "--group", "-n", rc=2)
+        self.bind("ens1f0/vf0", "unbind", "igbvf", rc=2)
+        self.bind("ens1f0/vf0", "unbind", "--group", rc=2)
+        self.bind("ens1f0/vf0", "rebind", rc=2)
+        self.bind("ens1f0/vf0", "bind", "vfio-pci", "--frob", rc=2)
+        r = self.bind("ens1f0/vf0", "set", "trust", "on", "--dry-run", rc=2)
+        self.assertIn("for bind/unbind", r.err)
+        # bad values are failures, not usage
+        self.assertIn("not a driver name",
+                      self.bind("ens1f0/vf0", "bind", "a/b", "-n", rc=1).err)
+        self.assertIn("use 'unbind'",
+                      self.bind("ens1f0/vf0", "bind", "none", "-n", rc=1).err)
+
+
+class Groups(TreeTest):
+    """ACS off on the root port: the port, the PF and the VFs share a group."""
+
+    def test_shared_group_refused(self):
+        root = self.path("acs")
+        man = hostgen(root, "igb:vfs=3,unbound=1,vfio=1,acs=off,ifname=ens1f")
+        pf = man["pfs"][0]
+        a = [v["address"] for v in pf["vfs"]]
+        digest = tree_digest(root)
+        r = sriovctl("vf", "ens1f0/vf1", "bind", "vfio-pci", "-n", root=root,
+                     check=1)
+        self.assertIn(f"{a[1]}: IOMMU group", r.err)
+        self.assertIn(f"{pf['address']} is bound to igb (the VF's own PF)",
+                      r.err)
+        self.assertIn(f"{a[0]} is bound to igbvf", r.err)
+        self.assertNotIn(f"{a[2]} is bound", r.err)  # vfio-pci is fine
+        self.assertNotIn("pcieport", r.err)          # so is the root port
+        self.assertIn("enable ACS", r.err)
+        self.assertIn("nothing was changed", r.err)
+        r = sriovctl("vf", "ens1f0/vf1", "bind", "vfio-pci", "--group", "-n",
+                     root=root, check=1)
+        self.assertIn(f"holds {pf['address']} (igb), the VF's own PF", r.err)
+        self.assertIn("unbinding a PF's driver disables its VFs", r.err)
+        self.assertEqual(tree_digest(root), digest)
+
+    def test_group_binds_the_rest(self):
+        # a PF without a driver (VFs left enabled): only VFs in the way
+        root = self.path("acs2")
+        man = hostgen(root, "igb:vfs=3,acs=off,pfdriver=none")
+        a = [v["address"] for v in man["pfs"][0]["vfs"]]
+        r = sriovctl("vf", a[0], "bind", "vfio-pci", "-n", root=root, check=1)
+        self.assertIn(f"{a[1]} is bound to igbvf, {a[2]} is bound to igbvf",
+                      r.err)
+        self.assertIn("add --group", r.err)
+        r = sriovctl("vf", a[0], "bind", "vfio-pci", "--group", "-n",
+                     root=root, check=0)
+        lines = r.out.splitlines()
+        self.assertIn(f"{a[0]} driver: igbvf -> vfio-pci", lines)
+        self.assertIn(f"{a[1]} driver: igbvf -> vfio-pci (same IOMMU group)",
+                      lines)
+        self.assertIn(f"{a[2]} driver_override: (null) -> vfio-pci "
+                      "(same IOMMU group)", lines)
+        # the whole PF at once needs no --group
+        sriovctl("vf", man["pfs"][0]["address"], "bind", "vfio-pci", "-n",
+                 root=root, check=0)
+
+    def test_no_iommu(self):
+        root = self.path("noiommu")
+        hostgen(root, "igb:vfs=2,ifname=ens1f", iommu="off")
+        r = sriovctl("vf", "ens1f0/vf0", "bind", "vfio-pci", "-n", root=root,
+                     check=1)
+        self.assertIn("vfio-pci needs an IOMMU", r.err)
+        self.assertIn("intel_iommu=on", r.err)
+        # other drivers do not need one
+        sriovctl("vf", "ens1f0/vf0", "unbind", "-n", root=root, check=0)
+
+
+if __name__ == "__main__":
+    unittest.main()
