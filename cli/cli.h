@@ -18,6 +18,8 @@ struct cli {
 	const char *pci_ids;
 	bool json;
 	bool pretty;
+	bool dry_run;         /* -n: print what would change, write nothing */
+	bool no_rollback;     /* keep partial progress when a step fails */
 	struct sriov_ctx *ctx;
 };
 
@@ -38,5 +40,14 @@ int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_show(struct cli *c, int argc, char **argv);
 int cmd_vf(struct cli *c, int argc, char **argv);
 int cmd_pf(struct cli *c, int argc, char **argv);
+int cmd_save(struct cli *c, int argc, char **argv);
+int cmd_restore(struct cli *c, int argc, char **argv);
+
+/*
+ * Carry out @plan on the live host, rolling back on failure, and print what
+ * changed (old -> new). Returns an exit code.
+ */
+int cli_apply(struct cli *c, const struct sriov_host *host,
+	      const struct sriov_plan *plan);
 
 #endif

@@ -54,6 +54,8 @@ static void usage(FILE *f)
 	      "  vf VFS bind DRIVER [--group] [--dry-run]  bind VFs to a driver (driver_override)\n"
 	      "  vf VFS bind --kernel [--dry-run]  back to the kernel's default driver\n"
 	      "  vf VFS unbind [--dry-run]  leave VFs without a driver\n"
+	      "  save [PF...]         VF counts, drivers and VF attributes as JSON\n"
+	      "  restore FILE         bring the host back to a saved state\n"
 	      "  help                 this text\n"
 	      "\n"
 	      "DEVICE is a netdev (ens1f0), a PCI address (0000:3b:00.0 or 3b:00.0),\n"
@@ -65,6 +67,8 @@ static void usage(FILE *f)
 	      "  -j, --json           JSON output (schema sriovctl.inventory/v1)\n"
 	      "  -p, --pretty         indent JSON output\n"
 	      "  -i, --pci-ids FILE   PCI id database (default: the system's pci.ids)\n"
+	      "  -n, --dry-run        print the changes, make none\n"
+	      "      --no-rollback    restore: keep what was done when a step fails\n"
 	      "  -h, --help           this text\n"
 	      "  -V, --version        print the version\n"
 	      "\n"
@@ -77,6 +81,8 @@ static const struct option common_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "pretty", no_argument, NULL, 'p' },
 	{ "pci-ids", required_argument, NULL, 'i' },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "no-rollback", no_argument, NULL, 'R' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ 0 }
@@ -96,7 +102,7 @@ static int parse_common(struct cli *c, int argc, char **argv, bool verb)
 	 * move options behind the arguments to the front (show PF --json).
 	 */
 	optind = 0; /* 0, not 1: glibc re-reads the "+" of a new optstring */
-	while ((opt = getopt_long(argc, argv, verb ? "r:jpi:hV" : "+r:jpi:hV",
+	while ((opt = getopt_long(argc, argv, verb ? "r:jpi:nhV" : "+r:jpi:nhV",
 				  common_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'r':
@@ -110,6 +116,12 @@ static int parse_common(struct cli *c, int argc, char **argv, bool verb)
 			break;
 		case 'i':
 			c->pci_ids = optarg;
+			break;
+		case 'n':
+			c->dry_run = true;
+			break;
+		case 'R':
+			c->no_rollback = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -159,6 +171,7 @@ int main(int argc, char **argv)
 	} verbs[] = {
 		{ "list", cmd_list }, { "ls", cmd_list }, { "show", cmd_show },
 		{ "vf", cmd_vf }, { "pf", cmd_pf },
+		{ "save", cmd_save }, { "restore", cmd_restore },
 	};
 	static char *default_argv[] = { "list", NULL };
 	struct cli c = { .root = "/" };

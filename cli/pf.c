@@ -14,7 +14,6 @@ struct pf_opts {
 	int autoprobe;      /* -1 keep */
 	unsigned timeout_s;
 	bool force;
-	bool dry_run;
 };
 
 /* Number 0..max, nothing else. */
@@ -54,10 +53,6 @@ static int take_opts(int *argc, char **argv, struct pf_opts *o)
 		}
 		if (strcmp(a, "--force") == 0) {
 			o->force = true;
-			continue;
-		}
-		if (strcmp(a, "--dry-run") == 0) {
-			o->dry_run = true;
 			continue;
 		}
 		if (!ap && !to) {
@@ -203,7 +198,7 @@ static int set_vfs(struct cli *c, const char *name, const char *count,
 		return EXIT_USAGE;
 	}
 	/* Only the running kernel can take the writes. */
-	if (strcmp(sriov_ctx_root(c->ctx), "/") != 0 && !o->dry_run) {
+	if (strcmp(sriov_ctx_root(c->ctx), "/") != 0 && !c->dry_run) {
 		cli_error("%s: 'pf set-vfs' changes the running kernel and works on --root %s only with --dry-run",
 			  name, c->root);
 		return EXIT_USAGE;
@@ -239,7 +234,7 @@ static int set_vfs(struct cli *c, const char *name, const char *count,
 			pfname);
 		print_holders(&plan, stderr, "sriovctl:   ");
 	}
-	if (o->dry_run) {
+	if (c->dry_run) {
 		print_plan(pfname, &plan);
 		printf("%s: dry run: nothing written\n", pfname);
 		goto out;

@@ -472,11 +472,11 @@ struct sriov_state {
 };
 
 /*
- * Record the state of every PF of @host, or only of @only_pf. Returns 0 or
- * -ENOMEM. Free with sriov_state_free().
+ * Record the state of the @n PFs @pfs of @host, in that order, or of every
+ * PF when @n is 0. Returns 0 or -ENOMEM. Free with sriov_state_free().
  */
 int sriov_state_capture(const struct sriov_host *host,
-			const struct sriov_pf *only_pf,
+			const struct sriov_pf *const *pfs, size_t n,
 			struct sriov_state **out);
 
 /* Write @st as JSON (docs/state-schema.md). Returns 0 or -EIO. */
@@ -509,13 +509,20 @@ struct sriov_step {
 	/* NUM_VFS */
 	unsigned old_num_vfs, num_vfs;
 	int old_autoprobe, autoprobe;   /* 0/1 */
-	/* VF_ATTRS: what to send, and the VF's link before (for the log) */
+	/*
+	 * VF_ATTRS: the link wanted; what differs from the VF's link when
+	 * planned (for the plan's lines), and that link. Carrying the step
+	 * out compares with the link of that moment again.
+	 */
+	struct sriov_vf_link want_link;
 	struct sriov_vf_settings settings;
 	struct sriov_vf_link old_link;
 	/* DRIVER: NULL means no driver; checked again when carried out */
 	char *old_driver;
 	char *driver;
 	bool after_recreate;            /* the VF is re-created first */
+	bool pin_override;              /* through driver_override, not the
+					   kernel's default choice */
 };
 
 struct sriov_plan {
@@ -547,6 +554,49 @@ int sriov_restore_plan(const struct sriov_host *host,
 		       const struct sriov_state *st, struct sriov_plan *out,
 		       char *err, size_t errlen);
 
+struct sriov_apply_opts {
+	unsigned timeout_ms;     /* for each VF count change (set-vfs) */
+	bool force;              /* remove VFs although they are in use */
+	bool no_rollback;        /* keep what was done when a step fails */
+};
+
+/* What carrying out one step did. */
+struct sriov_step_outcome {
+	int err;                 /* 0 done, 1 nothing to do, -errno failed */
+	char *msg;               /* why it failed, naming the device */
+	bool timed_out;          /* a sriov_numvfs write is still blocked */
+	/* VF_ATTRS: what was sent, the link before, each setting's answer */
+	struct sriov_vf_settings sent;
+	struct sriov_vf_link old_link;
+	struct sriov_vf_results attrs;
+};
+
+/* Free with sriov_apply_report_free(). */
+struct sriov_apply_report {
+	struct sriov_step_outcome *v;   /* the steps tried, in order */
+	size_t n;
+	size_t failed;                  /* index of the failed step */
+	bool rolled_back;               /* the host is back as it was */
+	int rollback_err;               /* why undoing failed, 0 */
+	char *rollback_msg;
+	struct sriov_apply_report *rollback;  /* the undo plan's own report */
+};
+
+/*
+ * Carry out @plan on the live host with the checks of the single commands
+ * (a VF count change refuses VFs in use unless @opts->force, binding checks
+ * IOMMU groups, ...). The host is read again after each step that changed
+ * it. When a step fails, the state of every PF the plan touches, recorded
+ * before the first step, is restored by a plan of its own (not after a
+ * write that timed out: it would block as well), unless @opts->no_rollback.
+ * Returns 0, or the failed step's -errno. Free @out with
+ * sriov_apply_report_free() whatever the result.
+ */
+int sriov_plan_apply(struct sriov_ctx *ctx, const struct sriov_plan *plan,
+		     const struct sriov_apply_opts *opts,
+		     struct sriov_apply_report *out);
+void sriov_apply_report_free(struct sriov_apply_report *rep);
+
 /* ---------------------------------------------------------------- VF count */
 
 /* Why a VF is held (struct sriov_holder.kind). */
@@ -569,17 +619,6 @@ struct sriov_holder {
 
 struct sriov_holders {
 	struct sriov_holder *v;
-
-/* ---------------------------------------------------------------- VF selection */
-
-/* One VF of a PF in the host model. */
-struct sriov_vf_ref {
-	const struct sriov_pf *pf;
-	const struct sriov_vf *vf;
-};
-
-struct sriov_vf_refs {
-	struct sriov_vf_ref *v;
 	size_t n;
 };
 
@@ -695,6 +734,20 @@ int sriov_numvfs_apply(struct sriov_ctx *ctx,
 		       char *err, size_t errlen);
 void sriov_numvfs_result_free(struct sriov_numvfs_result *res);
 
+/* ---------------------------------------------------------------- VF selection */
+
+/* One VF of a PF in the host model. */
+struct sriov_vf_ref {
+	const struct sriov_pf *pf;
+	const struct sriov_vf *vf;
+};
+
+struct sriov_vf_refs {
+	struct sriov_vf_ref *v;
+	size_t n;
+};
+
+/*
  * Resolve a name for one or more VFs: a VF as sriov_host_resolve() takes it
  * ("ens1f0/vf3", a VF's PCI address or netdev), a range or list of indexes
  * of one PF ("ens1f0/vf0-3", "ens1f0/vf0,2,5-7"; each VF once, in the

@@ -121,6 +121,7 @@ static int plan_pf(const struct sriov_pf *pf, const struct sriov_state_pf *sp,
 			return -ENOMEM;
 		}
 		s->vf = v->index;
+		s->want_link = v->link;
 		s->settings = set;
 		if (cur)
 			s->old_link = cur->link;
@@ -142,6 +143,7 @@ static int plan_pf(const struct sriov_pf *pf, const struct sriov_state_pf *sp,
 			return -ENOMEM;
 		s->vf = v->index;
 		s->after_recreate = recreate;
+		s->pin_override = v->driver_override != NULL;
 		if ((!recreate && cur && cur->driver &&
 		     !(s->old_driver = strdup(cur->driver))) ||
 		    (v->driver && !(s->driver = strdup(v->driver))))

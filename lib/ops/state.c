@@ -78,25 +78,24 @@ static int capture_pf(const struct sriov_pf *pf, struct sriov_state_pf *p)
 }
 
 int sriov_state_capture(const struct sriov_host *host,
-			const struct sriov_pf *only_pf,
+			const struct sriov_pf *const *pfs, size_t n,
 			struct sriov_state **out)
 {
 	struct sriov_state *st = calloc(1, sizeof(*st));
+	size_t total = n ? n : host->n_pfs;
 	int r = 0;
 
 	*out = NULL;
 	if (!st)
 		return -ENOMEM;
-	st->pfs = calloc(host->n_pfs ? host->n_pfs : 1, sizeof(*st->pfs));
+	st->pfs = calloc(total ? total : 1, sizeof(*st->pfs));
 	if (!st->pfs) {
 		free(st);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < host->n_pfs && r == 0; i++) {
-		if (only_pf && only_pf != &host->pfs[i])
-			continue;
-		r = capture_pf(&host->pfs[i], &st->pfs[st->n_pfs++]);
-	}
+	for (size_t i = 0; i < total && r == 0; i++)
+		r = capture_pf(n ? pfs[i] : &host->pfs[i],
+			       &st->pfs[st->n_pfs++]);
 	if (r < 0) {
 		sriov_state_free(st);
 		return r;

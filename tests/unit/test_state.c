@@ -51,7 +51,7 @@ static void test_round_trip(void **state)
 	char err[256], *json, *json2;
 
 	(void)state;
-	assert_int_equal(sriov_state_capture(&host, NULL, &st), 0);
+	assert_int_equal(sriov_state_capture(&host, NULL, 0, &st), 0);
 	assert_int_equal(st->n_pfs, 1);
 	json = to_json(st);
 	assert_non_null(strstr(json, "{\"schema\":\"sriovctl.state/v1\","));
@@ -147,7 +147,7 @@ static void test_plan_nothing_to_do(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(sriov_state_capture(&host, NULL, &st), 0);
+	assert_int_equal(sriov_state_capture(&host, NULL, 0, &st), 0);
 	assert_int_equal(sriov_restore_plan(&host, st, &plan, err, sizeof(err)), 0);
 	assert_int_equal(plan.n, 0);
 	sriov_plan_free(&plan);

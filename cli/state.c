@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/* sriovctl save [PF...] / restore FILE: VF counts, drivers, attributes. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cmd_save(struct cli *c, int argc, char **argv)
+{
+	const struct sriov_pf **pfs = NULL;
+	struct sriov_state *st = NULL;
+	struct sriov_host *host = NULL;
+	char **args;
+	int nargs, r, rc;
+
+	r = cli_args(c, argc, argv, 0, 1000, &args, &nargs);
+	if (r >= 0)
+		return r;
+	rc = cli_load(c, SRIOV_LOAD_NO_NAMES | SRIOV_LOAD_NO_CONFIG, &host);
+	if (rc != EXIT_OK)
+		return rc;
+	pfs = calloc((size_t)nargs + 1, sizeof(*pfs));
+	if (!pfs) {
+		cli_error("out of memory");
+		rc = EXIT_FAILED;
+		goto out;
+	}
+	for (int i = 0; i < nargs; i++) {
+		const struct sriov_vf *vf;
+
+		r = sriov_host_resolve(host, args[i], &pfs[i], &vf);
+		if (r < 0 || vf) {
+			cli_error("%s: not an SR-IOV PF (save records whole PFs); 'sriovctl list' shows them",
+				  args[i]);
+			rc = EXIT_FAILED;
+			goto out;
+		}
+	}
+	r = sriov_state_capture(host, pfs, (size_t)nargs, &st);
+	if (r < 0) {
+		cli_error("cannot record the state: %s", strerror(-r));
+		rc = EXIT_FAILED;
+		goto out;
+	}
+	if (sriov_state_write(st, c->pretty, stdout) < 0 || fflush(stdout) != 0) {
+		cli_error("cannot write the state: %s", strerror(errno));
+		rc = EXIT_FAILED;
+	}
+out:
+	free(pfs);
+	sriov_state_free(st);
+	sriov_host_free(host);
+	return rc;
+}
+
+/* The whole of @path ("-": standard input) in a NUL-terminated buffer. */
+static int read_all(const char *path, char **out, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+	int r = 0;
+
+	if (!f)
+		return -errno;
+	for (;;) {
+		if (cap - n < 4096) {
+			char *nb;
+
+			if (cap > (16u << 20)) {
+				r = -EFBIG;
+				break;
+			}
+			cap = cap ? cap * 2 : 8192;
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				r = -ENOMEM;
+				break;
+			}
+			buf = nb;
+		}
+		size_t got = fread(buf + n, 1, cap - n, f);
+
+		n += got;
+		if (got == 0) {
+			if (ferror(f))
+				r = -EIO;
+			break;
+		}
+	}
+	if (f != stdin)
+		fclose(f);
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static void print_plan(const struct sriov_plan *plan, FILE *out)
+{
+	char line[512];
+
+	for (size_t i = 0; i < plan->n; i++)
+		for (size_t j = 0; sriov_step_describe(&plan->v[i], j, line,
+						       sizeof(line)) == 0; j++)
+			fprintf(out, "%s\n", line);
+}
+
+int cmd_restore(struct cli *c, int argc, char **argv)
+{
+	struct sriov_plan plan = { 0 };
+	struct sriov_state *st = NULL;
+	struct sriov_host *host = NULL;
+	char **args, *text = NULL, err[512];
+	size_t len = 0;
+	int nargs, r, rc;
+
+	r = cli_args(c, argc, argv, 1, 1, &args, &nargs);
+	if (r >= 0)
+		return r;
+	r = read_all(args[0], &text, &len);
+	if (r < 0) {
+		cli_error("cannot read state file %s: %s", args[0], strerror(-r));
+		return EXIT_FAILED;
+	}
+	r = sriov_state_parse(text, len, &st, err, sizeof(err));
+	free(text);
+	if (r < 0) {
+		if (r == -ENOMEM)
+			cli_error("out of memory");
+		else
+			cli_error("%s: %s; nothing was changed", args[0], err);
+		return EXIT_FAILED;
+	}
+	if (!c->dry_run && strcmp(sriov_ctx_root(c->ctx), "/") != 0) {
+		cli_error("restore changes the running kernel and cannot be used with --root %s; add --dry-run to see the plan",
+			  c->root);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	rc = cli_load(c, SRIOV_LOAD_NO_NAMES | SRIOV_LOAD_NO_CONFIG, &host);
+	if (rc != EXIT_OK)
+		goto out;
+	r = sriov_restore_plan(host, st, &plan, err, sizeof(err));
+	if (r < 0) {
+		cli_error("%s: %s; nothing was changed", args[0],
+			  r == -ENOMEM ? "out of memory" : err);
+		rc = EXIT_FAILED;
+		goto out;
+	}
+	if (plan.n == 0) {
+		printf("nothing to do: the host matches %s\n", args[0]);
+		goto out;
+	}
+	if (c->dry_run) {
+		print_plan(&plan, stdout);
+		goto out;
+	}
+	rc = cli_apply(c, host, &plan);
+out:
+	sriov_plan_free(&plan);
+	sriov_state_free(st);
+	sriov_host_free(host);
+	return rc;
+}

@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Carrying out a plan on the live host, step by step, through the same
+ * operations as the single commands (set-vfs, vf set, bind), each with its
+ * own checks. The state of the PFs the plan touches is recorded first; when
+ * a step fails, the host is brought back to it by a plan of its own.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sriov.h"
+
+static void set_msg(struct sriov_step_outcome *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void set_msg(struct sriov_step_outcome *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(o->msg);
+	va_start(ap, fmt);
+	if (vasprintf(&o->msg, fmt, ap) < 0)
+		o->msg = NULL;
+	va_end(ap);
+}
+
+static const struct sriov_pf *find_pf(const struct sriov_host *host,
+				      const char *address)
+{
+	for (size_t i = 0; i < host->n_pfs; i++)
+		if (strcmp(host->pfs[i].address, address) == 0)
+			return &host->pfs[i];
+	return NULL;
+}
+
+static const struct sriov_vf *find_vf(const struct sriov_pf *pf, unsigned idx)
+{
+	for (size_t i = 0; i < pf->n_vfs; i++)
+		if (pf->vfs[i].index == idx)
+			return &pf->vfs[i];
+	return NULL;
+}
+
+static int load(struct sriov_ctx *ctx, struct sriov_host **host)
+{
+	sriov_host_free(*host);
+	*host = NULL;
+	return sriov_host_load(ctx, SRIOV_LOAD_NO_NAMES | SRIOV_LOAD_NO_CONFIG,
+			       host);
+}
+
+static int do_num_vfs(struct sriov_ctx *ctx, const struct sriov_pf *pf,
+		      const struct sriov_step *s,
+		      const struct sriov_apply_opts *opts,
+		      struct sriov_step_outcome *o)
+{
+	struct sriov_numvfs_req req = { .num_vfs = s->num_vfs,
+					.autoprobe = s->autoprobe,
+					.force = opts->force };
+	struct sriov_numvfs_plan np = { 0 };
+	struct sriov_numvfs_result res = { 0 };
+	char err[1024];
+	int r;
+
+	r = sriov_numvfs_plan(ctx, pf, &req, &np, err, sizeof(err));
+	if (r == 0 && np.n_steps == 0) {
+		o->err = 1;
+	} else if (r == 0) {
+		r = sriov_numvfs_apply(ctx, &np, opts->timeout_ms, &res, err,
+				       sizeof(err));
+		o->timed_out = res.timed_out;
+	}
+	if (r < 0)
+		set_msg(o, "%s", r == -ENOMEM && !res.failed_err ?
+				"out of memory" : err);
+	sriov_numvfs_result_free(&res);
+	sriov_numvfs_plan_free(&np);
+	return r;
+}
+
+static int do_vf_attrs(const struct sriov_pf *pf, const struct sriov_step *s,
+		       struct sriov_step_outcome *o)
+{
+	const struct sriov_vf *vf = find_vf(pf, s->vf);
+	char err[512];
+	int r;
+
+	if (!vf) {
+		set_msg(o, "%s/vf%u does not exist", s->pf_name, s->vf);
+		return -ENOENT;
+	}
+	/* Against the link as it is now: VFs re-created by an earlier step
+	 * come with their driver's defaults. */
+	r = sriov_vf_settings_diff(&s->want_link, &vf->link, &o->sent);
+	if (r < 0)
+		return r;
+	if (o->sent.n == 0) {
+		o->err = 1;
+		return 0;
+	}
+	o->old_link = vf->link;
+	r = sriov_vf_settings_apply(pf, vf, &o->sent, &o->attrs, err,
+				    sizeof(err));
+	if (r < 0) {
+		set_msg(o, "%s", r == -ENOMEM ? "out of memory" : err);
+		return r;
+	}
+	for (size_t i = 0; i < o->attrs.n; i++)
+		if (o->attrs.v[i].err < 0) {
+			set_msg(o, "%s/vf%u: the driver refused %s",
+				s->pf_name, s->vf, o->attrs.v[i].setting->text);
+			return o->attrs.v[i].err;
+		}
+	return 0;
+}
+
+static bool same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* One bind operation on one VF: 0, or -errno with o->msg. */
+static int bind_one(struct sriov_ctx *ctx, const struct sriov_host *host,
+		    const struct sriov_pf *pf, const struct sriov_vf *vf,
+		    int mode, const char *driver, char **new_driver,
+		    struct sriov_step_outcome *o)
+{
+	struct sriov_vf_ref ref = { .pf = pf, .vf = vf };
+	struct sriov_vf_refs refs = { .v = &ref, .n = 1 };
+	struct sriov_bind_plan *bp = NULL;
+	char err[1024];
+	int r;
+
+	r = sriov_bind_plan_new(ctx, host, &refs, mode, driver, 0, &bp, err,
+				sizeof(err));
+	if (r == 0)
+		r = sriov_bind_apply(ctx, bp, err, sizeof(err));
+	if (r < 0)
+		set_msg(o, "%s", r == -ENOMEM ? "out of memory" : err);
+	else if (bp->n > 0 && bp->v[0].new_driver &&
+		 !(*new_driver = strdup(bp->v[0].new_driver)))
+		r = -ENOMEM;
+	sriov_bind_plan_free(bp);
+	return r;
+}
+
+static int do_driver(struct sriov_ctx *ctx, const struct sriov_host *host,
+		     const struct sriov_pf *pf, const struct sriov_step *s,
+		     struct sriov_step_outcome *o)
+{
+	const struct sriov_vf *vf = find_vf(pf, s->vf);
+	char *got = NULL;
+	int r;
+
+	if (!vf) {
+		set_msg(o, "%s/vf%u does not exist", s->pf_name, s->vf);
+		return -ENOENT;
+	}
+	if (same(vf->driver, s->driver) &&
+	    (!s->pin_override || same(vf->driver_override, s->driver))) {
+		o->err = 1;
+		return 0;
+	}
+	if (!s->driver)
+		return bind_one(ctx, host, pf, vf, SRIOV_BIND_UNBIND, NULL,
+				&got, o);
+	/* The kernel's own choice first, when the driver was not pinned. */
+	if (!s->pin_override) {
+		r = bind_one(ctx, host, pf, vf, SRIOV_BIND_KERNEL, NULL, &got,
+			     o);
+		if (r < 0 || same(got, s->driver)) {
+			free(got);
+			return r;
+		}
+		free(got);
+		got = NULL;
+	}
+	r = bind_one(ctx, host, pf, vf, SRIOV_BIND_DRIVER, s->driver, &got, o);
+	free(got);
+	return r;
+}
+
+static int run_step(struct sriov_ctx *ctx, struct sriov_host **host,
+		    const struct sriov_step *s,
+		    const struct sriov_apply_opts *opts,
+		    struct sriov_step_outcome *o)
+{
+	const struct sriov_pf *pf = find_pf(*host, s->pf);
+	int r;
+
+	if (!pf) {
+		set_msg(o, "PF %s is gone from the host", s->pf);
+		return -ENODEV;
+	}
+	switch (s->kind) {
+	case SRIOV_STEP_NUM_VFS:
+		r = do_num_vfs(ctx, pf, s, opts, o);
+		break;
+	case SRIOV_STEP_VF_ATTRS:
+		r = do_vf_attrs(pf, s, o);
+		break;
+	case SRIOV_STEP_DRIVER:
+		r = do_driver(ctx, *host, pf, s, o);
+		break;
+	default:
+		return -EINVAL;
+	}
+	/* Later steps must see what this one changed. */
+	if (!(r < 0 && o->timed_out) && o->err != 1) {
+		int lr = load(ctx, host);
+
+		if (lr < 0 && r == 0) {
+			set_msg(o, "cannot read the host again: %s",
+				strerror(-lr));
+			r = lr;
+		}
+	}
+	return r;
+}
+
+void sriov_apply_report_free(struct sriov_apply_report *rep)
+{
+	if (!rep)
+		return;
+	for (size_t i = 0; i < rep->n; i++) {
+		free(rep->v[i].msg);
+		sriov_vf_settings_free(&rep->v[i].sent);
+		sriov_vf_results_free(&rep->v[i].attrs);
+	}
+	free(rep->v);
+	free(rep->rollback_msg);
+	sriov_apply_report_free(rep->rollback);
+	free(rep->rollback);
+	memset(rep, 0, sizeof(*rep));
+}
+
+/* The state of the PFs @plan touches, as @host has them now. */
+static int capture_touched(const struct sriov_host *host,
+			   const struct sriov_plan *plan,
+			   struct sriov_state **out)
+{
+	const struct sriov_pf **pfs = calloc(plan->n + 1, sizeof(*pfs));
+	size_t n = 0;
+	int r;
+
+	if (!pfs)
+		return -ENOMEM;
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct sriov_pf *pf = find_pf(host, plan->v[i].pf);
+		bool seen = false;
+
+		for (size_t j = 0; j < n && pf; j++)
+			seen |= pfs[j] == pf;
+		if (pf && !seen)
+			pfs[n++] = pf;
+	}
+	r = n ? sriov_state_capture(host, pfs, n, out) : -ENOENT;
+	free(pfs);
+	return r;
+}
+
+static int apply(struct sriov_ctx *ctx, const struct sriov_plan *plan,
+		 const struct sriov_apply_opts *opts,
+		 struct sriov_apply_report *rep, int depth)
+{
+	struct sriov_host *host = NULL;
+	struct sriov_state *before = NULL;
+	int r, failed = 0;
+
+	memset(rep, 0, sizeof(*rep));
+	if (plan->n == 0)
+		return 0;
+	rep->v = calloc(plan->n, sizeof(*rep->v));
+	if (!rep->v)
+		return -ENOMEM;
+	r = load(ctx, &host);
+	if (r < 0)
+		return r;
+	if (!opts->no_rollback && depth == 0) {
+		r = capture_touched(host, plan, &before);
+		if (r < 0 && r != -ENOENT) {
+			sriov_host_free(host);
+			return r;
+		}
+	}
+	for (size_t i = 0; i < plan->n; i++) {
+		struct sriov_step_outcome *o = &rep->v[rep->n++];
+
+		r = run_step(ctx, &host, &plan->v[i], opts, o);
+		if (r < 0) {
+			o->err = r;
+			failed = r;
+			rep->failed = i;
+			break;
+		}
+	}
+	/* A write still blocked in the kernel: undoing would block too. */
+	if (failed && before && !rep->v[rep->n - 1].timed_out) {
+		struct sriov_apply_opts ro = *opts;
+		struct sriov_plan back = { 0 };
+		char err[512];
+
+		ro.no_rollback = true;
+		r = load(ctx, &host);
+		if (r == 0)
+			r = sriov_restore_plan(host, before, &back, err,
+					       sizeof(err));
+		else
+			snprintf(err, sizeof(err), "cannot read the host: %s",
+				 strerror(-r));
+		rep->rollback = calloc(1, sizeof(*rep->rollback));
+		if (r == 0 && rep->rollback)
+			r = apply(ctx, &back, &ro, rep->rollback, depth + 1);
+		else if (r == 0)
+			r = -ENOMEM;
+		if (r < 0 && !rep->rollback_msg)
+			rep->rollback_msg = strdup(rep->rollback &&
+						   rep->rollback->n ?
+				"a step of the rollback failed" : err);
+		rep->rollback_err = r;
+		rep->rolled_back = r == 0;
+		sriov_plan_free(&back);
+	}
+	sriov_state_free(before);
+	sriov_host_free(host);
+	return failed;
+}
+
+int sriov_plan_apply(struct sriov_ctx *ctx, const struct sriov_plan *plan,
+		     const struct sriov_apply_opts *opts,
+		     struct sriov_apply_report *out)
+{
+	return apply(ctx, plan, opts, out, 0);
+}
