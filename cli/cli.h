@@ -18,6 +18,7 @@ struct cli {
 	const char *pci_ids;
 	bool json;
 	bool pretty;
+	bool stats;            /* -s: per-VF counters (SRIOV_LOAD_STATS) */
 	struct sriov_ctx *ctx;
 };
 

@@ -164,7 +164,7 @@ static void test_live_dump(void **state)
 	struct rtnl_vf_links links;
 
 	/* The real kernel answers; loopback never has VFs. */
-	assert_int_equal(rtnl_dump_vf_links(&links), 0);
+	assert_int_equal(rtnl_dump_vf_links(false, &links), 0);
 	assert_null(rtnl_vf_links_find(&links, "lo"));
 	rtnl_vf_links_free(&links);
 }
