@@ -22,7 +22,12 @@ static int collect(const struct nlattr *a, void *data)
 	struct attrs *at = data;
 	int type = mnl_attr_get_type(a);
 
-	if (type <= at->max)
+	/*
+	 * Keep the first of a type, as iproute2 does: after a VF list whose
+	 * 16-bit length wrapped, the rest of the message is VF entries read
+	 * as top-level attributes.
+	 */
+	if (type <= at->max && !at->tb[type])
 		at->tb[type] = a;
 	return MNL_CB_OK;
 }
