@@ -167,7 +167,13 @@ int vflink_parse(const struct nlmsghdr *nlh, struct vflink_dev *out)
 	size_t n = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ifi)))
+	/*
+	 * libmnl walks attributes up to the aligned end of the message: an
+	 * unaligned length (the kernel pads every attribute, so never its
+	 * own) would let the last attribute reach past the bytes received.
+	 */
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ifi)) ||
+	    nlh->nlmsg_len % MNL_ALIGNTO)
 		return -EINVAL;
 	ifi = mnl_nlmsg_get_payload(nlh);
 	if (mnl_attr_parse(nlh, sizeof(*ifi), collect, &at) < 0)

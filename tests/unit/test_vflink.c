@@ -9,6 +9,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -153,6 +155,11 @@ static void test_malformed(void **state)
 	mnl_attr_put(nlh, IFLA_VF_MAC, sizeof(shorty), &shorty);
 	mnl_attr_nest_end(nlh, info);
 	mnl_attr_nest_end(nlh, list);
+	assert_int_equal(vflink_parse(nlh, &dev), -EINVAL);
+	/* an unaligned length: the last attribute would reach past it
+	 * (found by fuzz_vflink) */
+	nlh = start("ens1f0", -1);
+	nlh->nlmsg_len -= 1;
 	assert_int_equal(vflink_parse(nlh, &dev), -EINVAL);
 	/* a message too short for its header */
 	nlh = start("x", -1);
@@ -349,6 +356,78 @@ static void test_num_vf_absent(void **state)
 	assert_int_equal(vflink_parse(nlh, &dev), 0);
 }
 
+/* A hex file of tests/data/rtnl into buf; returns the message. */
+static struct nlmsghdr *recorded(const char *name)
+{
+	const char *dir = getenv("SRIOV_TEST_DATA");
+	char path[1024], line[512];
+	size_t n = 0;
+	FILE *f;
+
+	assert_non_null(dir);
+	snprintf(path, sizeof(path), "%s/rtnl/%s.hex", dir, name);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line, *end;
+
+		if (line[0] == '#')
+			continue;
+		for (unsigned long v; (v = strtoul(p, &end, 16)), end != p;
+		     p = end)
+			buf[n++] = (char)v;
+	}
+	fclose(f);
+	assert_int_equal(((struct nlmsghdr *)buf)->nlmsg_len, n);
+	return (struct nlmsghdr *)buf;
+}
+
+/* What the real kernel sent for netdevsim with the attributes scale.sh set. */
+static void check_recorded(const struct vflink_dev *dev, bool stats)
+{
+	const struct sriov_vf_link *l;
+
+	assert_string_equal(dev->ifname, "eth0");
+	assert_int_equal(dev->num_vf, 4);
+	assert_int_equal(dev->n_vfs, 4);
+	assert_false(vflink_truncated(dev));
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(dev->vfs[i].index, i);
+		assert_int_equal(dev->vfs[i].stats.present, stats);
+		/* netdevsim has no ndo_get_vf_stats: the kernel sends zeros */
+		assert_true(dev->vfs[i].stats.rx_packets == 0);
+	}
+	l = &dev->vfs[0].link;
+	assert_string_equal(l->mac, "02:00:00:00:08:00");
+	assert_int_equal(l->vlan, 10);
+	assert_int_equal(l->qos, 2);
+	assert_int_equal(l->vlan_proto, 0x8100);
+	l = &dev->vfs[1].link;
+	assert_int_equal(l->spoofchk, 0);
+	assert_int_equal(l->trust, 1);
+	l = &dev->vfs[2].link;
+	assert_int_equal(l->min_tx_rate, 10);
+	assert_int_equal(l->max_tx_rate, 100);
+	l = &dev->vfs[3].link;
+	assert_int_equal(l->vlan, 30);
+	assert_int_equal(l->qos, 1);
+	assert_int_equal(l->vlan_proto, 0x88a8);
+	assert_int_equal(l->link_state, SRIOV_VF_LINK_DISABLE);
+}
+
+static void test_recorded(void **state)
+{
+	struct vflink_dev dev;
+
+	(void)state;
+	assert_int_equal(vflink_parse(recorded("netdevsim-4vf"), &dev), 1);
+	check_recorded(&dev, false);
+	vflink_dev_free(&dev);
+	assert_int_equal(vflink_parse(recorded("netdevsim-4vf-stats"), &dev), 1);
+	check_recorded(&dev, true);
+	vflink_dev_free(&dev);
+}
+
 static void test_live_dump(void **state)
 {
 	struct rtnl_vf_links links;
@@ -371,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_lengths_beyond),
 		cmocka_unit_test(test_unknown_attributes),
 		cmocka_unit_test(test_num_vf_absent),
+		cmocka_unit_test(test_recorded),
 		cmocka_unit_test(test_live_dump),
 	};
 

@@ -102,8 +102,21 @@ echo 9 >/sys/bus/netdevsim/del_device
 check "netdevsim9 removed" no \
 	"$([ -e /sys/bus/netdevsim/devices/netdevsim9 ] && echo yes || echo no)"
 
+# A real reply for the decoder's unit test (tests/data/rtnl): what
+# `ip -d link show` receives for netdevsim8 with 4 VFs, hex-dumped by strace.
+NET8=$(nsim_pf 8 128 4)
+ip link set "$NET8" vf 0 mac 02:00:00:00:08:00 vlan 10 qos 2
+ip link set "$NET8" vf 1 spoofchk off trust on
+ip link set "$NET8" vf 2 min_tx_rate 10 max_tx_rate 100
+ip link set "$NET8" vf 3 vlan 30 qos 1 proto 802.1ad state disable
+strace -e trace=recvmsg -e read=all -xx -s 0 -o /tmp/rx \
+	/usr/local/bin/ip -d link show dev "$NET8" >/dev/null
+check "4 VFs: the reply was recorded" 0 $?
+sec scale.record cat /tmp/rx
+echo 0 >/sys/bus/netdevsim/devices/netdevsim8/sriov_numvfs
+echo 128 >/sys/bus/netdevsim/devices/netdevsim8/sriov_numvfs
+
 # 128 VFs: one dump, whatever the VF count.
-NET8=$(nsim_pf 8 128 128)
 strace -f -e trace=sendto,sendmsg -o /tmp/st sriovctl show "$NET8" >/tmp/s.txt 2>&1
 check "128 VFs: sriovctl show exits 0 under strace" 0 $?
 sec scale.128.strace cat /tmp/st
