@@ -66,6 +66,8 @@ timings() {
 }
 sec bench.times timings
 
+# LeakSanitizer refuses to run under ptrace (an ASan build of sriovctl).
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 for t in sriovctl sriovctl-s ip; do
 	case $t in
 	sriovctl) c=$S ;;
