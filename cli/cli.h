@@ -20,6 +20,7 @@ struct cli {
 	bool pretty;
 	bool dry_run;         /* -n: print what would change, write nothing */
 	bool no_rollback;     /* keep partial progress when a step fails */
+	bool stats;            /* -s: per-VF counters (SRIOV_LOAD_STATS) */
 	struct sriov_ctx *ctx;
 };
 

@@ -26,7 +26,8 @@ void cli_error(const char *fmt, ...)
 
 int cli_load(struct cli *c, unsigned flags, struct sriov_host **out)
 {
-	int r = sriov_host_load(c->ctx, flags, out);
+	int r = sriov_host_load(c->ctx,
+				flags | (c->stats ? SRIOV_LOAD_STATS : 0), out);
 
 	if (r == -ENOENT || r == -ENOTDIR) {
 		cli_error("%s has no sys/bus/pci/devices: is it a host root (with /sys mounted)?",
@@ -66,6 +67,7 @@ static void usage(FILE *f)
 	      "  -r, --root DIR       read sysfs and procfs under DIR (default /)\n"
 	      "  -j, --json           JSON output (schema sriovctl.inventory/v1)\n"
 	      "  -p, --pretty         indent JSON output\n"
+	      "  -s, --stats          per-VF counters (IFLA_VF_STATS) in show and JSON\n"
 	      "  -i, --pci-ids FILE   PCI id database (default: the system's pci.ids)\n"
 	      "  -n, --dry-run        print the changes, make none\n"
 	      "      --no-rollback    restore: keep what was done when a step fails\n"
@@ -80,6 +82,7 @@ static const struct option common_opts[] = {
 	{ "root", required_argument, NULL, 'r' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "pretty", no_argument, NULL, 'p' },
+	{ "stats", no_argument, NULL, 's' },
 	{ "pci-ids", required_argument, NULL, 'i' },
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "no-rollback", no_argument, NULL, 'R' },
@@ -102,7 +105,7 @@ static int parse_common(struct cli *c, int argc, char **argv, bool verb)
 	 * move options behind the arguments to the front (show PF --json).
 	 */
 	optind = 0; /* 0, not 1: glibc re-reads the "+" of a new optstring */
-	while ((opt = getopt_long(argc, argv, verb ? "r:jpi:nhV" : "+r:jpi:nhV",
+	while ((opt = getopt_long(argc, argv, verb ? "r:jpsi:nhV" : "+r:jpsi:nhV",
 				  common_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'r':
@@ -113,6 +116,9 @@ static int parse_common(struct cli *c, int argc, char **argv, bool verb)
 			break;
 		case 'p':
 			c->pretty = true;
+			break;
+		case 's':
+			c->stats = true;
 			break;
 		case 'i':
 			c->pci_ids = optarg;

@@ -157,8 +157,15 @@ struct sriov_strv {
  * A VF as its PF's driver reports it over rtnetlink (the IFLA_VFINFO_LIST
  * of the PF's netdev): what `ip link show PF` prints as "vf N ...".
  */
+/* Where a VF's link attributes came from (struct sriov_vf_link.source). */
+#define SRIOV_VF_LINK_SRC_NONE     0  /* not queried */
+#define SRIOV_VF_LINK_SRC_NETLINK  1  /* the PF's VF list (rtnetlink) */
+#define SRIOV_VF_LINK_SRC_SYSFS    2  /* beyond a truncated list: only the
+					 VF's own netdev MAC, from sysfs */
+
 struct sriov_vf_link {
 	bool present;          /* the PF's driver listed this VF */
+	int source;            /* SRIOV_VF_LINK_SRC_* */
 	char mac[18];          /* "" when not reported */
 	unsigned vlan;         /* 0: no VLAN */
 	unsigned qos;
@@ -169,6 +176,22 @@ struct sriov_vf_link {
 	int trust;
 	int query_rss;
 	int link_state;        /* SRIOV_VF_LINK_*, -1 not reported */
+};
+
+/*
+ * A VF's counters as its PF's driver keeps them (IFLA_VF_STATS), what
+ * `ip -s link show PF` prints per VF. Only read with SRIOV_LOAD_STATS.
+ */
+struct sriov_vf_stats {
+	bool present;          /* the driver reported counters for this VF */
+	uint64_t rx_packets;
+	uint64_t tx_packets;
+	uint64_t rx_bytes;
+	uint64_t tx_bytes;
+	uint64_t broadcast;    /* received */
+	uint64_t multicast;    /* received */
+	uint64_t rx_dropped;   /* 0 on kernels/drivers without the counter */
+	uint64_t tx_dropped;
 };
 
 struct sriov_vf {
@@ -182,6 +205,7 @@ struct sriov_vf {
 	int numa_node;                  /* -1 if unknown */
 	struct sriov_strv netdevs;      /* all netdev names (usually 0 or 1) */
 	struct sriov_vf_link link;      /* from rtnetlink, when queried */
+	struct sriov_vf_stats stats;    /* with SRIOV_LOAD_STATS */
 	struct sriov_strv warnings;     /* unreadable or inconsistent attributes */
 };
 
@@ -245,6 +269,8 @@ struct sriov_host {
 /* Flags for sriov_host_load(). */
 #define SRIOV_LOAD_NO_NAMES   0x1u  /* skip pci.ids name lookups */
 #define SRIOV_LOAD_NO_CONFIG  0x2u  /* skip config space (PFs and bridges) */
+#define SRIOV_LOAD_STATS      0x4u  /* also per-VF counters (IFLA_VF_STATS):
+				       the dump is larger, so only on request */
 
 /*
  * Read the host's SR-IOV inventory under the ctx's root. A device whose

@@ -569,24 +569,41 @@ static int attach_vf_links(struct sriov_pf *pf, const struct rtnl_vf_links *l)
 	pf->vf_links_reported = dev->num_vf;
 	pf->vf_links = vflink_truncated(dev) ? SRIOV_VF_LINKS_TRUNCATED
 					     : SRIOV_VF_LINKS_OK;
-	if (pf->vf_links == SRIOV_VF_LINKS_TRUNCATED &&
-	    strv_pushf(&pf->warnings,
-		       "rtnetlink: %s listed %zu of its %u VFs (the kernel truncates long VF lists); the others' VF attributes are unknown",
-		       dev->ifname, dev->n_vfs, dev->num_vf) < 0)
-		return -ENOMEM;
 	for (size_t i = 0; i < dev->n_vfs; i++)
 		for (size_t j = 0; j < pf->n_vfs; j++)
 			if (pf->vfs[j].index == dev->vfs[i].index) {
 				pf->vfs[j].link = dev->vfs[i].link;
+				pf->vfs[j].stats = dev->vfs[i].stats;
 				break;
 			}
+	if (pf->vf_links != SRIOV_VF_LINKS_TRUNCATED)
+		return 0;
+	/*
+	 * The VF list's 16-bit nest length overflowed: the VFs it did not
+	 * reach keep what sysfs knows (their own netdev's MAC, if any).
+	 */
+	for (size_t j = 0; j < pf->n_vfs; j++) {
+		struct sriov_vf_link *lk = &pf->vfs[j].link;
+
+		if (lk->present)
+			continue;
+		lk->source = SRIOV_VF_LINK_SRC_SYSFS;
+		lk->spoofchk = lk->trust = lk->query_rss = lk->link_state = -1;
+		if (pf->vfs[j].mac)
+			snprintf(lk->mac, sizeof(lk->mac), "%s", pf->vfs[j].mac);
+	}
+	if (strv_pushf(&pf->warnings,
+		       "the kernel truncated the VF list of %s at %zu of %u VFs; VF link attributes beyond vf%zu come from sysfs",
+		       dev->ifname, dev->n_vfs, dev->num_vf,
+		       dev->n_vfs ? dev->n_vfs - 1 : 0) < 0)
+		return -ENOMEM;
 	return 0;
 }
 
-static int load_vf_links(struct sriov_host *host)
+static int load_vf_links(struct sriov_host *host, bool stats)
 {
 	struct rtnl_vf_links links;
-	int r = rtnl_dump_vf_links(&links);
+	int r = rtnl_dump_vf_links(stats, &links);
 
 	if (r == -ENOMEM)
 		return r;
@@ -645,7 +662,7 @@ int sriov_host_load(struct sriov_ctx *ctx, unsigned flags,
 		goto fail;
 	qsort(host->pfs, host->n_pfs, sizeof(*host->pfs), cmp_pf);
 	if (ctx->netlink && host->n_pfs)
-		r = load_vf_links(host);
+		r = load_vf_links(host, flags & SRIOV_LOAD_STATS);
 fail:
 	sriov_strv_free(&devs);
 	free(L.bridges.v);

@@ -60,7 +60,7 @@ const struct vflink_dev *rtnl_vf_links_find(const struct rtnl_vf_links *l,
 	return NULL;
 }
 
-int rtnl_dump_vf_links(struct rtnl_vf_links *out)
+int rtnl_dump_vf_links(bool stats, struct rtnl_vf_links *out)
 {
 	char req[MNL_SOCKET_BUFFER_SIZE];
 	struct dump d = { .out = out };
@@ -88,8 +88,9 @@ int rtnl_dump_vf_links(struct rtnl_vf_links *out)
 	nlh->nlmsg_seq = seq;
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
+	/* Counters make every VF entry ~100 bytes longer: only on request. */
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK,
-			 RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS);
+			 RTEXT_FILTER_VF | (stats ? 0 : RTEXT_FILTER_SKIP_STATS));
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
 		r = -errno;
 		goto out;

@@ -17,9 +17,10 @@ struct rtnl_vf_links {
  * Dump all links of the current network namespace and keep those that
  * report VFs. Receive buffers grow to the largest message (MSG_PEEK), so a
  * PF with hundreds of VFs arrives whole — or as the kernel truncated it.
+ * @stats asks for the per-VF counters too (no RTEXT_FILTER_SKIP_STATS).
  * Returns 0 or -errno. Free with rtnl_vf_links_free().
  */
-int rtnl_dump_vf_links(struct rtnl_vf_links *out);
+int rtnl_dump_vf_links(bool stats, struct rtnl_vf_links *out);
 void rtnl_vf_links_free(struct rtnl_vf_links *links);
 
 /* The entry for @ifname, or NULL. */

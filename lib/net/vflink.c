@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,12 @@ static int collect(const struct nlattr *a, void *data)
 	struct attrs *at = data;
 	int type = mnl_attr_get_type(a);
 
-	if (type <= at->max)
+	/*
+	 * Keep the first of a type, as iproute2 does: after a VF list whose
+	 * 16-bit length wrapped, the rest of the message is VF entries read
+	 * as top-level attributes.
+	 */
+	if (type <= at->max && !at->tb[type])
 		at->tb[type] = a;
 	return MNL_CB_OK;
 }
@@ -44,6 +50,41 @@ static int setting(const struct nlattr *a)
 	return s->setting ? 1 : 0;
 }
 
+/* IFLA_VF_STATS: u64 counters; absent or short ones stay 0. */
+static int parse_stats(const struct nlattr *nest, struct sriov_vf_stats *st)
+{
+	const struct nlattr *tb[IFLA_VF_STATS_MAX + 1] = { 0 };
+	struct attrs at = { tb, IFLA_VF_STATS_MAX };
+	static const struct {
+		int type;
+		size_t off;
+	} map[] = {
+		{ IFLA_VF_STATS_RX_PACKETS, offsetof(struct sriov_vf_stats, rx_packets) },
+		{ IFLA_VF_STATS_TX_PACKETS, offsetof(struct sriov_vf_stats, tx_packets) },
+		{ IFLA_VF_STATS_RX_BYTES, offsetof(struct sriov_vf_stats, rx_bytes) },
+		{ IFLA_VF_STATS_TX_BYTES, offsetof(struct sriov_vf_stats, tx_bytes) },
+		{ IFLA_VF_STATS_BROADCAST, offsetof(struct sriov_vf_stats, broadcast) },
+		{ IFLA_VF_STATS_MULTICAST, offsetof(struct sriov_vf_stats, multicast) },
+		{ IFLA_VF_STATS_RX_DROPPED, offsetof(struct sriov_vf_stats, rx_dropped) },
+		{ IFLA_VF_STATS_TX_DROPPED, offsetof(struct sriov_vf_stats, tx_dropped) },
+	};
+
+	if (mnl_attr_parse_nested(nest, collect, &at) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		const struct nlattr *a = tb[map[i].type];
+		uint64_t v;
+
+		/* u64 attributes may sit 4-aligned: copy, do not cast */
+		if (!a || mnl_attr_get_payload_len(a) < sizeof(v))
+			continue;
+		memcpy(&v, mnl_attr_get_payload(a), sizeof(v));
+		memcpy((char *)st + map[i].off, &v, sizeof(v));
+	}
+	st->present = true;
+	return 0;
+}
+
 static int parse_vf(const struct nlattr *info, struct vflink_vf *vf)
 {
 	const struct nlattr *tb[IFLA_VF_MAX + 1] = { 0 };
@@ -62,6 +103,7 @@ static int parse_vf(const struct nlattr *info, struct vflink_vf *vf)
 		return -EINVAL; /* every VF entry carries its MAC and index */
 	vf->index = mac->vf;
 	l->present = true;
+	l->source = SRIOV_VF_LINK_SRC_NETLINK;
 	snprintf(l->mac, sizeof(l->mac), "%02x:%02x:%02x:%02x:%02x:%02x",
 		 mac->mac[0], mac->mac[1], mac->mac[2], mac->mac[3],
 		 mac->mac[4], mac->mac[5]);
@@ -104,6 +146,8 @@ static int parse_vf(const struct nlattr *info, struct vflink_vf *vf)
 	l->link_state = ls && ls->link_state <= IFLA_VF_LINK_STATE_DISABLE
 				? (int)ls->link_state
 				: -1;
+	if (tb[IFLA_VF_STATS] && parse_stats(tb[IFLA_VF_STATS], &vf->stats) < 0)
+		return -EINVAL;
 	return 0;
 }
 
@@ -123,7 +167,13 @@ int vflink_parse(const struct nlmsghdr *nlh, struct vflink_dev *out)
 	size_t n = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ifi)))
+	/*
+	 * libmnl walks attributes up to the aligned end of the message: an
+	 * unaligned length (the kernel pads every attribute, so never its
+	 * own) would let the last attribute reach past the bytes received.
+	 */
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ifi)) ||
+	    nlh->nlmsg_len % MNL_ALIGNTO)
 		return -EINVAL;
 	ifi = mnl_nlmsg_get_payload(nlh);
 	if (mnl_attr_parse(nlh, sizeof(*ifi), collect, &at) < 0)

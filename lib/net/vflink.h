@@ -18,6 +18,7 @@
 struct vflink_vf {
 	unsigned index;              /* the "vf" field of the attributes */
 	struct sriov_vf_link link;
+	struct sriov_vf_stats stats; /* present when IFLA_VF_STATS came */
 };
 
 /* One link (netdev) that reported VFs. */

@@ -148,9 +148,17 @@ static json_object *vf_link_json(const struct sriov_vf_link *l)
 {
 	json_object *o;
 
+	if (l->source == SRIOV_VF_LINK_SRC_SYSFS) {
+		/* beyond a truncated list: the VF's own netdev MAC or nothing */
+		o = json_object_new_object();
+		ADD(o, "source", json_object_new_string("sysfs"));
+		ADD(o, "mac", l->mac[0] ? jstr(l->mac) : NULL);
+		return o;
+	}
 	if (!l->present)
 		return NULL;
 	o = json_object_new_object();
+	ADD(o, "source", json_object_new_string("rtnetlink"));
 	ADD(o, "mac", jstr(l->mac));
 	ADD(o, "vlan", json_object_new_int((int)l->vlan));
 	ADD(o, "qos", json_object_new_int((int)l->qos));
@@ -168,6 +176,35 @@ static json_object *vf_link_json(const struct sriov_vf_link *l)
 	return o;
 }
 
+static json_object *ju64(uint64_t v)
+{
+	return json_object_new_uint64(v);
+}
+
+/* IFLA_VF_STATS; null when not asked (SRIOV_LOAD_STATS) or not reported. */
+static json_object *vf_stats_json(const struct sriov_vf_stats *st)
+{
+	json_object *o, *rx, *tx;
+
+	if (!st->present)
+		return NULL;
+	/* ip -s -j's layout: rx and tx objects */
+	rx = json_object_new_object();
+	ADD(rx, "bytes", ju64(st->rx_bytes));
+	ADD(rx, "packets", ju64(st->rx_packets));
+	ADD(rx, "multicast", ju64(st->multicast));
+	ADD(rx, "broadcast", ju64(st->broadcast));
+	ADD(rx, "dropped", ju64(st->rx_dropped));
+	tx = json_object_new_object();
+	ADD(tx, "bytes", ju64(st->tx_bytes));
+	ADD(tx, "packets", ju64(st->tx_packets));
+	ADD(tx, "dropped", ju64(st->tx_dropped));
+	o = json_object_new_object();
+	ADD(o, "rx", rx);
+	ADD(o, "tx", tx);
+	return o;
+}
+
 static json_object *vf_json(struct sriov_ctx *ctx, const struct sriov_vf *vf,
 			    bool with_peers, json_object *empty)
 {
@@ -182,6 +219,7 @@ static json_object *vf_json(struct sriov_ctx *ctx, const struct sriov_vf *vf,
 	ADD(o, "iommu_group", jint_or_null(vf->iommu_group));
 	ADD(o, "netdevs", jstrv_shared(&vf->netdevs, empty));
 	ADD(o, "link", vf_link_json(&vf->link));
+	ADD(o, "stats", vf_stats_json(&vf->stats));
 	if (with_peers) {
 		struct sriov_strv peers = { 0 };
 

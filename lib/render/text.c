@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Human-readable views: the `list` table, and `show` of a PF or a VF. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,6 +277,13 @@ static void link_cells(const struct sriov_vf_link *l, char vlan[48],
 {
 	static const char *const states[] = { "auto", "enable", "disable" };
 
+	if (l->source == SRIOV_VF_LINK_SRC_SYSFS) {
+		/* beyond a truncated VF list: only sysfs's MAC is known */
+		cells[0] = l->mac[0] ? l->mac : "?";
+		for (int i = 1; i < 6; i++)
+			cells[i] = "?";
+		return;
+	}
 	if (!l->present) {
 		for (int i = 0; i < 6; i++)
 			cells[i] = NULL;
@@ -299,6 +307,46 @@ static void link_cells(const struct sriov_vf_link *l, char vlan[48],
 	cells[3] = onoff(l->spoofchk);
 	cells[4] = onoff(l->trust);
 	cells[5] = l->link_state < 0 ? "-" : states[l->link_state];
+}
+
+/* `ip -s`'s VF counters, one row per VF; nothing when not queried. */
+static int print_vf_stats(const struct sriov_pf *pf, FILE *out)
+{
+	static const char *const hdr[] = { "VF", "RX-BYTES", "RX-PACKETS",
+		"MCAST", "BCAST", "RX-DROPPED", "TX-BYTES", "TX-PACKETS",
+		"TX-DROPPED" };
+	struct table *t;
+	bool any = false;
+	int r = 0;
+
+	for (size_t i = 0; i < pf->n_vfs; i++)
+		any |= pf->vfs[i].stats.present;
+	if (!any)
+		return 0;
+	t = table_new(9, hdr);
+	if (!t)
+		return -ENOMEM;
+	fputc('\n', out);
+	for (size_t i = 0; i < pf->n_vfs && r == 0; i++) {
+		const struct sriov_vf_stats *st = &pf->vfs[i].stats;
+		const uint64_t v[8] = { st->rx_bytes, st->rx_packets,
+			st->multicast, st->broadcast, st->rx_dropped,
+			st->tx_bytes, st->tx_packets, st->tx_dropped };
+		char cells[9][24];
+		const char *row[9];
+
+		snprintf(cells[0], sizeof(cells[0]), "%u", pf->vfs[i].index);
+		for (int k = 0; k < 8; k++)
+			snprintf(cells[k + 1], sizeof(cells[k + 1]), "%" PRIu64,
+				 v[k]);
+		for (int k = 0; k < 9; k++)
+			row[k] = st->present || k == 0 ? cells[k] : "?";
+		r = table_add(t, row);
+	}
+	if (r == 0)
+		r = table_print(t, out);
+	table_free(t);
+	return r;
 }
 
 /* A PF that is no PCI device (netdevsim): no ids, config space or VF devices. */
@@ -345,6 +393,8 @@ static int render_other_pf(const struct sriov_pf *pf, const char *name,
 	if (r == 0)
 		r = table_print(t, out);
 	table_free(t);
+	if (r == 0)
+		r = print_vf_stats(pf, out);
 	return r;
 }
 
@@ -431,6 +481,8 @@ int sriov_render_pf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 	if (r == 0)
 		r = table_print(t, out);
 	table_free(t);
+	if (r == 0)
+		r = print_vf_stats(pf, out);
 	for (size_t i = 0; i < pf->n_vfs; i++) {
 		const struct sriov_vf *vf = &pf->vfs[i];
 
@@ -484,6 +536,18 @@ int sriov_render_vf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 		fprintf(out, "  %-16s%s, vlan %s, rate %s Mb/s, spoofchk %s, trust %s, link-state %s, query-rss %s\n",
 			"via PF", c[0], c[1], c[2], c[3], c[4], c[5],
 			onoff(vf->link.query_rss));
+	}
+	if (vf->link.source == SRIOV_VF_LINK_SRC_SYSFS)
+		fprintf(out, "  %-16snot reported (the kernel truncated the PF's VF list)\n",
+			"via PF");
+	if (vf->stats.present) {
+		const struct sriov_vf_stats *st = &vf->stats;
+
+		fprintf(out, "  %-16sRX %" PRIu64 " bytes, %" PRIu64 " packets, %" PRIu64 " multicast, %" PRIu64 " broadcast, %" PRIu64 " dropped\n",
+			"stats", st->rx_bytes, st->rx_packets, st->multicast,
+			st->broadcast, st->rx_dropped);
+		fprintf(out, "  %-16sTX %" PRIu64 " bytes, %" PRIu64 " packets, %" PRIu64 " dropped\n",
+			"", st->tx_bytes, st->tx_packets, st->tx_dropped);
 	}
 	print_warnings(&vf->warnings, "  ", out);
 	return ferror(out) ? -EIO : 0;

@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 #
-# Fuzz the config-space decoder and the sysfs parsers with libFuzzer, then
-# merge whatever found new coverage into the committed corpus.
+# Fuzz the config-space decoder, the sysfs parsers and the rtnetlink VF-list
+# decoder with libFuzzer, then merge whatever found new coverage into the
+# committed corpus.
 #
-#   tests/fuzz/run-fuzz.sh [SECONDS] [config|parse]...
+#   tests/fuzz/run-fuzz.sh [SECONDS] [config|parse|vflink]...
 #
 # SECONDS is per target (default 60); all targets by default. Needs clang
 # with libFuzzer (Debian: clang-14 libclang-rt-14-dev); CC overrides.
@@ -16,7 +17,7 @@ set -eu
 
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-config parse}
+targets=${*:-config parse vflink}
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cc=${CC:-}
@@ -46,15 +47,18 @@ for t in $targets; do
 	case $t in
 	config) src=$top/lib/pci/config.c ;;
 	parse)  src=$top/lib/io/parse.c ;;
+	vflink) src=$top/lib/net/vflink.c; libs=-lmnl ;;
 	*) echo "run-fuzz: unknown target '$t'" >&2; exit 2 ;;
 	esac
+	libs=${libs:-}
 	corpus=$top/tests/fuzz/corpus/$t
 	bin=$tmp/fuzz-$t
 
 	"$cc" -std=c17 -D_GNU_SOURCE -g -O1 \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-I"$top/include" -I"$top/lib" \
-		"$top/tests/fuzz/fuzz_$t.c" "$src" -o "$bin"
+		"$top/tests/fuzz/fuzz_$t.c" "$src" $libs -o "$bin"
+	libs=
 
 	# New inputs land in the first directory; the corpus is only read.
 	mkdir -p "$tmp/new-$t" "$tmp/crash-$t"

@@ -545,9 +545,11 @@ def add_program(stage, src, link=None):
             os.symlink(lreal, alias)
 
 
-def build_initramfs(prep, sriovctl, out):
+def build_initramfs(prep, sriovctl, out, tools=(), bench=None):
     """The guest's initramfs: busybox, sriovctl, ip, devlink, pci.ids, the
-    modules and the guest scripts, as a gzip'd newc cpio at out."""
+    modules and the guest scripts, as a gzip'd newc cpio at out. tools:
+    more host programs for the boots that need them (strace); bench: a
+    benchmark guest script, as /lab/bench.sh."""
     stage = Path(tempfile.mkdtemp(prefix="sriovctl-lab-initramfs."))
     try:
         for d in ("dev", "proc", "sys", "tmp", "run", "root", "etc", "lab",
@@ -576,6 +578,8 @@ def build_initramfs(prep, sriovctl, out):
             add_program(stage, hold, "usr/local/bin/vfio-hold")
         add_program(stage, tool("ip"), "usr/local/bin/ip")
         add_program(stage, tool("devlink"), "usr/local/bin/devlink")
+        for t in tools:
+            add_program(stage, tool(t), f"usr/local/bin/{t}")
         ids = Path("/usr/share/misc/pci.ids")
         if not ids.exists():
             raise LabError(f"{ids}: missing (package pci.ids)")
@@ -593,6 +597,8 @@ def build_initramfs(prep, sriovctl, out):
 
         for f in sorted(GUEST.glob("*.sh")):
             _copy_file(f, stage, f"lab/{f.name}")
+        if bench:
+            _copy_file(bench, stage, "lab/bench.sh")
         _copy_file(GUEST / "init", stage, "init").chmod(0o755)
         env = "".join(f"export {k}='{os.environ[k]}'\n"
                       for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS")
@@ -621,17 +627,19 @@ def build_initramfs(prep, sriovctl, out):
 # ---------------------------------------------------------------- boot ----
 
 class BootSpec:
-    def __init__(self, name, title, *, iommu, acs_off, igb, scripts):
+    def __init__(self, name, title, *, iommu, acs_off, igb, scripts,
+                 tools=()):
         self.name, self.title = name, title
         self.iommu, self.acs_off, self.igb = iommu, acs_off, igb
         self.scripts = scripts
+        self.tools = tuple(tools)  # extra programs in its initramfs
 
 
 # Scenarios judged by this file; any other guest/*.sh is a self-checking
 # scenario (its `check` lines are the TAP checks) and runs in boot A.
 BUILTIN_SCRIPTS = ["nvme", "igb", "netdevsim"]
-# Self-checking scenarios of the other boots (named in their BootSpec).
-OTHER_BOOT_SCRIPTS = {"B": ["bind-noiommu"], "C": ["bind-acs"]}
+# Self-checking scenarios that run in a boot of their own, not in A.
+OTHER_BOOT_SCRIPTS = {"B": ["bind-noiommu"], "C": ["bind-acs"], "D": ["scale"]}
 EXTRA_SCRIPTS = sorted(p.stem for p in GUEST.glob("*.sh")
                        if p.stem not in BUILTIN_SCRIPTS + ["lib"]
                        + sum(OTHER_BOOT_SCRIPTS.values(), []))
@@ -646,6 +654,9 @@ BOOTS = {
     "C": BootSpec("C", "ACS off on the NVMe's root port", iommu=True,
                   acs_off=True, igb=False,
                   scripts=["nvme"] + OTHER_BOOT_SCRIPTS["C"]),
+    "D": BootSpec("D", "netdevsim at scale: truncated VF lists, one dump",
+                  iommu=True, acs_off=False, igb=False,
+                  scripts=OTHER_BOOT_SCRIPTS["D"], tools=["strace"]),
 }
 
 
@@ -720,7 +731,8 @@ def boot_all(prep, names, initrd, results, jobs):
     two at a time 24 s, three at a time 27-31 s."""
     def one(name):
         try:
-            return boot(prep, BOOTS[name], initrd, results)
+            return boot(prep, BOOTS[name], initrd[name]
+                        if isinstance(initrd, dict) else initrd, results)
         except (OSError, LabError) as e:
             return Boot(BOOTS[name], results / f"boot-{name}.serial.log",
                         error=f"QEMU did not start: {e}")
@@ -1741,6 +1753,7 @@ def guest_checks(tap, b, title, scripts=None):
 
 def evaluate(boots, tap):
     A, B, C = boots.get("A"), boots.get("B"), boots.get("C")
+    D = boots.get("D")
     if A:
         boot_check(tap, A)
         nvme_checks(tap, A, "A")
@@ -1756,6 +1769,9 @@ def evaluate(boots, tap):
         boot_check(tap, C)
         acs_checks(tap, C, "C acs-off")
         guest_checks(tap, C, "C acs-off", OTHER_BOOT_SCRIPTS["C"])
+    if D:
+        boot_check(tap, D)
+        guest_checks(tap, D, "D scale", OTHER_BOOT_SCRIPTS["D"])
 
 
 def artifacts(boots, results):
@@ -1821,9 +1837,17 @@ def cmd_run(args):
         prep = prepare()
         timings["prepare"] = round(time.monotonic() - t0, 1)
         t1 = time.monotonic()
-        initrd = build_initramfs(prep, binary, results / "initramfs.cpio.gz")
+        # One initramfs per set of extra tools (strace only where needed).
+        initrd, made = {}, {}
+        for name in args.boots:
+            t = BOOTS[name].tools
+            if t not in made:
+                out = results / ("initramfs" + "".join(f"-{x}" for x in t)
+                                 + ".cpio.gz")
+                made[t] = build_initramfs(prep, binary, out, tools=t)
+                log(f"initramfs {out} ({out.stat().st_size} bytes)")
+            initrd[name] = made[t]
         timings["initramfs"] = round(time.monotonic() - t1, 1)
-        log(f"initramfs {initrd} ({initrd.stat().st_size} bytes)")
         t1 = time.monotonic()
         boots.update(boot_all(prep, args.boots, initrd, results, args.jobs))
         for name in args.boots:
@@ -1886,10 +1910,31 @@ def cmd_boot(args):
     results = Path(args.results)
     results.mkdir(parents=True, exist_ok=True)
     initrd = build_initramfs(prep, sriovctl_path(args.sriovctl),
-                             results / "initramfs.cpio.gz")
+                             results / "initramfs.cpio.gz",
+                             tools=BOOTS[args.name].tools)
     b = boot(prep, BOOTS[args.name], initrd, results)
     print(f"boot {args.name}: {b.error or 'ok'}; {len(b.sections)} sections; "
           f"serial log {b.serial}")
+    return 0 if b.error is None else 1
+
+
+def cmd_bench(args):
+    """Boot once with strace and SCRIPT as the only scenario (/lab/bench.sh)
+    and print the guest's serial log: benchmarks (bench/) parse it."""
+    prep = prepare()
+    results = Path(args.results)
+    results.mkdir(parents=True, exist_ok=True)
+    initrd = build_initramfs(prep, sriovctl_path(args.sriovctl),
+                             results / "initramfs-bench.cpio.gz",
+                             tools=("strace",), bench=Path(args.script))
+    spec = BootSpec("bench", f"benchmark {Path(args.script).name}",
+                    iommu=True, acs_off=False, igb=False, scripts=["bench"],
+                    tools=("strace",))
+    b = boot(prep, spec, initrd, results)
+    sys.stdout.write(b.serial.read_text(errors="replace")
+                     if b.serial.exists() else "")
+    if b.error:
+        print(f"lab.py: bench boot: {b.error}", file=sys.stderr)
     return 0 if b.error is None else 1
 
 
@@ -1908,8 +1953,8 @@ def main(argv=None):
     p.add_argument("--sriovctl")
     p = sub.add_parser("run")
     p.add_argument("--sriovctl")
-    p.add_argument("--boots", default="ABC",
-                   help="which boots (default ABC)")
+    p.add_argument("--boots", default="ABCD",
+                   help="which boots (default ABCD)")
     p.add_argument("--jobs", type=int,
                    default=int(os.environ.get("SRIOV_LAB_JOBS", "0")) or
                    (2 if (os.cpu_count() or 1) >= 2 else 1),
@@ -1917,6 +1962,10 @@ def main(argv=None):
                    "cores)")
     p = sub.add_parser("evaluate")
     p.add_argument("results")
+    p = sub.add_parser("bench", help="boot once with a benchmark guest "
+                       "script and strace; print the serial log")
+    p.add_argument("script")
+    p.add_argument("--sriovctl")
     args = ap.parse_args(argv)
     signal.signal(signal.SIGTERM, _on_sigterm)
     if args.cmd == "run":
@@ -1932,7 +1981,7 @@ def main(argv=None):
         return 1
     try:
         return {"prepare": cmd_prepare, "initramfs": cmd_initramfs,
-                "boot": cmd_boot}[args.cmd](args)
+                "boot": cmd_boot, "bench": cmd_bench}[args.cmd](args)
     except LabError as e:
         print(f"lab.py: {e}", file=sys.stderr)
         return 1
