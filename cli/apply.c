@@ -50,6 +50,10 @@ static void print_report(const struct sriov_plan *plan,
 {
 	for (size_t i = 0; i < rep->n && i < plan->n; i++)
 		print_step(&plan->v[i], &rep->v[i], out);
+	if (rep->rollback && rep->rollback->n) {
+		fputs("rolling back:\n", out);
+		print_report(&rep->rollback_plan, rep->rollback, out);
+	}
 }
 
 int cli_apply(struct cli *c, const struct sriov_host *host,

@@ -605,7 +605,8 @@ struct sriov_apply_report {
 	bool rolled_back;               /* the host is back as it was */
 	int rollback_err;               /* why undoing failed, 0 */
 	char *rollback_msg;
-	struct sriov_apply_report *rollback;  /* the undo plan's own report */
+	struct sriov_plan rollback_plan;      /* the undo plan, */
+	struct sriov_apply_report *rollback;  /* and its own report */
 };
 
 /*

@@ -164,9 +164,25 @@ static int do_driver(struct sriov_ctx *ctx, const struct sriov_host *host,
 		o->err = 1;
 		return 0;
 	}
-	if (!s->driver)
-		return bind_one(ctx, host, pf, vf, SRIOV_BIND_UNBIND, NULL,
-				&got, o);
+	if (!s->driver) {
+		/*
+		 * Unbound without an override stays so only while the PF's
+		 * autoprobe is off (the kernel probes no VF then): clear the
+		 * override. Otherwise pin "none", or the next probe binds it.
+		 */
+		bool clear = !s->pin_override && !pf->drivers_autoprobe;
+
+		r = bind_one(ctx, host, pf, vf,
+			     clear ? SRIOV_BIND_KERNEL : SRIOV_BIND_UNBIND,
+			     NULL, &got, o);
+		if (r == 0 && got) {
+			set_msg(o, "%s/vf%u: %s took the VF again", s->pf_name,
+				s->vf, got);
+			r = -EBUSY;
+		}
+		free(got);
+		return r;
+	}
 	/* The kernel's own choice first, when the driver was not pinned. */
 	if (!s->pin_override) {
 		r = bind_one(ctx, host, pf, vf, SRIOV_BIND_KERNEL, NULL, &got,
@@ -234,6 +250,7 @@ void sriov_apply_report_free(struct sriov_apply_report *rep)
 	free(rep->rollback_msg);
 	sriov_apply_report_free(rep->rollback);
 	free(rep->rollback);
+	sriov_plan_free(&rep->rollback_plan);
 	memset(rep, 0, sizeof(*rep));
 }
 
@@ -300,20 +317,20 @@ static int apply(struct sriov_ctx *ctx, const struct sriov_plan *plan,
 	/* A write still blocked in the kernel: undoing would block too. */
 	if (failed && before && !rep->v[rep->n - 1].timed_out) {
 		struct sriov_apply_opts ro = *opts;
-		struct sriov_plan back = { 0 };
+		struct sriov_plan *back = &rep->rollback_plan;
 		char err[512];
 
 		ro.no_rollback = true;
 		r = load(ctx, &host);
 		if (r == 0)
-			r = sriov_restore_plan(host, before, &back, err,
+			r = sriov_restore_plan(host, before, back, err,
 					       sizeof(err));
 		else
 			snprintf(err, sizeof(err), "cannot read the host: %s",
 				 strerror(-r));
 		rep->rollback = calloc(1, sizeof(*rep->rollback));
 		if (r == 0 && rep->rollback)
-			r = apply(ctx, &back, &ro, rep->rollback, depth + 1);
+			r = apply(ctx, back, &ro, rep->rollback, depth + 1);
 		else if (r == 0)
 			r = -ENOMEM;
 		if (r < 0 && !rep->rollback_msg)
@@ -322,7 +339,6 @@ static int apply(struct sriov_ctx *ctx, const struct sriov_plan *plan,
 				"a step of the rollback failed" : err);
 		rep->rollback_err = r;
 		rep->rolled_back = r == 0;
-		sriov_plan_free(&back);
 	}
 	sriov_state_free(before);
 	sriov_host_free(host);

@@ -72,7 +72,10 @@ static int capture_pf(const struct sriov_pf *pf, struct sriov_state_pf *p)
 		if ((vf->driver && !v->driver) ||
 		    (vf->driver_override && !v->driver_override))
 			return -ENOMEM;
-		v->link = vf->link;
+		/* A VF beyond a truncated list: its netdev's MAC is not the
+		 * administrative one the PF would set. */
+		if (vf->link.source == SRIOV_VF_LINK_SRC_NETLINK)
+			v->link = vf->link;
 	}
 	return 0;
 }
@@ -320,6 +323,7 @@ static int read_link(struct reader *rd, json_object *o,
 
 	snprintf(rd->path + n, sizeof(rd->path) - n, ".link");
 	l->present = true;
+	l->source = SRIOV_VF_LINK_SRC_NETLINK;
 	l->spoofchk = l->trust = l->query_rss = l->link_state = -1;
 	if ((r = only_keys(rd, o, keys)) < 0)
 		return r;

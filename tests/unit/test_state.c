@@ -15,13 +15,13 @@
 
 static struct sriov_vf vfs[] = {
 	{ .index = 0, .address = "0000:3b:01.0", .driver = "iavf",
-	  .link = { .present = true, .mac = "02:00:00:00:00:01", .vlan = 100,
+	  .link = { .present = true, .source = SRIOV_VF_LINK_SRC_NETLINK, .mac = "02:00:00:00:00:01", .vlan = 100,
 		    .qos = 3, .vlan_proto = 0x88a8, .max_tx_rate = 50,
 		    .spoofchk = 1, .trust = 0, .query_rss = -1,
 		    .link_state = 0 } },
 	{ .index = 1, .address = "0000:3b:01.1", .driver = "vfio-pci",
 	  .driver_override = "vfio-pci",
-	  .link = { .present = true, .mac = "00:00:00:00:00:00",
+	  .link = { .present = true, .source = SRIOV_VF_LINK_SRC_NETLINK, .mac = "00:00:00:00:00:00",
 		    .vlan_proto = 0x8100, .spoofchk = 1, .trust = 0,
 		    .query_rss = -1, .link_state = 0 } },
 };
