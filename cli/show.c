@@ -64,7 +64,8 @@ int cmd_show(struct cli *c, int argc, char **argv)
 	r = cli_args(c, argc, argv, 1, 1, &args, &nargs);
 	if (r >= 0)
 		return r;
-	r = cli_load(c, 0, &host);
+	/* Names for the PF shown only: the rest never reaches the output. */
+	r = cli_load(c, SRIOV_LOAD_NO_NAMES, &host);
 	if (r != EXIT_OK)
 		return r;
 	r = sriov_host_resolve(host, args[0], &pf, &vf);
@@ -73,6 +74,7 @@ int cmd_show(struct cli *c, int argc, char **argv)
 		sriov_host_free(host);
 		return EXIT_FAILED;
 	}
+	sriov_host_load_names(c->ctx, host, pf);
 	if (c->json && vf)
 		r = sriov_render_vf_json(c->ctx, host, pf, vf, c->pretty, stdout);
 	else if (c->json)

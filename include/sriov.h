@@ -283,6 +283,14 @@ int sriov_host_load(struct sriov_ctx *ctx, unsigned flags,
 void sriov_host_free(struct sriov_host *host);
 
 /*
+ * Look up the pci.ids names of @only (a PF of @host), or of every PF when
+ * NULL, after a load with SRIOV_LOAD_NO_NAMES: loading the database is most
+ * of the cost of showing one PF, and a netdevsim PF needs none. Returns 0.
+ */
+int sriov_host_load_names(struct sriov_ctx *ctx, struct sriov_host *host,
+			  const struct sriov_pf *only);
+
+/*
  * Devices (PCI addresses) in IOMMU group @group, sorted. Returns 0 or -errno
  * (-ENOENT when the group does not exist). Free with sriov_strv_free().
  */

@@ -368,10 +368,14 @@ static int vf_indices(struct loader *L, struct sriov_pf *pf, int fd,
 	return 0;
 }
 
-static void lookup_names(struct loader *L, struct sriov_pf *pf)
+static void lookup_names(struct sriov_ctx *ctx, struct sriov_pf *pf)
 {
-	struct pci_ids *ids = ctx_ids(L->ctx);
+	struct pci_ids *ids;
 
+	/* netdevsim has no PCI ids: do not load the database for it. */
+	if (pf->vendor_name || (pf->bus && strcmp(pf->bus, "pci") != 0))
+		return;
+	ids = ctx_ids(ctx);
 	if (!ids)
 		return;
 	pf->vendor_name = pci_ids_name(ids, pf->vendor_id, -1);
@@ -486,7 +490,7 @@ static int load_pf(struct loader *L, const char *name, struct sriov_pf *pf)
 			goto out;
 	}
 	if (!(L->flags & SRIOV_LOAD_NO_NAMES))
-		lookup_names(L, pf);
+		lookup_names(L->ctx, pf);
 
 	r = vf_indices(L, pf, d.fd, &idx, &n_idx);
 	if (r < 0)
@@ -673,4 +677,13 @@ fail:
 	else
 		*out = host;
 	return r;
+}
+
+int sriov_host_load_names(struct sriov_ctx *ctx, struct sriov_host *host,
+			  const struct sriov_pf *only)
+{
+	for (size_t i = 0; i < host->n_pfs; i++)
+		if (!only || only == &host->pfs[i])
+			lookup_names(ctx, &host->pfs[i]);
+	return 0;
 }
