@@ -319,6 +319,13 @@ void sriov_strv_free(struct sriov_strv *sv);
 int sriov_host_resolve(const struct sriov_host *host, const char *name,
 		       const struct sriov_pf **pf, const struct sriov_vf **vf);
 
+/* The PF of @host at exactly @address, or NULL. */
+const struct sriov_pf *sriov_host_pf(const struct sriov_host *host,
+				    const char *address);
+
+/* VF @idx of @pf (its virtfn index), or NULL. */
+const struct sriov_vf *sriov_pf_vf(const struct sriov_pf *pf, unsigned idx);
+
 /*
  * For a name that sriov_host_resolve() did not find: whether it is a PCI
  * device or a network interface that exists but has no SR-IOV. On success

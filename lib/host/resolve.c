@@ -340,8 +340,16 @@ static int refs_push(struct sriov_vf_refs *r, const struct sriov_pf *pf,
 	return 0;
 }
 
-static const struct sriov_vf *vf_by_index(const struct sriov_pf *pf,
-					  unsigned idx)
+const struct sriov_pf *sriov_host_pf(const struct sriov_host *host,
+				    const char *address)
+{
+	for (size_t i = 0; i < host->n_pfs; i++)
+		if (strcmp(host->pfs[i].address, address) == 0)
+			return &host->pfs[i];
+	return NULL;
+}
+
+const struct sriov_vf *sriov_pf_vf(const struct sriov_pf *pf, unsigned idx)
 {
 	for (size_t j = 0; j < pf->n_vfs; j++)
 		if (pf->vfs[j].index == idx)
@@ -372,7 +380,7 @@ static int parse_vf_list(const struct sriov_pf *pf, const char *spec,
 					      0xffff, &hi) < 0 || hi < lo))
 			return -EINVAL;
 		for (unsigned i = lo; i <= hi; i++) {
-			const struct sriov_vf *vf = vf_by_index(pf, i);
+			const struct sriov_vf *vf = sriov_pf_vf(pf, i);
 
 			if (!vf)
 				return -ERANGE;

@@ -27,23 +27,6 @@ static void set_msg(struct sriov_step_outcome *o, const char *fmt, ...)
 	va_end(ap);
 }
 
-static const struct sriov_pf *find_pf(const struct sriov_host *host,
-				      const char *address)
-{
-	for (size_t i = 0; i < host->n_pfs; i++)
-		if (strcmp(host->pfs[i].address, address) == 0)
-			return &host->pfs[i];
-	return NULL;
-}
-
-static const struct sriov_vf *find_vf(const struct sriov_pf *pf, unsigned idx)
-{
-	for (size_t i = 0; i < pf->n_vfs; i++)
-		if (pf->vfs[i].index == idx)
-			return &pf->vfs[i];
-	return NULL;
-}
-
 static int load(struct sriov_ctx *ctx, struct sriov_host **host)
 {
 	sriov_host_free(*host);
@@ -84,7 +67,7 @@ static int do_num_vfs(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 static int do_vf_attrs(const struct sriov_pf *pf, const struct sriov_step *s,
 		       struct sriov_step_outcome *o)
 {
-	const struct sriov_vf *vf = find_vf(pf, s->vf);
+	const struct sriov_vf *vf = sriov_pf_vf(pf, s->vf);
 	char err[512];
 	int r;
 
@@ -151,7 +134,7 @@ static int do_driver(struct sriov_ctx *ctx, const struct sriov_host *host,
 		     const struct sriov_pf *pf, const struct sriov_step *s,
 		     struct sriov_step_outcome *o)
 {
-	const struct sriov_vf *vf = find_vf(pf, s->vf);
+	const struct sriov_vf *vf = sriov_pf_vf(pf, s->vf);
 	char *got = NULL;
 	int r;
 
@@ -204,7 +187,7 @@ static int run_step(struct sriov_ctx *ctx, struct sriov_host **host,
 		    const struct sriov_apply_opts *opts,
 		    struct sriov_step_outcome *o)
 {
-	const struct sriov_pf *pf = find_pf(*host, s->pf);
+	const struct sriov_pf *pf = sriov_host_pf(*host, s->pf);
 	int r;
 
 	if (!pf) {
@@ -266,7 +249,7 @@ static int capture_touched(const struct sriov_host *host,
 	if (!pfs)
 		return -ENOMEM;
 	for (size_t i = 0; i < plan->n; i++) {
-		const struct sriov_pf *pf = find_pf(host, plan->v[i].pf);
+		const struct sriov_pf *pf = sriov_host_pf(host, plan->v[i].pf);
 		bool seen = false;
 
 		for (size_t j = 0; j < n && pf; j++)

@@ -28,23 +28,6 @@ static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
 	return r;
 }
 
-static const struct sriov_pf *find_pf(const struct sriov_host *host,
-				      const char *address)
-{
-	for (size_t i = 0; i < host->n_pfs; i++)
-		if (strcmp(host->pfs[i].address, address) == 0)
-			return &host->pfs[i];
-	return NULL;
-}
-
-static const struct sriov_vf *find_vf(const struct sriov_pf *pf, unsigned idx)
-{
-	for (size_t i = 0; i < pf->n_vfs; i++)
-		if (pf->vfs[i].index == idx)
-			return &pf->vfs[i];
-	return NULL;
-}
-
 static struct sriov_step *add_step(struct sriov_plan *plan, size_t *cap,
 				   int kind, const struct sriov_pf *pf)
 {
@@ -101,7 +84,7 @@ static int plan_pf(const struct sriov_pf *pf, const struct sriov_state_pf *sp,
 	}
 	for (size_t i = 0; i < sp->n_vfs; i++) {
 		const struct sriov_state_vf *v = &sp->vfs[i];
-		const struct sriov_vf *cur = recreate ? NULL : find_vf(pf, v->index);
+		const struct sriov_vf *cur = recreate ? NULL : sriov_pf_vf(pf, v->index);
 		struct sriov_vf_settings set;
 		int r;
 
@@ -128,7 +111,7 @@ static int plan_pf(const struct sriov_pf *pf, const struct sriov_state_pf *sp,
 	}
 	for (size_t i = 0; i < sp->n_vfs; i++) {
 		const struct sriov_state_vf *v = &sp->vfs[i];
-		const struct sriov_vf *cur = find_vf(pf, v->index);
+		const struct sriov_vf *cur = sriov_pf_vf(pf, v->index);
 
 		/*
 		 * Re-created VFs get whatever autoprobe gives them: the step
@@ -165,7 +148,7 @@ int sriov_restore_plan(const struct sriov_host *host,
 		err[0] = '\0';
 	for (size_t i = 0; i < st->n_pfs && r == 0; i++) {
 		const struct sriov_state_pf *sp = &st->pfs[i];
-		const struct sriov_pf *pf = find_pf(host, sp->address);
+		const struct sriov_pf *pf = sriov_host_pf(host, sp->address);
 
 		if (!pf)
 			r = fail(err, errlen, -ENOENT,

@@ -6,6 +6,8 @@
  */
 #include "ops/vf_attrs.h"
 
+#include "io/parse.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -79,27 +81,16 @@ static int parse_onoff(const char *s, unsigned *out)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Six colon-separated octets of one or two hex digits. */
-static int parse_mac(const char *s, uint8_t mac[6])
+/* Six colon-separated octets of one or two hex digits, as ip takes them. */
+static int parse_user_mac(const char *s, uint8_t mac[6])
 {
 	for (int i = 0; i < 6; i++) {
-		int hi = hexval(*s), lo;
+		int hi = parse_hexdigit(*s), lo;
 
 		if (hi < 0)
 			return -EINVAL;
 		s++;
-		lo = hexval(*s);
+		lo = parse_hexdigit(*s);
 		if (lo >= 0) {
 			mac[i] = (uint8_t)(hi << 4 | lo);
 			s++;
@@ -201,7 +192,7 @@ static int parse_value(int argc, char *const *argv, int *i,
 	case SRIOV_VF_ATTR_MAC: {
 		static const uint8_t zero[6];
 
-		if (parse_mac(v, st->mac) < 0)
+		if (parse_user_mac(v, st->mac) < 0)
 			return fail(err, errlen,
 				    "mac '%s' is not a MAC address: give six octets, e.g. 02:00:00:00:00:01",
 				    v);
@@ -435,7 +426,7 @@ int sriov_vf_settings_diff(const struct sriov_vf_link *want,
 	bool fresh = cur == &unknown;
 
 	if (want->mac[0] && strcasecmp(want->mac, cur->mac) != 0 &&
-	    parse_mac(want->mac, mac) == 0 &&
+	    parse_user_mac(want->mac, mac) == 0 &&
 	    !(fresh && strcmp(want->mac, "00:00:00:00:00:00") == 0)) {
 		st = add_setting(out, SRIOV_VF_ATTR_MAC, "mac");
 		memcpy(st->mac, mac, 6);

@@ -164,3 +164,18 @@ has_netdev() {
 carrier_up() {
 	[ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = 1 ]
 }
+
+# vfentry NETDEV N: the JSON of VF N in the PF's vfinfo_list.
+vfentry() {
+	ip -j -d link show dev "$1" | awk -v n="$2" '{
+		k = split($0, a, "\"vf\":")
+		for (i = 2; i <= k; i++)
+			if (index(a[i], n ",") == 1)
+				print a[i]
+	}'
+}
+
+# field JSON KEY: the scalar value of "KEY" (quotes removed).
+field() {
+	printf %s "$1" | sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" | tr -d '"'
+}

@@ -3,21 +3,6 @@
 # as it was found: VF counts, autoprobe, VF drivers and overrides, igb's VF
 # attributes, netdev states (the scripts after this one expect them).
 
-# nv_vfentry NETDEV N: the JSON of VF N in the PF's vfinfo_list.
-nv_vfentry() {
-	ip -j -d link show dev "$1" | awk -v n="$2" '{
-		k = split($0, a, "\"vf\":")
-		for (i = 2; i <= k; i++)
-			if (index(a[i], n ",") == 1)
-				print a[i]
-	}'
-}
-
-# nv_field JSON KEY: the scalar value of "KEY" (quotes removed).
-nv_field() {
-	printf %s "$1" | sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" | tr -d '"'
-}
-
 # nv_now: the guest's uptime in hundredths of a second.
 nv_now() {
 	awk '{ printf "%d\n", $1 * 100 }' /proc/uptime
@@ -215,8 +200,8 @@ IG_ATTRS=
 IG_UP=
 i=0
 while [ "$i" -lt "$IG_N0" ]; do
-	E=$(nv_vfentry "$INET" "$i")
-	IG_ATTRS="$IG_ATTRS $i,$(nv_field "$E" address),$(nv_field "$E" vlan),$(nv_field "$E" qos),$(nv_field "$E" spoofchk),$(nv_field "$E" trust),$(nv_field "$E" max_tx)"
+	E=$(vfentry "$INET" "$i")
+	IG_ATTRS="$IG_ATTRS $i,$(field "$E" address),$(field "$E" vlan),$(field "$E" qos),$(field "$E" spoofchk),$(field "$E" trust),$(field "$E" max_tx)"
 	n=$(ls "/sys/bus/pci/devices/$(vf "$IG" "$i")/net" 2>/dev/null | head -n 1)
 	[ -n "$n" ] && [ $(($(cat "/sys/class/net/$n/flags") & 1)) = 1 ] && IG_UP="$IG_UP $i"
 	i=$((i + 1))
@@ -314,8 +299,8 @@ fi
 AFTER=
 i=0
 while [ "$i" -lt "$IG_N0" ]; do
-	E=$(nv_vfentry "$INET" "$i")
-	AFTER="$AFTER $i,$(nv_field "$E" address),$(nv_field "$E" vlan),$(nv_field "$E" qos),$(nv_field "$E" spoofchk),$(nv_field "$E" trust),$(nv_field "$E" max_tx)"
+	E=$(vfentry "$INET" "$i")
+	AFTER="$AFTER $i,$(field "$E" address),$(field "$E" vlan),$(field "$E" qos),$(field "$E" spoofchk),$(field "$E" trust),$(field "$E" max_tx)"
 	i=$((i + 1))
 done
 check "igb restored: VF attributes as found" "$IG_ATTRS" "$AFTER"

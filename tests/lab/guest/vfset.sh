@@ -2,21 +2,6 @@
 # by what `ip -j -d link show` reports afterwards. Runs after the netdevsim
 # scenario (netdevsim1 with 4 VFs) and the igb one (2 VFs, PF link up).
 
-# vfentry NETDEV N: the JSON of VF N in the PF's vfinfo_list.
-vfentry() {
-	ip -j -d link show dev "$1" | awk -v n="$2" '{
-		k = split($0, a, "\"vf\":")
-		for (i = 2; i <= k; i++)
-			if (index(a[i], n ",") == 1)
-				print a[i]
-	}'
-}
-
-# field JSON KEY: the scalar value of "KEY" (quotes removed).
-field() {
-	printf %s "$1" | sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" | tr -d '"'
-}
-
 NSIM=/sys/bus/netdevsim/devices/netdevsim1
 NET=$(ls "$NSIM/net" | head -n 1)
 
