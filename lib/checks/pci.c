@@ -143,6 +143,10 @@ static void check_acs(struct check_run *r, const struct sriov_pf *pf)
 		}
 		if (acs->present && (acs->ctrl & ACS_NEEDED) == ACS_NEEDED)
 			continue;
+		/* the kernel turns ACS on only with the IOMMU (pci_enable_acs) */
+		if (!r->iommu_active && acs->present &&
+		    (acs->caps & ACS_NEEDED) == ACS_NEEDED)
+			continue;
 		n_bad++;
 		if (!acs->present)
 			len += (size_t)snprintf(missing + len, sizeof(missing) - len,
@@ -161,8 +165,9 @@ static void check_acs(struct check_run *r, const struct sriov_pf *pf)
 	}
 	if (n_bad == 0) {
 		check_add(r, "acs.path", SRIOV_SEV_OK, pf->address, NULL,
-			  "%zu bridge%s between %s and the root complex, all with ACS SV RR CR UF enabled",
-			  pf->n_upstream, pf->n_upstream == 1 ? "" : "s", pf->address);
+			  "%zu bridge%s between %s and the root complex, all with ACS SV RR CR UF %s",
+			  pf->n_upstream, pf->n_upstream == 1 ? "" : "s", pf->address,
+			  r->iommu_active ? "enabled" : "capable (the kernel enables them with the IOMMU)");
 		return;
 	}
 	{
@@ -173,9 +178,14 @@ static void check_acs(struct check_run *r, const struct sriov_pf *pf)
 			sriov_iommu_group_devices(r->ctx, pf->iommu_group, &members);
 		snprintf(remedy, sizeof(remedy),
 			 "move the card to a slot whose root port has ACS (usually one wired to the CPU), or update the BIOS; the ACS override patch (pcie_acs_override=) is a last resort that gives up isolation between the devices of the group");
-		check_add(r, "acs.path", SRIOV_SEV_WARN, pf->address, remedy,
-			  "config space: %s; so IOMMU group %d holds %zu devices",
-			  missing, pf->iommu_group, members.n);
+		if (pf->iommu_group >= 0)
+			check_add(r, "acs.path", SRIOV_SEV_WARN, pf->address, remedy,
+				  "config space: %s; so IOMMU group %d holds %zu devices",
+				  missing, pf->iommu_group, members.n);
+		else
+			check_add(r, "acs.path", SRIOV_SEV_WARN, pf->address, remedy,
+				  "config space: %s; with the IOMMU on, the devices below share one IOMMU group",
+				  missing);
 		sriov_strv_free(&members);
 	}
 }
@@ -238,7 +248,7 @@ static void check_group(struct check_run *r, const struct sriov_pf *pf,
 		char first[256];
 
 		if (own_pf)
-			snprintf(first, sizeof(first), "the group holds the VF's own PF, so it cannot be bound as a whole (unbinding the PF removes its VFs)");
+			snprintf(first, sizeof(first), "binding the whole group (sriovctl vf %s bind vfio-pci --group) cannot work here: the group holds the VF's own PF, whose unbinding removes its VFs", name);
 		else
 			snprintf(first, sizeof(first), "bind the whole group: sriovctl vf %s bind vfio-pci --group", name);
 		snprintf(remedy, sizeof(remedy),
