@@ -115,7 +115,9 @@ static void check_capability(struct check_run *r)
 		if (r->sel[i].pf)
 			continue;
 		n = read_config(r, r->sel[i].address, &cfg);
-		if (n <= PCI_CFG_STD_LEN && !cfg.sriov.present)
+		/* 256 bytes of a conventional PCI device are all there is */
+		if (n <= PCI_CFG_STD_LEN && !cfg.sriov.present &&
+		    !(n == PCI_CFG_STD_LEN && cfg.pcie_type == SRIOV_PCIE_NONE))
 			check_add(r, "sriov.capability", SRIOV_SEV_SKIP, r->sel[i].address, NULL,
 				  "/sys/bus/pci/devices/%s/config: only %zd bytes readable (run as root to see extended capabilities)",
 				  r->sel[i].address, n < 0 ? (ssize_t)0 : n);

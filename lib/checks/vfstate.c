@@ -124,8 +124,8 @@ static void check_persisted(struct check_run *r, const struct persist_set *set,
 			 "add to /etc/udev/rules.d/70-sriov.rules: ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\"%s\", ATTR{sriov_numvfs}=\"%u\"",
 			 pf->address, pf->num_vfs);
 	check_add(r, "vf.persisted", SRIOV_SEV_WARN, check_pf_name(pf), remedy,
-		  "%u VFs enabled, but no sriovctl policy, udev rule, /etc/rc.local or systemd unit under /etc sets sriov_numvfs for %s: they are gone after a reboot",
-		  pf->num_vfs, nd ? nd : pf->address);
+		  "%u VF%s enabled, but no sriovctl policy, udev rule, /etc/rc.local or systemd unit under /etc sets sriov_numvfs for %s: they are gone after a reboot",
+		  pf->num_vfs, pf->num_vfs == 1 ? "" : "s", nd ? nd : pf->address);
 }
 
 static void check_link(struct check_run *r, const struct sriov_pf *pf)
