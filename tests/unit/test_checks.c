@@ -7,6 +7,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <stdlib.h>
+#include <unistd.h>
+
 #include <cmocka.h>
 
 #include "checks/checks.h"
@@ -139,6 +142,107 @@ static void test_registry(void **state)
 	assert_string_equal(sriov_check_area_name(SRIOV_AREA_FIRMWARE), "firmware");
 }
 
+static const struct sriov_finding *find(const struct sriov_check_report *rep,
+				       const char *id, const char *subject)
+{
+	for (size_t i = 0; i < rep->n; i++)
+		if (strcmp(rep->v[i].check->id, id) == 0 && rep->v[i].subject &&
+		    strcmp(rep->v[i].subject, subject) == 0)
+			return &rep->v[i];
+	return NULL;
+}
+
+static void set_vf(struct sriov_vf *vf, unsigned i, int spoofchk, int trust,
+		   const char *mac, char *driver)
+{
+	vf->index = i;
+	snprintf(vf->address, sizeof(vf->address), "0000:3b:01.%u", i);
+	vf->driver = driver;
+	vf->driver_override = strcmp(driver, "vfio-pci") == 0 ? driver : NULL;
+	vf->iommu_group = -1;
+	vf->link = (struct sriov_vf_link){
+		.present = true, .source = SRIOV_VF_LINK_SRC_NETLINK,
+		.spoofchk = spoofchk, .trust = trust, .link_state = -1,
+	};
+	snprintf(vf->link.mac, sizeof(vf->link.mac), "%s", mac);
+}
+
+/*
+ * spoofchk, trust and a guest VF's MAC come from the PF's netlink view,
+ * which generated trees do not have: a model as sriov_host_load() builds it
+ * on a live host, checked under an empty root.
+ */
+static void test_netlink_view(void **state)
+{
+	char root[] = "/tmp/sriov-checks-XXXXXX", drv_iavf[] = "iavf",
+	     drv_vfio[] = "vfio-pci", nd_name[] = "ens1f0", up[] = "up",
+	     path[] = "/sys/devices/pci0000:3a/0000:3a:00.0/0000:3b:00.0", hroot[] = "/";
+	struct sriov_vf vfs[3] = { 0 };
+	struct sriov_netdev nd = { .name = nd_name, .operstate = up, .mtu = 1500,
+				   .speed_mbps = -1, .ifindex = 4 };
+	struct sriov_pf pf = { .address = "0000:3b:00.0", .bus = "pci", .sysfs_path = path,
+			       .vendor_id = 0x8086, .device_id = 0x1592, .vf_device_id = 0x1889,
+			       .driver = drv_iavf, .netdevs = &nd, .n_netdevs = 1,
+			       .numa_node = 0, .iommu_group = -1, .total_vfs = 8, .num_vfs = 3,
+			       .vfs = vfs, .n_vfs = 3, .vf_links = SRIOV_VF_LINKS_OK };
+	struct sriov_host host = { .root = hroot, .pfs = &pf, .n_pfs = 1 };
+	struct sriov_check_report *rep;
+	const struct sriov_finding *f;
+	struct sriov_ctx *ctx;
+	char err[256];
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	assert_int_equal(sriov_ctx_new(root, &ctx), 0);
+	set_vf(&vfs[0], 0, 1, 0, "02:00:00:00:00:01", drv_iavf);
+	set_vf(&vfs[1], 1, 0, 1, "00:00:00:00:00:00", drv_vfio);
+	set_vf(&vfs[2], 2, 1, 0, "02:00:00:00:00:02", drv_vfio);
+	assert_int_equal(sriov_check_run(ctx, &host, NULL, 0, &rep, err, sizeof(err)), 0);
+	assert_non_null(f = find(rep, "vf.spoofchk", "ens1f0/vf1"));
+	assert_int_equal(f->severity, SRIOV_SEV_WARN);
+	assert_string_equal(f->remedy, "sriovctl vf ens1f0/vf1 set spoofchk on");
+	assert_null(find(rep, "vf.spoofchk", "ens1f0/vf0"));
+	assert_null(find(rep, "vf.spoofchk", "ens1f0"));
+	assert_non_null(f = find(rep, "vf.trust", "ens1f0/vf1"));
+	assert_int_equal(f->severity, SRIOV_SEV_WARN);
+	assert_string_equal(f->remedy, "sriovctl vf ens1f0/vf1 set trust off");
+	assert_non_null(f = find(rep, "vf.mac.zero", "ens1f0/vf1"));
+	assert_int_equal(f->severity, SRIOV_SEV_WARN);
+	assert_string_equal(f->remedy,
+			    "sriovctl vf ens1f0/vf1 set mac XX:XX:XX:XX:XX:XX (a fixed, unique address)");
+	assert_non_null(f = find(rep, "vf.mac.zero", "ens1f0/vf2"));
+	assert_int_equal(f->severity, SRIOV_SEV_OK);
+	assert_null(f->remedy);
+	/* vf0 is not meant for a guest */
+	assert_null(find(rep, "vf.mac.zero", "ens1f0/vf0"));
+	sriov_check_report_free(rep);
+
+	/* all good: one ok per PF; a named VF limits the per-VF checks */
+	set_vf(&vfs[1], 1, 1, 0, "02:00:00:00:00:03", drv_vfio);
+	assert_int_equal(sriov_check_run(ctx, &host, NULL, 0, &rep, err, sizeof(err)), 0);
+	assert_non_null(f = find(rep, "vf.spoofchk", "ens1f0"));
+	assert_int_equal(f->severity, SRIOV_SEV_OK);
+	assert_string_equal(f->evidence, "the VF list of ens1f0: spoof checking on for all 3 VFs checked");
+	assert_non_null(f = find(rep, "vf.trust", "ens1f0"));
+	assert_int_equal(f->severity, SRIOV_SEV_OK);
+	sriov_check_report_free(rep);
+	{
+		const char *names[] = { "ens1f0/vf1" };
+
+		assert_int_equal(sriov_check_run(ctx, &host, names, 1, &rep, err, sizeof(err)), 0);
+		assert_non_null(f = find(rep, "vf.mac.zero", "ens1f0/vf1"));
+		assert_null(find(rep, "vf.mac.zero", "ens1f0/vf2"));
+		sriov_check_report_free(rep);
+		names[0] = "nosuch";
+		assert_int_equal(sriov_check_run(ctx, &host, names, 1, &rep, err, sizeof(err)),
+				 -ENOENT);
+		assert_null(rep);
+		assert_non_null(strstr(err, "'nosuch'"));
+	}
+	sriov_ctx_free(ctx);
+	rmdir(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_vendor_os),
 		cmocka_unit_test(test_grub_remedy),
 		cmocka_unit_test(test_registry),
+		cmocka_unit_test(test_netlink_view),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
