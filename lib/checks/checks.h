@@ -32,6 +32,8 @@ struct check_run {
 	size_t n_sel;
 	/* facts read once, shared by the checks */
 	int cpu;                     /* enum cpu_vendor */
+	int iommu_hw;                /* enum cpu_vendor of the IOMMU: from the
+					firmware's table, else the CPU's */
 	int os;                      /* enum os_family */
 	char *cmdline;               /* NULL when unreadable */
 	bool iommu_active;

@@ -172,11 +172,18 @@ static const char *firmware_remedy(int cpu)
 static bool check_firmware(struct check_run *r)
 {
 	static const char *const tables[] = { "DMAR", "IVRS", "IORT" };
+	static const int hw[] = { CPU_INTEL, CPU_AMD, CPU_ARM64 };
 	char path[96];
 
+	r->iommu_hw = r->cpu;
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(path, sizeof(path), "sys/firmware/acpi/tables/%s", tables[i]);
 		if (rootfs_exists(r->ctx->rfs, ROOTFS_TOP, path)) {
+			/*
+			 * The table names the IOMMU the parameters are for: QEMU's
+			 * TCG "max" CPU reads AuthenticAMD beside an intel-iommu.
+			 */
+			r->iommu_hw = hw[i];
 			check_add(r, "iommu.firmware", SRIOV_SEV_OK, NULL, NULL,
 				  "/%s exists", path);
 			return true;
@@ -202,12 +209,12 @@ static void check_active(struct check_run *r, bool firmware)
 			  units.v[0], units.n > 1 ? " and more" : "",
 			  r->host->iommu_groups);
 	} else {
-		check_grub_remedy(r->os, check_iommu_params(r->cpu), grub, sizeof(grub));
+		check_grub_remedy(r->os, check_iommu_params(r->iommu_hw), grub, sizeof(grub));
 		if (firmware)
 			snprintf(remedy, sizeof(remedy), "%s", grub);
 		else
 			snprintf(remedy, sizeof(remedy), "%s; then %s",
-				 firmware_remedy(r->cpu), grub);
+				 firmware_remedy(r->iommu_hw), grub);
 		check_add(r, "iommu.active", SRIOV_SEV_FAIL, NULL, remedy,
 			  "/sys/class/iommu is %s and /sys/kernel/iommu_groups has %d groups: the kernel runs without an IOMMU",
 			  e < 0 ? "missing" : units.n ? "not empty" : "empty",
@@ -218,7 +225,7 @@ static void check_active(struct check_run *r, bool firmware)
 
 static void check_cmdline(struct check_run *r)
 {
-	const char *name = r->cpu == CPU_AMD ? "amd_iommu" : "intel_iommu";
+	const char *name = r->iommu_hw == CPU_AMD ? "amd_iommu" : "intel_iommu";
 	char val[64], grub[512];
 
 	if (!r->cmdline) {
@@ -226,14 +233,14 @@ static void check_cmdline(struct check_run *r)
 			  "/proc/cmdline is not readable");
 		return;
 	}
-	if (r->cpu == CPU_ARM64 || r->cpu == CPU_UNKNOWN) {
-		check_add(r, "iommu.cmdline", r->cpu == CPU_ARM64 ? SRIOV_SEV_OK : SRIOV_SEV_SKIP,
-			  NULL, NULL, r->cpu == CPU_ARM64 ?
+	if (r->iommu_hw == CPU_ARM64 || r->iommu_hw == CPU_UNKNOWN) {
+		check_add(r, "iommu.cmdline", r->iommu_hw == CPU_ARM64 ? SRIOV_SEV_OK : SRIOV_SEV_SKIP,
+			  NULL, NULL, r->iommu_hw == CPU_ARM64 ?
 			  "arm64: the SMMU needs no parameter on /proc/cmdline" :
 			  "/proc/cpuinfo names no known CPU vendor: cannot tell which parameter applies");
 		return;
 	}
-	check_grub_remedy(r->os, check_iommu_params(r->cpu), grub, sizeof(grub));
+	check_grub_remedy(r->os, check_iommu_params(r->iommu_hw), grub, sizeof(grub));
 	if (cmdline_value(r->cmdline, "iommu", val, sizeof(val)) &&
 	    strcmp(val, "off") == 0) {
 		check_add(r, "iommu.cmdline", SRIOV_SEV_FAIL, NULL, grub,
@@ -259,7 +266,7 @@ static void check_cmdline(struct check_run *r)
 
 static void check_passthrough(struct check_run *r)
 {
-	const char *want = r->cpu == CPU_ARM64 ? "iommu.passthrough=1" : "iommu=pt";
+	const char *want = r->iommu_hw == CPU_ARM64 ? "iommu.passthrough=1" : "iommu=pt";
 	char grub[512];
 
 	if (!r->cmdline) {
@@ -279,9 +286,9 @@ static void check_passthrough(struct check_run *r)
 			  "the IOMMU is not active (see iommu.active)");
 		return;
 	}
-	check_grub_remedy(r->os, r->cpu == CPU_ARM64 || r->cpu == CPU_AMD ||
+	check_grub_remedy(r->os, r->iommu_hw == CPU_ARM64 || r->iommu_hw == CPU_AMD ||
 			  cmdline_has(r->cmdline, "intel_iommu=on") ?
-			  want : check_iommu_params(r->cpu), grub, sizeof(grub));
+			  want : check_iommu_params(r->iommu_hw), grub, sizeof(grub));
 	check_add(r, "iommu.passthrough", SRIOV_SEV_WARN, NULL, grub,
 		  "/proc/cmdline has no %s: host devices go through IOMMU translation",
 		  want);
@@ -291,10 +298,10 @@ void checks_host(struct check_run *r)
 {
 	const char *virt;
 	char *cpuinfo, *osr, *p;
-	int e;
+	int e, cpu_err;
 	bool fw;
 
-	cpuinfo = check_read_file(r, "proc/cpuinfo", &e);
+	cpuinfo = check_read_file(r, "proc/cpuinfo", &cpu_err);
 	r->cpu = check_cpu_vendor(cpuinfo, &virt);
 	osr = check_read_file(r, "etc/os-release", &e);
 	if (!osr)
@@ -308,7 +315,7 @@ void checks_host(struct check_run *r)
 		check_cpu(r, virt);
 	else
 		check_add(r, "cpu.virt", SRIOV_SEV_SKIP, NULL, NULL,
-			  "/proc/cpuinfo is not readable: %s", strerror(-e));
+			  "/proc/cpuinfo is not readable: %s", strerror(-cpu_err));
 	free(cpuinfo);
 	fw = check_firmware(r);
 	check_active(r, fw);

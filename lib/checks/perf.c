@@ -73,6 +73,8 @@ static int hp_entry(const char *name, void *data)
 	unsigned v;
 	size_t len = strlen(s->sizes);
 
+	if (strncmp(name, "hugepages-", 10) != 0)
+		return 0;
 	snprintf(path, sizeof(path), "sys/kernel/mm/hugepages/%s/nr_hugepages", name);
 	n = rootfs_read(s->r->ctx->rfs, ROOTFS_TOP, path, buf, sizeof(buf));
 	if (n <= 0 || parse_uint(buf, (size_t)n, ~0u, &v) < 0)

@@ -128,6 +128,21 @@ class HostChecks(CheckTest):
         self.assertFinding(f, "iommu.cmdline", "fail", remedy=GRUB_DEBIAN_INTEL,
                            evidence="/proc/cmdline has intel_iommu=off (remove it)")
 
+    def test_iommu_kind_from_firmware(self):
+        # QEMU's TCG "max" CPU says AuthenticAMD beside an intel-iommu (DMAR):
+        # the table decides the parameter, not the CPU vendor
+        root = self.host(iommu="off", os="debian")
+        cpuinfo = os.path.join(root, "proc/cpuinfo")
+        with open(cpuinfo) as fh:
+            text = fh.read().replace("GenuineIntel", "AuthenticAMD")
+        os.chmod(cpuinfo, 0o644)
+        with open(cpuinfo, "w") as fh:
+            fh.write(text)
+        f = self.run_check(root, rc=1)
+        self.assertFinding(f, "cpu.virt", "ok", evidence="AMD CPU")
+        self.assertFinding(f, "iommu.cmdline", "fail", remedy=GRUB_DEBIAN_INTEL,
+                           evidence="/proc/cmdline has no intel_iommu=on")
+
     def test_hugepages(self):
         f = self.run_check(self.host(hugepages=0))
         self.assertFinding(f, "hugepages", "warn", remedy=(
