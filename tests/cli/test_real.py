@@ -38,6 +38,19 @@ class RealHost(TreeTest):
         r = sriovctl("show", "0000:00:1f.0", root=self.root, check=1)
         self.assertIn("no SR-IOV PF or VF named '0000:00:1f.0'", r.err)
 
+    def test_check(self):
+        r = sriovctl("check", "--json", root=self.root, check=1)
+        f = {x["id"]: x for x in r.json()["findings"]}
+        self.assertEqual(r.err, "")
+        # a cloud VM: no VT-x exposed, no DMAR table, no IOMMU
+        self.assertEqual(f["cpu.virt"]["severity"], "warn")
+        self.assertEqual(f["iommu.firmware"]["severity"], "fail")
+        self.assertEqual(f["iommu.active"]["severity"], "fail")
+        self.assertIn("/sys/class/iommu is missing", f["iommu.active"]["evidence"])
+        r = sriovctl("check", "eth0", "00:06.0", root=self.root, check=1)
+        self.assertIn("0000:00:06.0: /sys/bus/pci/devices/0000:00:06.0/config has no SR-IOV capability",
+                      r.out)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -639,7 +639,7 @@ class BootSpec:
 # scenario (its `check` lines are the TAP checks) and runs in boot A.
 BUILTIN_SCRIPTS = ["nvme", "igb", "netdevsim"]
 # Self-checking scenarios that run in a boot of their own, not in A.
-OTHER_BOOT_SCRIPTS = {"B": ["bind-noiommu"], "C": ["bind-acs"], "D": ["scale"]}
+OTHER_BOOT_SCRIPTS = {"B": ["bind-noiommu", "check-noiommu"], "C": ["bind-acs"], "D": ["scale"]}
 EXTRA_SCRIPTS = sorted(p.stem for p in GUEST.glob("*.sh")
                        if p.stem not in BUILTIN_SCRIPTS + ["lib"]
                        + sum(OTHER_BOOT_SCRIPTS.values(), []))

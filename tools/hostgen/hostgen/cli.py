@@ -9,6 +9,7 @@ from . import manifest
 from .errors import HostgenError
 from .profiles import PROFILES
 from .spec import parse_card
+from .host_files import write_hugepages, write_modules, write_os, write_persist
 from .sysfs_iommu import write_iommu
 from .sysfs_net import write_net
 from .sysfs_pci import write_pci
@@ -33,6 +34,8 @@ card keys (vfs, vfio and unbound take N for every PF or N0/N1/... per PF):
   pfdriver=none|vfio-pci   PF driver other than the profile's
   ifname=PREFIX  PF netdev k is PREFIX<k>, its VF i PREFIX<k>v<i>
   link=up|down   carrier of the card's netdevs
+  vfmtu=N        MTU of the card's VF netdevs (default 1500)
+  vfmac=same     every VF netdev of a PF gets the same MAC (default unique)
 
 exit status: 0 ok, 2 bad arguments or refused OUT_DIR, 1 I/O error
 see docs/hostgen.md""" % "\n".join("  %-5s %s" % (n, p.title) for n, p in sorted(PROFILES.items()))
@@ -70,6 +73,21 @@ def parser():
                    metavar="N", help="NUMA nodes, each with its own root bus (default 1)")
     p.add_argument("--cpus-per-node", type=_int_arg("--cpus-per-node", 1, 512), default=16,
                    metavar="N", help="CPUs per NUMA node (default 16)")
+    p.add_argument("--iommu-firmware", choices=("on", "off"), default="on",
+                   help="ACPI DMAR/IVRS table present (default on; off needs --iommu off)")
+    p.add_argument("--cpu-virt", choices=("on", "off"), default="on",
+                   help="vmx/svm in /proc/cpuinfo flags (default on)")
+    p.add_argument("--cmdline", metavar="TEXT",
+                   help="/proc/cmdline instead of the generated one")
+    p.add_argument("--os", choices=("debian", "rhel"),
+                   help="write /etc/os-release of Debian 12 or RHEL 9 (default: none)")
+    p.add_argument("--modules", choices=("full", "no-vf", "no-vfio"),
+                   help="write /lib/modules/RELEASE module lists and /proc/sys/kernel/"
+                   "osrelease: all drivers, without VF drivers, or without vfio-pci")
+    p.add_argument("--persist", choices=("udev", "sriovctl", "rc.local", "systemd"),
+                   help="write what re-creates the VFs at boot (default: nothing)")
+    p.add_argument("--hugepages", type=_int_arg("--hugepages", 0, 1 << 20), metavar="N",
+                   help="write /sys/kernel/mm/hugepages with N 2 MB pages (default: none)")
     p.add_argument("--manifest", metavar="FILE", help="write the JSON ground truth here")
     p.add_argument("--seed", type=_int_arg("--seed", 0, 2 ** 63), default=0, metavar="N",
                    help="seed of MAC addresses (default 0)")
@@ -78,13 +96,22 @@ def parser():
     return p
 
 
-def build_tree(host):
+def build_tree(host, args=None):
     tree = Tree()
     write_pci(tree, host)
     write_iommu(tree, host)
     write_net(tree, host)
     write_system(tree, host)
     write_proc(tree, host)
+    if args is not None:
+        if args.os:
+            write_os(tree, args.os)
+        if args.modules:
+            write_modules(tree, args.modules)
+        if args.persist:
+            write_persist(tree, host, args.persist)
+        if args.hugepages is not None:
+            write_hugepages(tree, args.hugepages)
     return tree
 
 
@@ -94,6 +121,12 @@ def generate(argv):
     cards = [parse_card(c) for c in args.card]
     host = Host(cards, cpu=args.cpu, iommu=args.iommu == "on", nodes=args.numa_nodes,
                 cpus_per_node=args.cpus_per_node, seed=args.seed)
+    if args.iommu_firmware == "off" and args.iommu == "on":
+        raise HostgenError("--iommu-firmware off needs --iommu off (no ACPI table, no IOMMU)")
+    host.acpi_iommu = args.iommu_firmware == "on"
+    host.cpu_virt = args.cpu_virt == "on"
+    host.cmdline_text = args.cmdline
+    host.vfio_loaded = args.modules != "no-vfio"    # not installed: not loaded either
     out = args.out_dir
     if os.path.lexists(out):
         if not os.path.isdir(out) or os.path.islink(out):
@@ -102,7 +135,7 @@ def generate(argv):
             if not args.force:
                 raise HostgenError("OUT_DIR %s is not empty (use --force to replace it)" % out)
             shutil.rmtree(out)
-    tree = build_tree(host)
+    tree = build_tree(host, args)
     os.makedirs(out, exist_ok=True)
     tree.write(out)
     if args.manifest:

@@ -15,7 +15,7 @@ def _group_devices(host, dev):
 
 def build(host, root):
     pfs = []
-    for pf in sorted((d for d in host.scan_order if d.kind == "pf"), key=lambda d: d.addr):
+    for pf in sorted((d for d in host.scan_order if d.kind == "pf" and d.total_cfg > 0), key=lambda d: d.addr):
         vfs = []
         for vf in pf.vfs:
             vfs.append({

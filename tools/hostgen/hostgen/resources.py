@@ -64,7 +64,7 @@ def assign_resources(host):
                 for bar in dev.profile.bars:
                     (items64 if bar.prefetch else items32).append(
                         (bar.size, bar.size, _bar_setter(dev, bar)))
-                if dev.kind == "pf":
+                if dev.kind == "pf" and dev.total_cfg:
                     for vbar in dev.profile.vf_bars:
                         (items64 if vbar.prefetch else items32).append(
                             (vbar.size, vbar.size * dev.total_cfg, _iov_setter(dev, vbar)))

@@ -8,7 +8,7 @@ from .errors import HostgenError
 from .profiles import PROFILES
 
 KEYS = ("pfs", "vfs", "total", "vfio", "unbound", "autoprobe", "numa", "acs",
-        "pfdriver", "ifname", "link")
+        "pfdriver", "ifname", "link", "vfmtu", "vfmac")
 
 IFNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
@@ -30,6 +30,8 @@ class CardSpec:
     pf_driver: Optional[str]
     ifname: Optional[str]
     link_up: bool
+    vfmtu: int = 1500       # MTU of the VF netdevs
+    vfmac_same: bool = False  # every VF netdev of the card has one MAC
 
 
 def _int(card, key, value, lo=0, hi=1 << 16):
@@ -84,7 +86,7 @@ def parse_card(text):
             kv[key] = value
 
     pfs = _int(text, "pfs", kv["pfs"], 1, prof.ports) if "pfs" in kv else prof.ports
-    total = _int(text, "total", kv["total"], 1, 0xFFFF) if "total" in kv else prof.total_vfs
+    total = _int(text, "total", kv["total"], 0, 0xFFFF) if "total" in kv else prof.total_vfs
     pf_driver = prof.pf_driver
     if "pfdriver" in kv:
         pf_driver = None if _choice(text, "pfdriver", kv["pfdriver"],
@@ -112,7 +114,9 @@ def parse_card(text):
                            % (text, ifname))
     if not prof.sriov and (any(vfs) or "total" in kv):
         raise HostgenError("--card %s: profile %s has no SR-IOV" % (text, name))
-    return CardSpec(text=text, profile=prof, pfs=pfs, vfs=vfs, total=total,
+    vfmtu = _int(text, "vfmtu", kv["vfmtu"], 68, 65535) if "vfmtu" in kv else 1500
+    vfmac_same = _choice(text, "vfmac", kv.get("vfmac", "unique"), ("unique", "same")) == "same"
+    return CardSpec(vfmtu=vfmtu, vfmac_same=vfmac_same, text=text, profile=prof, pfs=pfs, vfs=vfs, total=total,
                     total_sysfs=total_sysfs, vfio=vfio, unbound=unbound,
                     autoprobe=autoprobe, numa=numa, acs=acs, pf_bound=pf_bound,
                     pf_driver=pf_driver, ifname=ifname, link_up=link_up)

@@ -115,6 +115,8 @@ def ivrs_table(host):
 def write_acpi(tree, host):
     """The firmware tables exist whether or not the kernel enabled the IOMMU."""
     t = "sys/firmware/acpi/tables/"
+    if not getattr(host, "acpi_iommu", True):
+        return
     if host.platform.name == "amd":
         tree.file(t + "IVRS", ivrs_table(host), ROOT_RO)
     else:

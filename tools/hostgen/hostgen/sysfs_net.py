@@ -34,7 +34,7 @@ def _common(tree, d, name, ifindex, mtu, flags, netdev_type, operstate, carrier,
 def write_netdev(tree, nd):
     d = "%s/net/%s" % (nd.dev.dir, nd.name)
     up = nd.up
-    _common(tree, d, nd.name, nd.ifindex, 1500, 0x1003, 1, "up" if up else "down",
+    _common(tree, d, nd.name, nd.ifindex, nd.mtu, 0x1003, 1, "up" if up else "down",
             1 if up else 0, 1 if nd.random_mac else 0, nd.mac)
     f = tree.file
     f(d + "/dev_port", "%d\n" % nd.port, RO)

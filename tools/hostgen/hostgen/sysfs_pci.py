@@ -104,7 +104,7 @@ def write_device(tree, host, dev):
     tree.link(d + "/subsystem", BUS_PCI)
     if dev.driver:
         tree.link(d + "/driver", "%s/drivers/%s" % (BUS_PCI, dev.driver))
-    if dev.kind == "pf":
+    if dev.kind == "pf" and dev.total_cfg > 0:
         pf_bound_to_profile_driver = dev.driver == dev.profile.pf_driver
         f(d + "/sriov_totalvfs", "%u\n" % dev.total_sysfs, RO)
         f(d + "/sriov_numvfs", "%u\n" % dev.num_vfs, RW)

@@ -23,6 +23,8 @@ def write_system(tree, host):
 
 
 def cmdline(host):
+    if getattr(host, "cmdline_text", None) is not None:
+        return host.cmdline_text + "\n"
     parts = ["BOOT_IMAGE=" + KERNEL_IMAGE, "root=UUID=" + ROOT_UUID, "ro", "quiet"]
     if host.iommu:
         parts.append(host.platform.iommu_cmdline)
@@ -37,6 +39,8 @@ def cpuinfo(host):
              "pcid sse4_1 sse4_2 x2apic movbe popcnt aes xsave avx f16c rdrand lahf_lm "
              "abm 3dnowprefetch fsgsbase bmi1 avx2 smep bmi2 erms invpcid rdseed adx smap "
              "clflushopt clwb sha_ni xsaveopt xsavec xgetbv1 xsaves arat npt" % plat.virt_flag)
+    if not getattr(host, "cpu_virt", True):
+        flags = flags.replace(" %s " % plat.virt_flag, " ").replace(" npt", "")
     if plat.name == "intel":
         flags = flags.replace(" npt", " ept vpid flexpriority")
     out = []

@@ -38,6 +38,7 @@ class Netdev:
         self.phys_port_name = phys_port_name
         self.random_mac = random_mac
         self.ifindex = None
+        self.mtu = 1500
 
 
 class Device:
@@ -310,6 +311,8 @@ class Host:
             pf.vf_offset = prof.first_vf_offset(k, spec.pfs, spec.total)
             pf.vf_stride = prof.vf_stride
             pf.autoprobe = spec.autoprobe
+            if spec.total == 0:
+                continue            # sriov_init() stops at TotalVFs 0: no VFs, no attributes
             # bus range reserved for VFs: pci_iov_bus_range() uses TotalVFs
             last = vf_addr(addr, pf.vf_offset, pf.vf_stride, spec.total - 1)
             if last.bus > min(0xFF, rb.bus_limit):
@@ -434,10 +437,11 @@ class Host:
                     name = "%s%dv%d" % (spec.ifname, pf.pf_index, vf.vf_index)
                 else:
                     name = "ens%df%dv%d" % (pf.card.rootport.slot, pf.pf_index, vf.vf_index)
-                h = bytearray(self.hash_bytes("vfmac", vf.addr)[:6])
+                h = bytearray(self.hash_bytes("vfmac", pf.addr if spec.vfmac_same else vf.addr)[:6])
                 h[0] = (h[0] & 0xFC) | 0x02        # locally administered, unicast
                 vf.netdev = Netdev(name, bytes(h), vf, prof.speed if spec.link_up else -1,
                                    spec.link_up, 0, None, True)
+                vf.netdev.mtu = spec.vfmtu
                 self._add_netdev(vf.netdev, names)
         for i, nd in enumerate(self.netdevs):
             nd.ifindex = ifindex + i
@@ -464,7 +468,9 @@ class Host:
 
     def drivers(self):
         """Driver directories to create: every driver in use or loaded."""
-        names = {"pcieport", "vfio-pci", "nvme"}
+        names = {"pcieport", "nvme"}
+        if getattr(self, "vfio_loaded", True):
+            names.add("vfio-pci")
         for card in self.cards:
             names.add(card.profile.pf_driver)
             if card.profile.vf_driver:
