@@ -57,6 +57,7 @@ static void usage(FILE *f)
 	      "  vf VFS unbind [--dry-run]  leave VFs without a driver\n"
 	      "  save [PF...]         VF counts, drivers and VF attributes as JSON\n"
 	      "  restore FILE         bring the host back to a saved state\n"
+	      "  explain [TEXT...|-]  what an SR-IOV error message means on this host, and the fix\n"
 	      "  help                 this text\n"
 	      "\n"
 	      "DEVICE is a netdev (ens1f0), a PCI address (0000:3b:00.0 or 3b:00.0),\n"
@@ -178,6 +179,7 @@ int main(int argc, char **argv)
 		{ "list", cmd_list }, { "ls", cmd_list }, { "show", cmd_show },
 		{ "vf", cmd_vf }, { "pf", cmd_pf },
 		{ "save", cmd_save }, { "restore", cmd_restore },
+		{ "explain", cmd_explain },
 	};
 	static char *default_argv[] = { "list", NULL };
 	struct cli c = { .root = "/" };
