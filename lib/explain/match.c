@@ -234,7 +234,9 @@ static int lookup(struct builder *b, const char *written, const char *name,
 	char *addr = NULL, *drv = NULL;
 	int r;
 
-	if (b->host && sriov_host_resolve(b->host, name, &pf, &vf) == 0)
+	if (!b->host)
+		return 0; /* nothing to look them up in */
+	if (sriov_host_resolve(b->host, name, &pf, &vf) == 0)
 		return add_device(b, written, pf, vf,
 				  vf ? SRIOV_EXPLAIN_VF : SRIOV_EXPLAIN_PF,
 				  NULL, NULL);
