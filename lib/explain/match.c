@@ -443,8 +443,12 @@ static int advise_numvfs(const struct builder *b, const char *id,
 				continue;
 			break;
 		}
-		r = strv_pushf(a, "PF %s (%s, %s): %u of %u VFs enabled",
-			       pfname(d), d->pf, drv(d->pf_driver), d->num_vfs, d->total_vfs);
+		if (d->pf_netdev)
+			r = strv_pushf(a, "PF %s (%s, %s): %u of %u VFs enabled", d->pf_netdev,
+				       d->pf, drv(d->pf_driver), d->num_vfs, d->total_vfs);
+		else
+			r = strv_pushf(a, "PF %s (%s): %u of %u VFs enabled", d->pf,
+				       drv(d->pf_driver), d->num_vfs, d->total_vfs);
 		if (r < 0)
 			continue;
 		if (strcmp(id, "numvfs.busy") == 0)

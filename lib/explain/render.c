@@ -34,12 +34,13 @@ static void text_device(const struct sriov_explain_device *d, FILE *out)
 			d->driver ? d->driver : "none");
 		break;
 	case SRIOV_EXPLAIN_PF:
-		fprintf(out, "PF %s%s%s%s, driver %s, %u of %u VFs",
-			strcmp(d->address, d->written) ? d->address : "",
-			d->netdev && strcmp(d->netdev, d->written) ? " " : "",
-			d->netdev && strcmp(d->netdev, d->written) ? d->netdev : "",
-			"", d->pf_driver ? d->pf_driver : "none",
-			d->num_vfs, d->total_vfs);
+		fputs("PF", out);
+		if (strcmp(d->address, d->written) != 0)
+			fprintf(out, " %s", d->address);
+		if (d->netdev && strcmp(d->netdev, d->written) != 0)
+			fprintf(out, " %s", d->netdev);
+		fprintf(out, ", driver %s, %u of %u VFs",
+			d->pf_driver ? d->pf_driver : "none", d->num_vfs, d->total_vfs);
 		break;
 	case SRIOV_EXPLAIN_VF:
 		fprintf(out, "VF %d of %s (%s)", d->vf_index,
