@@ -97,7 +97,7 @@ static int on_short(const char *text, const regmatch_t *m, struct explain_refs *
 
 	/* a full address was taken whole; "06:11:06.6" is a time of day */
 	if ((m[0].rm_so > 0 && is_hex_or_colon(text[m[0].rm_so - 1])) ||
-	    isalnum((unsigned char)text[m[0].rm_eo]) || text[m[0].rm_eo] == ':')
+	    isalnum((unsigned char)text[m[0].rm_eo]))
 		return 0;
 	if (!slot_ok(text + m[1].rm_so))
 		return 0;
