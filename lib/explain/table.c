@@ -127,9 +127,11 @@ static const struct sriov_failure failures[] = {
 /*
  * Where each message comes from, verbatim up to the printf conversions.
  * A numvfs context means the errno string was answered to a write of
- * sriov_numvfs (shell "write error", Go/Python exceptions, sriovctl).
+ * sriov_numvfs (Go/Python exceptions, sriovctl), or to a shell's redirect
+ * into sysfs, pasted alone: bash says "bash: echo: write error: %s",
+ * busybox ash "sh: write error: %s" (seen in the lab).
  */
-#define NUMVFS "sriov_numvfs|num_?vfs|set-vfs|echo: write error"
+#define NUMVFS "sriov_numvfs|num_?vfs|set-vfs|: write error: "
 #define VFCMD "(^|[^[:alnum:]_])vf[[:space:]]+[0-9]|/vf[0-9]|vf set|RTNETLINK answers"
 
 static const struct explain_rule rules[] = {

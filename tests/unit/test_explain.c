@@ -79,6 +79,10 @@ static void test_match(void **state)
 	assert_string_equal(ids("echo 9 > /sys/bus/pci/devices/0000:02:00.0/sriov_numvfs\nbash: echo: write error: Numerical result out of range"),
 			    "numvfs.range");
 	assert_string_equal(ids("Truncated VF list: ens1f0"), "netlink.truncated-vf-list");
+	/* a shell's failed redirect, as bash and busybox ash word it */
+	assert_string_equal(ids("bash: echo: write error: Device or resource busy"), "numvfs.busy");
+	assert_string_equal(ids("sh: write error: Device or resource busy"), "numvfs.busy");
+	assert_string_equal(ids("cp: error writing 'x': Device or resource busy"), "");
 	assert_string_equal(ids("hello world"), "");
 }
 
