@@ -371,6 +371,15 @@ static const char *drv(const char *s)
 	return s && *s ? s : "no driver";
 }
 
+/* The device passed through is not in its own way. */
+static bool named(const struct sriov_explanation *e, const char *address)
+{
+	for (size_t i = 0; i < e->n_devices; i++)
+		if (strcmp(e->devices[i].address, address) == 0)
+			return true;
+	return false;
+}
+
 static int advise_group(const struct builder *b, struct sriov_strv *a)
 {
 	const struct sriov_explanation *e = b->e;
@@ -401,7 +410,8 @@ static int advise_group(const struct builder *b, struct sriov_strv *a)
 			if (b->host && sriov_host_resolve(b->host, g->members.v[j], &pf, &vf) == 0 &&
 			    !vf && pf->num_vfs > 0)
 				pf_with_vfs = true;
-			if (!sriov_vfio_group_driver_ok(g->drivers.v[j][0] ? g->drivers.v[j] : NULL))
+			if (!sriov_vfio_group_driver_ok(g->drivers.v[j][0] ? g->drivers.v[j] : NULL) &&
+			    !named(e, g->members.v[j]))
 				r = strv_pushf(a, "%s is bound to %s, which vfio does not accept beside a device it passes through",
 					       g->members.v[j], g->drivers.v[j]);
 		}
