@@ -147,6 +147,11 @@ static const struct explain_rule rules[] = {
 	{ "vfio.no-iommu", "No IOMMU found\\.[[:space:]]+Unable to assign device", NULL },
 	/* kernel drivers/vfio/fsl-mc, platform: dev_err "%s: VFIO: No IOMMU group" */
 	{ "vfio.no-iommu", "VFIO: No IOMMU group", NULL },
+	/*
+	 * kernel drivers/base/dd.c: "%s: probe of %s failed with error %d";
+	 * vfio-pci's probe answers -EINVAL for a device without an IOMMU group
+	 */
+	{ "vfio.no-iommu", "vfio-pci: probe of [[:xdigit:]:.]+ failed with error -22", NULL },
 	/* libvirt src/qemu: "host doesn't support passthrough of host PCI devices" */
 	{ "vfio.no-iommu", "host doesn'?t support passthrough of host PCI devices", NULL },
 	/* kernel drivers/pci/iov.c sriov_enable(): pci_err "not enough MMIO resources for SR-IOV" */

@@ -79,6 +79,8 @@ static void test_match(void **state)
 	assert_string_equal(ids("echo 9 > /sys/bus/pci/devices/0000:02:00.0/sriov_numvfs\nbash: echo: write error: Numerical result out of range"),
 			    "numvfs.range");
 	assert_string_equal(ids("Truncated VF list: ens1f0"), "netlink.truncated-vf-list");
+	assert_string_equal(ids("[    3.141592] vfio-pci: probe of 0000:01:00.1 failed with error -22"),
+			    "vfio.no-iommu");
 	/* a shell's failed redirect, as bash and busybox ash word it */
 	assert_string_equal(ids("bash: echo: write error: Device or resource busy"), "numvfs.busy");
 	assert_string_equal(ids("sh: write error: Device or resource busy"), "numvfs.busy");
