@@ -60,6 +60,7 @@ static void usage(FILE *f)
 	      "  check [DEVICE...] [--json]  every SR-IOV prerequisite, with evidence and\n"
 	      "                       the fix (exit 1 when a check fails)\n"
 	      "  check --list-checks [--markdown]  the checks (as the troubleshooting page)\n"
+	      "  explain [TEXT...|-]  what an SR-IOV error message means on this host, and the fix\n"
 	      "  help                 this text\n"
 	      "\n"
 	      "DEVICE is a netdev (ens1f0), a PCI address (0000:3b:00.0 or 3b:00.0),\n"
@@ -182,6 +183,7 @@ int main(int argc, char **argv)
 		{ "vf", cmd_vf }, { "pf", cmd_pf },
 		{ "save", cmd_save }, { "restore", cmd_restore },
 		{ "check", cmd_check },
+		{ "explain", cmd_explain },
 	};
 	static char *default_argv[] = { "list", NULL };
 	struct cli c = { .root = "/" };

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/* `sriovctl explain` output: text for people, JSON (sriovctl.explain/v1). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "sriov.h"
+
+static const char *kind_name(int kind)
+{
+	switch (kind) {
+	case SRIOV_EXPLAIN_PF:
+		return "pf";
+	case SRIOV_EXPLAIN_VF:
+		return "vf";
+	case SRIOV_EXPLAIN_OTHER:
+		return "other";
+	default:
+		return "absent";
+	}
+}
+
+static void text_device(const struct sriov_explain_device *d, FILE *out)
+{
+	fprintf(out, "  %s: ", d->written);
+	switch (d->kind) {
+	case SRIOV_EXPLAIN_ABSENT:
+		fprintf(out, "no such device on this host\n");
+		return;
+	case SRIOV_EXPLAIN_OTHER:
+		fprintf(out, "PCI device %s without SR-IOV, driver %s", d->address,
+			d->driver ? d->driver : "none");
+		break;
+	case SRIOV_EXPLAIN_PF:
+		fputs("PF", out);
+		if (strcmp(d->address, d->written) != 0)
+			fprintf(out, " %s", d->address);
+		if (d->netdev && strcmp(d->netdev, d->written) != 0)
+			fprintf(out, " %s", d->netdev);
+		fprintf(out, ", driver %s, %u of %u VFs",
+			d->pf_driver ? d->pf_driver : "none", d->num_vfs, d->total_vfs);
+		break;
+	case SRIOV_EXPLAIN_VF:
+		fprintf(out, "VF %d of %s (%s)", d->vf_index,
+			d->pf_netdev ? d->pf_netdev : d->pf, d->pf);
+		if (d->address[0] && strcmp(d->address, d->written) != 0)
+			fprintf(out, ", %s", d->address);
+		fprintf(out, "%s%s, driver %s", d->netdev ? ", netdev " : "",
+			d->netdev ? d->netdev : "", d->driver ? d->driver : "none");
+		break;
+	}
+	if (d->iommu_group >= 0)
+		fprintf(out, ", IOMMU group %d", d->iommu_group);
+	fputc('\n', out);
+}
+
+int sriov_render_explain_text(const struct sriov_explanation *e, FILE *out)
+{
+	for (size_t i = 0; i < e->n_matches; i++) {
+		const struct sriov_explain_match *m = &e->matches[i];
+		const struct sriov_failure *f = m->failure;
+
+		if (i)
+			fputc('\n', out);
+		fprintf(out, "%s: %s\n", f->id, f->title);
+		fprintf(out, "  matched: %s\n", m->excerpt);
+		fprintf(out, "  from:    %s\n", f->source);
+		fprintf(out, "\nWhat it means:\n  %s\n", f->meaning);
+		if (e->n_devices) {
+			fputs("\nOn this host:\n", out);
+			for (size_t j = 0; j < e->n_devices; j++)
+				text_device(&e->devices[j], out);
+		}
+		for (size_t j = 0; j < m->advice.n; j++)
+			fprintf(out, "%s  - %s\n", j || e->n_devices ? "" : "\nOn this host:\n",
+				m->advice.v[j]);
+		if (f->checks[0]) {
+			fputs("\nChecks to run: sriovctl check", out);
+			for (size_t j = 0; j < e->n_devices; j++)
+				if (e->devices[j].kind != SRIOV_EXPLAIN_ABSENT)
+					fprintf(out, " %s", e->devices[j].address[0] ?
+						e->devices[j].address : e->devices[j].written);
+			fputs(", see", out);
+			for (size_t j = 0; f->checks[j]; j++)
+				fprintf(out, "%s %s", j ? "," : "", f->checks[j]);
+			fputc('\n', out);
+		}
+		fprintf(out, "\nFix:\n  %s\n", f->fix);
+	}
+	return ferror(out) ? -EIO : 0;
+}
+
+static json_object *jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *jstrv(const struct sriov_strv *sv)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < sv->n; i++)
+		json_object_array_add(a, json_object_new_string(sv->v[i]));
+	return a;
+}
+
+static json_object *jdevice(const struct sriov_explain_device *d)
+{
+	json_object *o = json_object_new_object();
+	bool sriov = d->kind == SRIOV_EXPLAIN_PF || d->kind == SRIOV_EXPLAIN_VF;
+
+	json_object_object_add(o, "written", jstr(d->written));
+	json_object_object_add(o, "kind", jstr(kind_name(d->kind)));
+	json_object_object_add(o, "address", jstr(d->address[0] ? d->address : NULL));
+	json_object_object_add(o, "driver", jstr(d->driver));
+	json_object_object_add(o, "netdev", jstr(d->netdev));
+	json_object_object_add(o, "iommu_group",
+			       d->iommu_group < 0 ? NULL : json_object_new_int(d->iommu_group));
+	json_object_object_add(o, "vf_index",
+			       d->vf_index < 0 ? NULL : json_object_new_int(d->vf_index));
+	json_object_object_add(o, "pf", jstr(sriov ? d->pf : NULL));
+	json_object_object_add(o, "pf_netdev", jstr(d->pf_netdev));
+	json_object_object_add(o, "pf_driver", jstr(d->pf_driver));
+	json_object_object_add(o, "num_vfs", sriov ? json_object_new_int((int)d->num_vfs) : NULL);
+	json_object_object_add(o, "total_vfs", sriov ? json_object_new_int((int)d->total_vfs) : NULL);
+	return o;
+}
+
+static json_object *jgroup(const struct sriov_explain_group *g)
+{
+	json_object *o = json_object_new_object(), *m = json_object_new_array();
+
+	json_object_object_add(o, "group", json_object_new_int(g->group));
+	json_object_object_add(o, "exists", json_object_new_boolean(g->exists));
+	for (size_t i = 0; i < g->members.n; i++) {
+		json_object *d = json_object_new_object();
+
+		json_object_object_add(d, "address", jstr(g->members.v[i]));
+		json_object_object_add(d, "driver",
+				       jstr(g->drivers.v[i][0] ? g->drivers.v[i] : NULL));
+		json_object_array_add(m, d);
+	}
+	json_object_object_add(o, "members", m);
+	json_object_object_add(o, "viable",
+			       g->exists ? json_object_new_boolean(g->viable) : NULL);
+	return o;
+}
+
+static json_object *jmatch(const struct sriov_explain_match *m)
+{
+	const struct sriov_failure *f = m->failure;
+	json_object *o = json_object_new_object(), *c = json_object_new_array();
+
+	for (size_t i = 0; f->checks[i]; i++)
+		json_object_array_add(c, json_object_new_string(f->checks[i]));
+	json_object_object_add(o, "id", jstr(f->id));
+	json_object_object_add(o, "title", jstr(f->title));
+	json_object_object_add(o, "source", jstr(f->source));
+	json_object_object_add(o, "matched", jstr(m->excerpt));
+	json_object_object_add(o, "meaning", jstr(f->meaning));
+	json_object_object_add(o, "checks", c);
+	json_object_object_add(o, "fix", jstr(f->fix));
+	json_object_object_add(o, "advice", jstrv(&m->advice));
+	return o;
+}
+
+int sriov_render_explain_json(const struct sriov_explanation *e, bool pretty,
+			      FILE *out)
+{
+	json_object *o = json_object_new_object();
+	json_object *ms = json_object_new_array(), *ds = json_object_new_array();
+	json_object *gs = json_object_new_array();
+	int r;
+
+	if (!o || !ms || !ds || !gs)
+		return -ENOMEM;
+	json_object_object_add(o, "schema", json_object_new_string(SRIOV_EXPLAIN_SCHEMA));
+	json_object_object_add(o, "matched", json_object_new_boolean(e->n_matches > 0));
+	json_object_object_add(o, "looked_up", json_object_new_boolean(e->looked_up));
+	for (size_t i = 0; i < e->n_matches; i++)
+		json_object_array_add(ms, jmatch(&e->matches[i]));
+	for (size_t i = 0; i < e->n_devices; i++)
+		json_object_array_add(ds, jdevice(&e->devices[i]));
+	for (size_t i = 0; i < e->n_groups; i++)
+		json_object_array_add(gs, jgroup(&e->groups[i]));
+	json_object_object_add(o, "failures", ms);
+	json_object_object_add(o, "devices", ds);
+	json_object_object_add(o, "iommu_groups", gs);
+	r = fprintf(out, "%s\n", json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_NOSLASHESCAPE |
+		    (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
+			    : JSON_C_TO_STRING_PLAIN))) < 0 ? -EIO : 0;
+	json_object_put(o);
+	return r;
+}
