@@ -8,18 +8,6 @@ finding() {
 		/tmp/check.out
 }
 
-# vfentry NETDEV N / field JSON KEY: as in vfset.sh
-vfentry() {
-	ip -j -d link show dev "$1" | awk -v n="$2" '{
-		k = split($0, a, "\"vf\":")
-		for (i = 2; i <= k; i++)
-			if (index(a[i], n ",") == 1)
-				print a[i]
-	}'
-}
-field() {
-	printf %s "$1" | sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" | tr -d '"'
-}
 onoff() {
 	[ "$1" = true ] && echo on || echo off
 }
