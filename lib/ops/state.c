@@ -224,6 +224,10 @@ static int bad(struct reader *rd, const char *key, const char *fmt, ...)
 		vsnprintf(rd->err + n, rd->errlen - n, fmt, ap);
 		va_end(ap);
 	}
+	/* Keys and values come from the file: no control bytes to a tty. */
+	for (char *c = rd->err; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	return -EINVAL;
 }
 
@@ -501,6 +505,9 @@ int sriov_state_parse(const char *text, size_t len, struct sriov_state **out,
 	tok = json_tokener_new();
 	if (!tok)
 		return -ENOMEM;
+	/* No control characters in strings, no trailing commas: a state file
+	 * is written by sriovctl, and keys end up in messages. */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	root = json_tokener_parse_ex(tok, text, (int)len);
 	if (!root || json_tokener_get_error(tok) != json_tokener_success ||
 	    tok->char_offset < (int)len) {

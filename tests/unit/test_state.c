@@ -90,7 +90,8 @@ static void test_parse_errors(void **state)
 {
 	(void)state;
 	rejects("", "not valid JSON");
-	rejects("{\"schema\":\"sriovctl.state/v1\",\"pfs\":[]} x", "trailing data");
+	rejects("{\"schema\":\"sriovctl.state/v1\",\"pfs\":[]} x", "not valid JSON at byte 40");
+	rejects("{\"schema\":\"sriovctl.state/v1\",\"\x01pfs\":[]}", "?pfs: unknown key");
 	rejects("[]", "expected a JSON object");
 	rejects("{\"schema\":\"sriovctl.inventory/v1\",\"pfs\":[]}", "is not sriovctl.state/v1");
 	rejects("{\"schema\":\"sriovctl.state/v1\"}", "pfs: missing");
