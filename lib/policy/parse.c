@@ -436,8 +436,15 @@ static void ranges_pair(struct pctx *c, const char *key, yaml_node_t *k,
 	struct vf_data d = { 0 };
 	unsigned first, last;
 
-	if (range_parse(c, k, key, &first, &last) < 0)
+	if (range_parse(c, k, key, &first, &last) < 0) {
+		/* still check the settings, so that one run shows every error */
+		struct sriov_policy_vfs tmp = { 0 };
+
+		d.vfs = &tmp;
+		mapping(c, v, "VFs", vf_pair, &d);
+		free(tmp.driver);
 		return;
+	}
 	r = policy_vfs_add(pf);
 	if (!r) {
 		c->err = -ENOMEM;

@@ -57,19 +57,22 @@ static int check_overlap(struct sriov_policy *p, const struct sriov_policy_pf *p
 {
 	unsigned lo = a->first > b->first ? a->first : b->first;
 	unsigned hi = a->last < b->last ? a->last : b->last;
-	char name[64];
+	char name[64], vfs[32];
 	int r;
 
 	if (lo > hi)
 		return 0;
+	if (lo == hi)
+		snprintf(vfs, sizeof(vfs), "VF %u", lo);
+	else
+		snprintf(vfs, sizeof(vfs), "VFs %u-%u", lo, hi);
 	for (int f = 0; f < SRIOV_PVF__COUNT; f++) {
 		if (!(a->set & b->set & 1u << f) || same_value(a, b, f))
 			continue;
-		r = policy_error(p, &b->at[f], "%s of %s VF %u%s%u: disagrees with the value "
+		r = policy_error(p, &b->at[f], "%s of %s %s disagrees with the value "
 				 "at %s:%u:%u for the same VF%s",
 				 policy_vf_field_name(f), pf_label(pf, name, sizeof(name)),
-				 lo, lo == hi ? "" : "-", lo == hi ? lo : hi,
-				 a->at[f].file, a->at[f].line, a->at[f].column,
+				 vfs, a->at[f].file, a->at[f].line, a->at[f].column,
 				 lo == hi ? "" : "s");
 		if (r < 0)
 			return r;
