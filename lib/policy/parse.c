@@ -464,7 +464,7 @@ static void ranges_pair(struct pctx *c, const char *key, yaml_node_t *k,
 static void match_pair(struct pctx *c, const char *key, yaml_node_t *k,
 		       yaml_node_t *v, void *data)
 {
-	yaml_node_t **slots = data;   /* netdev, pci, vendor, device, root_device */
+	yaml_node_t **slots = data;   /* netdev, pci, vendor, device, root_device, unknown */
 	static const char *const keys[] = { "netdev", "pci", "vendor", "device",
 					    "root_device" };
 
@@ -473,13 +473,14 @@ static void match_pair(struct pctx *c, const char *key, yaml_node_t *k,
 			slots[i] = v;
 			return;
 		}
+	slots[5] = k;
 	perr(c, k, "match: unknown selector \"%s\" (known: netdev, pci, "
 	     "vendor and device, root_device)", key);
 }
 
 static void parse_match(struct pctx *c, struct sriov_policy_pf *pf, yaml_node_t *n)
 {
-	yaml_node_t *s[5] = { 0 };
+	yaml_node_t *s[6] = { 0 };
 	const char *str;
 	int forms;
 
@@ -487,6 +488,8 @@ static void parse_match(struct pctx *c, struct sriov_policy_pf *pf, yaml_node_t 
 	if (!mapping(c, n, "match", match_pair, s))
 		return;
 	forms = !!s[0] + !!s[1] + !!(s[2] || s[3]) + !!s[4];
+	if (forms == 0 && s[5])
+		return;   /* the unknown selector said it */
 	if (forms != 1) {
 		perr(c, n, "match: give exactly one of netdev, pci, vendor and device, "
 		     "root_device (%d given)", forms);
