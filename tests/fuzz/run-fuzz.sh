@@ -5,7 +5,7 @@
 # decoder with libFuzzer, then merge whatever found new coverage into the
 # committed corpus.
 #
-#   tests/fuzz/run-fuzz.sh [SECONDS] [config|parse|vflink]...
+#   tests/fuzz/run-fuzz.sh [SECONDS] [config|parse|vflink|policy]...
 #
 # SECONDS is per target (default 60); all targets by default. Needs clang
 # with libFuzzer (Debian: clang-14 libclang-rt-14-dev); CC overrides.
@@ -17,7 +17,7 @@ set -eu
 
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-config parse vflink}
+targets=${*:-config parse vflink policy}
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cc=${CC:-}
@@ -48,6 +48,8 @@ for t in $targets; do
 	config) src=$top/lib/pci/config.c ;;
 	parse)  src=$top/lib/io/parse.c ;;
 	vflink) src=$top/lib/net/vflink.c; libs=-lmnl ;;
+	policy) src="$top/lib/policy/parse.c $top/lib/policy/model.c $top/lib/policy/validate.c $top/lib/util/strv.c"
+		libs=-lyaml ;;
 	*) echo "run-fuzz: unknown target '$t'" >&2; exit 2 ;;
 	esac
 	libs=${libs:-}
@@ -57,7 +59,7 @@ for t in $targets; do
 	"$cc" -std=c17 -D_GNU_SOURCE -g -O1 \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-I"$top/include" -I"$top/lib" \
-		"$top/tests/fuzz/fuzz_$t.c" "$src" $libs -o "$bin"
+		"$top/tests/fuzz/fuzz_$t.c" $src $libs -o "$bin"
 	libs=
 
 	# New inputs land in the first directory; the corpus is only read.
