@@ -18,7 +18,7 @@ TOP=$(pwd)
 PACKAGES=(
 	gcc meson ninja-build pkg-config python3
 	libjson-c-dev libpci-dev pci.ids pciutils libmnl-dev
-	libcmocka-dev libkmod-dev strace
+	libcmocka-dev libkmod-dev libyaml-dev strace
 )
 
 need_root() {

@@ -45,6 +45,7 @@ int cmd_save(struct cli *c, int argc, char **argv);
 int cmd_restore(struct cli *c, int argc, char **argv);
 int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_explain(struct cli *c, int argc, char **argv);
+int cmd_policy(struct cli *c, int argc, char **argv);
 
 /*
  * Carry out @plan on the live host, rolling back on failure, and print what

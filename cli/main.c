@@ -61,6 +61,8 @@ static void usage(FILE *f)
 	      "                       the fix (exit 1 when a check fails)\n"
 	      "  check --list-checks [--markdown]  the checks (as the troubleshooting page)\n"
 	      "  explain [TEXT...|-]  what an SR-IOV error message means on this host, and the fix\n"
+	      "  policy check [-f FILE]  parse and validate the host policy\n"
+	      "                       (/etc/sriovctl/sriovctl.yaml + conf.d/*.yaml under the root)\n"
 	      "  help                 this text\n"
 	      "\n"
 	      "DEVICE is a netdev (ens1f0), a PCI address (0000:3b:00.0 or 3b:00.0),\n"
@@ -184,6 +186,7 @@ int main(int argc, char **argv)
 		{ "save", cmd_save }, { "restore", cmd_restore },
 		{ "check", cmd_check },
 		{ "explain", cmd_explain },
+		{ "policy", cmd_policy },
 	};
 	static char *default_argv[] = { "list", NULL };
 	struct cli c = { .root = "/" };

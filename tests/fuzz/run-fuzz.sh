@@ -5,7 +5,7 @@
 # decoder and the saved-state reader with libFuzzer, then merge whatever found new coverage into the
 # committed corpus.
 #
-#   tests/fuzz/run-fuzz.sh [SECONDS] [config|parse|vflink|state]...
+#   tests/fuzz/run-fuzz.sh [SECONDS] [config|parse|vflink|state|policy]...
 #
 # SECONDS is per target (default 60); all targets by default. Needs clang
 # with libFuzzer (Debian: clang-14 libclang-rt-14-dev); CC overrides.
@@ -17,7 +17,7 @@ set -eu
 
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-config parse vflink state}
+targets=${*:-config parse vflink state policy}
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cc=${CC:-}
@@ -50,6 +50,8 @@ for t in $targets; do
 	vflink) src=$top/lib/net/vflink.c; libs=-lmnl ;;
 	state)  src="$top/lib/ops/state.c $top/lib/io/parse.c $top/lib/pci/addr.c"
 		libs="-ljson-c -I/usr/include/json-c" ;;
+	policy) src="$top/lib/policy/parse.c $top/lib/policy/model.c $top/lib/policy/validate.c $top/lib/util/strv.c"
+		libs=-lyaml ;;
 	*) echo "run-fuzz: unknown target '$t'" >&2; exit 2 ;;
 	esac
 	libs=${libs:-}

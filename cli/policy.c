@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/* sriovctl policy check [-f FILE]: parse and validate the host policy. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void print_vfs(const struct sriov_policy_vfs *r)
+{
+	static const char *const states[] = { "auto", "enable", "disable" };
+	unsigned s = r->set;
+
+	if (r->first == r->last)
+		printf("    VF %u:", r->first);
+	else
+		printf("    VFs %u-%u:", r->first, r->last);
+	if (s & 1u << SRIOV_PVF_DRIVER)
+		printf(" driver %s", r->driver);
+	if (s & 1u << SRIOV_PVF_MAC) {
+		if (r->mac_auto)
+			printf(" mac auto");
+		else
+			printf(" mac %02x:%02x:%02x:%02x:%02x:%02x", r->mac[0], r->mac[1],
+			       r->mac[2], r->mac[3], r->mac[4], r->mac[5]);
+	}
+	if (s & 1u << SRIOV_PVF_VLAN)
+		printf(" vlan %u", r->vlan);
+	if (s & 1u << SRIOV_PVF_QOS)
+		printf(" qos %u", r->qos);
+	if (s & 1u << SRIOV_PVF_VLAN_PROTO)
+		printf(" vlan_proto %s", r->vlan_proto == 0x88a8 ? "802.1ad" : "802.1Q");
+	if (s & 1u << SRIOV_PVF_SPOOFCHK)
+		printf(" spoofchk %s", r->spoofchk ? "on" : "off");
+	if (s & 1u << SRIOV_PVF_TRUST)
+		printf(" trust %s", r->trust ? "on" : "off");
+	if (s & 1u << SRIOV_PVF_MIN_TX_RATE)
+		printf(" min_tx_rate %u", r->min_tx_rate);
+	if (s & 1u << SRIOV_PVF_MAX_TX_RATE)
+		printf(" max_tx_rate %u", r->max_tx_rate);
+	if (s & 1u << SRIOV_PVF_LINK_STATE)
+		printf(" link_state %s", states[r->link_state]);
+	if (s & 1u << SRIOV_PVF_QUERY_RSS)
+		printf(" query_rss %s", r->query_rss ? "on" : "off");
+	if (s & 1u << SRIOV_PVF_MTU)
+		printf(" mtu %u", r->mtu);
+	if (!s)
+		printf(" (nothing set)");
+	printf("  (%s:%u)\n", r->loc.file, r->loc.line);
+}
+
+static void print_pf(const struct sriov_policy_pf *pf)
+{
+	static const char *const kinds[] = { "?", "netdev", "pci", "id", "root_device" };
+	unsigned s = pf->set;
+
+	if (pf->match == SRIOV_POLICY_MATCH_ID)
+		printf("PF vendor %04x device %04x:", pf->vendor_id, pf->device_id);
+	else
+		printf("PF %s %s:", kinds[pf->match], pf->value ? pf->value : "?");
+	if (s & 1u << SRIOV_PPF_NUM_VFS)
+		printf(" num_vfs %u", pf->num_vfs);
+	if (s & 1u << SRIOV_PPF_MTU)
+		printf(" mtu %u", pf->mtu);
+	if (s & 1u << SRIOV_PPF_AUTOPROBE)
+		printf(" drivers_autoprobe %s", pf->drivers_autoprobe ? "on" : "off");
+	if (s & 1u << SRIOV_PPF_LINK_STATE)
+		printf(" link %s", pf->link_up ? "up" : "down");
+	if (pf->from_selector)
+		printf(" (VFs only)");
+	printf("  (%s:%u)\n", pf->loc.file, pf->loc.line);
+	for (size_t i = 0; i < pf->n_vfs; i++)
+		print_vfs(&pf->vfs[i]);
+}
+
+static int policy_check(struct cli *c, const char *file)
+{
+	struct sriov_policy *p = NULL;
+	char err[4352], line[4352];
+	size_t n_vfs = 0;
+	int r;
+
+	r = sriov_policy_load(c->ctx, file, &p, err, sizeof(err));
+	if (r < 0) {
+		if (r == -ENOENT && !file)
+			cli_error("%s under %s; write one (see docs/policy.md) or name it with -f FILE",
+				  err, c->root);
+		else
+			cli_error("%s", err[0] ? err : strerror(-r));
+		return EXIT_FAILED;
+	}
+	if (p->n_errors) {
+		for (size_t i = 0; i < p->n_errors; i++) {
+			sriov_policy_error_format(&p->errors[i], line, sizeof(line));
+			fprintf(stderr, "%s\n", line);
+		}
+		cli_error("the policy has %zu error%s; nothing was done. Fix %s and run "
+			  "'sriovctl policy check' again", p->n_errors,
+			  p->n_errors == 1 ? "" : "s", p->n_errors == 1 ? "it" : "them");
+		sriov_policy_free(p);
+		return EXIT_FAILED;
+	}
+	for (size_t i = 0; i < p->n_pfs; i++) {
+		print_pf(&p->pfs[i]);
+		n_vfs += p->pfs[i].n_vfs;
+	}
+	printf("policy OK: %zu file%s, %zu PF entr%s, %zu VF range%s\n", p->files.n,
+	       p->files.n == 1 ? "" : "s", p->n_pfs, p->n_pfs == 1 ? "y" : "ies",
+	       n_vfs, n_vfs == 1 ? "" : "s");
+	sriov_policy_free(p);
+	return EXIT_OK;
+}
+
+int cmd_policy(struct cli *c, int argc, char **argv)
+{
+	const char *file = NULL;
+	char **args;
+	int nargs, j = 0, r;
+
+	/* this verb's options; the rest goes to the common parser */
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--file") == 0) {
+			if (i + 1 >= argc) {
+				cli_error("%s needs a FILE; try 'sriovctl --help'", argv[i]);
+				return EXIT_USAGE;
+			}
+			file = argv[++i];
+		} else if (strncmp(argv[i], "--file=", 7) == 0) {
+			file = argv[i] + 7;
+		} else {
+			argv[j++] = argv[i];
+		}
+	}
+	argv[j] = NULL;
+	argc = j;
+	r = cli_args(c, argc, argv, 1, 1, &args, &nargs);
+	if (r >= 0)
+		return r;
+	if (strcmp(args[0], "check") == 0)
+		return policy_check(c, file);
+	cli_error("unknown policy command '%s' (policy check [-f FILE]); try 'sriovctl --help'",
+		  args[0]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/* Reading the policy: one file, or the default file plus conf.d/ in name order. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctx.h"
+#include "io/root.h"
+#include "policy/policy.h"
+
+/* Larger than any sane policy; a bound so a wrong -f cannot eat memory. */
+#define POLICY_MAX (4 << 20)
+
+static int read_fd(int fd, char **out, size_t *len)
+{
+	size_t n = 0, cap = 4096;
+	char *buf = malloc(cap), *nb;
+	ssize_t r;
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		if (n == cap) {
+			if (cap >= POLICY_MAX) {
+				free(buf);
+				return -EFBIG;
+			}
+			nb = realloc(buf, cap *= 2);
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			return -errno;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+/* Parse file @fd named @shown into @p; closes @fd. */
+static int add_fd(struct sriov_policy *p, int fd, const char *shown,
+		  char *err, size_t errlen)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int r = read_fd(fd, &text, &len);
+
+	close(fd);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot read %s: %s", shown, strerror(-r));
+		return r;
+	}
+	r = sriov_policy_add(p, shown, text, len);
+	free(text);
+	return r;
+}
+
+static bool is_yaml(const char *name)
+{
+	size_t n = strlen(name);
+
+	/* dot files are editors' and packagers' leftovers */
+	return name[0] != '.' && n > 5 && strcmp(name + n - 5, ".yaml") == 0;
+}
+
+int sriov_policy_load(struct sriov_ctx *ctx, const char *path,
+		      struct sriov_policy **out, char *err, size_t errlen)
+{
+	struct sriov_strv names = { 0 };
+	struct sriov_policy *p;
+	bool any = false;
+	char shown[4096];
+	int fd, r;
+
+	err[0] = '\0';
+	r = sriov_policy_new(&p);
+	if (r < 0)
+		return r;
+	if (path) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			r = -errno;
+			snprintf(err, errlen, "cannot open %s: %s", path, strerror(-r));
+			goto fail;
+		}
+		r = add_fd(p, fd, path, err, errlen);
+		if (r < 0)
+			goto fail;
+		goto done;
+	}
+
+	fd = rootfs_open(ctx->rfs, ROOTFS_TOP, SRIOV_POLICY_PATH, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		any = true;
+		r = add_fd(p, fd, "/" SRIOV_POLICY_PATH, err, errlen);
+		if (r < 0)
+			goto fail;
+	} else if (fd != -ENOENT) {
+		r = fd;
+		snprintf(err, errlen, "cannot open /%s: %s", SRIOV_POLICY_PATH, strerror(-r));
+		goto fail;
+	}
+	r = rootfs_list(ctx->rfs, ROOTFS_TOP, SRIOV_POLICY_DIR, &names);
+	if (r < 0 && r != -ENOENT) {
+		snprintf(err, errlen, "cannot list /%s: %s", SRIOV_POLICY_DIR, strerror(-r));
+		goto fail;
+	}
+	for (size_t i = 0; i < names.n; i++) {
+		if (!is_yaml(names.v[i]))
+			continue;
+		snprintf(shown, sizeof(shown), "/%s/%s", SRIOV_POLICY_DIR, names.v[i]);
+		fd = rootfs_open(ctx->rfs, ROOTFS_TOP, shown + 1, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			r = fd;
+			snprintf(err, errlen, "cannot open %s: %s", shown, strerror(-r));
+			goto fail;
+		}
+		any = true;
+		r = add_fd(p, fd, shown, err, errlen);
+		if (r < 0)
+			goto fail;
+	}
+	if (!any) {
+		r = -ENOENT;
+		snprintf(err, errlen, "no policy: neither /%s nor /%s/*.yaml exists",
+			 SRIOV_POLICY_PATH, SRIOV_POLICY_DIR);
+		goto fail;
+	}
+done:
+	r = sriov_policy_validate(p);
+	if (r < 0)
+		goto fail;
+	sriov_strv_free(&names);
+	*out = p;
+	return 0;
+fail:
+	sriov_strv_free(&names);
+	sriov_policy_free(p);
+	return r;
+}

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/* The policy model: ownership, growth, and collected errors. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/policy.h"
+
+static const char *const vf_fields[SRIOV_PVF__COUNT] = {
+	[SRIOV_PVF_DRIVER] = "driver", [SRIOV_PVF_MAC] = "mac",
+	[SRIOV_PVF_VLAN] = "vlan", [SRIOV_PVF_QOS] = "qos",
+	[SRIOV_PVF_VLAN_PROTO] = "vlan_proto", [SRIOV_PVF_SPOOFCHK] = "spoofchk",
+	[SRIOV_PVF_TRUST] = "trust", [SRIOV_PVF_MIN_TX_RATE] = "min_tx_rate",
+	[SRIOV_PVF_MAX_TX_RATE] = "max_tx_rate",
+	[SRIOV_PVF_LINK_STATE] = "link_state", [SRIOV_PVF_QUERY_RSS] = "query_rss",
+	[SRIOV_PVF_MTU] = "mtu",
+};
+
+static const char *const pf_fields[SRIOV_PPF__COUNT] = {
+	[SRIOV_PPF_NUM_VFS] = "num_vfs", [SRIOV_PPF_MTU] = "mtu",
+	[SRIOV_PPF_AUTOPROBE] = "drivers_autoprobe",
+	[SRIOV_PPF_LINK_STATE] = "link_state",
+};
+
+const char *policy_vf_field_name(int f)
+{
+	return f >= 0 && f < SRIOV_PVF__COUNT ? vf_fields[f] : NULL;
+}
+
+const char *policy_pf_field_name(int f)
+{
+	return f >= 0 && f < SRIOV_PPF__COUNT ? pf_fields[f] : NULL;
+}
+
+int sriov_policy_new(struct sriov_policy **out)
+{
+	*out = calloc(1, sizeof(**out));
+	return *out ? 0 : -ENOMEM;
+}
+
+void sriov_policy_free(struct sriov_policy *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_pfs; i++) {
+		struct sriov_policy_pf *pf = &p->pfs[i];
+
+		free(pf->value);
+		for (size_t j = 0; j < pf->n_vfs; j++)
+			free(pf->vfs[j].driver);
+		free(pf->vfs);
+	}
+	free(p->pfs);
+	for (size_t i = 0; i < p->n_errors; i++)
+		free(p->errors[i].message);
+	free(p->errors);
+	sriov_strv_free(&p->files);
+	free(p);
+}
+
+int policy_error(struct sriov_policy *p, const struct sriov_policy_loc *loc,
+		 const char *fmt, ...)
+{
+	struct sriov_policy_error *e;
+	va_list ap;
+	char *msg;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return -ENOMEM;
+	e = realloc(p->errors, (p->n_errors + 1) * sizeof(*e));
+	if (!e) {
+		free(msg);
+		return -ENOMEM;
+	}
+	p->errors = e;
+	p->errors[p->n_errors++] = (struct sriov_policy_error){ *loc, msg };
+	return 0;
+}
+
+struct sriov_policy_pf *policy_pf_add(struct sriov_policy *p)
+{
+	struct sriov_policy_pf *v = realloc(p->pfs, (p->n_pfs + 1) * sizeof(*v));
+
+	if (!v)
+		return NULL;
+	p->pfs = v;
+	memset(&v[p->n_pfs], 0, sizeof(*v));
+	return &v[p->n_pfs++];
+}
+
+struct sriov_policy_vfs *policy_vfs_add(struct sriov_policy_pf *pf)
+{
+	struct sriov_policy_vfs *v = realloc(pf->vfs, (pf->n_vfs + 1) * sizeof(*v));
+
+	if (!v)
+		return NULL;
+	pf->vfs = v;
+	memset(&v[pf->n_vfs], 0, sizeof(*v));
+	return &v[pf->n_vfs++];
+}
+
+int sriov_policy_error_format(const struct sriov_policy_error *e,
+			      char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s:%u:%u: %s", e->loc.file ? e->loc.file : "-",
+			e->loc.line, e->loc.column, e->message);
+}

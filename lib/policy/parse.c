@@ -1,0 +1,760 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The policy file's syntax (docs/policy.md), read with libyaml's document
+ * API. Every error is collected with the position of the offending node;
+ * parsing goes on after a bad value so that one run shows them all.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "policy/policy.h"
+#include "util/strv.h"
+
+struct pctx {
+	struct sriov_policy *p;
+	yaml_document_t *doc;
+	const char *file;
+	unsigned char *seen;   /* collection nodes visited: aliases are refused */
+	int err;               /* -ENOMEM, sticky */
+};
+
+static struct sriov_policy_loc loc_of(const struct pctx *c, const yaml_node_t *n)
+{
+	return (struct sriov_policy_loc){ c->file, (unsigned)n->start_mark.line + 1,
+					  (unsigned)n->start_mark.column + 1 };
+}
+
+__attribute__((format(printf, 3, 4)))
+static void perr(struct pctx *c, const yaml_node_t *n, const char *fmt, ...)
+{
+	struct sriov_policy_loc loc = loc_of(c, n);
+	char *msg;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (r < 0 || policy_error(c->p, &loc, "%s", msg) < 0)
+		c->err = -ENOMEM;
+	if (r >= 0)
+		free(msg);
+}
+
+static const char *kind_name(const yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_SCALAR_NODE:
+		return n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? "a plain value"
+								      : "a string";
+	case YAML_SEQUENCE_NODE:
+		return "a list";
+	case YAML_MAPPING_NODE:
+		return "a mapping";
+	default:
+		return "nothing";
+	}
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+/* A mapping or list may be reached once: an alias would repeat entries. */
+static bool first_visit(struct pctx *c, yaml_node_t *n, const char *what)
+{
+	size_t i = (size_t)(n - c->doc->nodes.start);
+
+	if (c->seen[i]) {
+		perr(c, n, "%s: aliases (*name) are not supported in a policy", what);
+		return false;
+	}
+	c->seen[i] = 1;
+	return true;
+}
+
+/*
+ * Walk mapping @n calling @fn(c, key, value, data) for each pair whose key
+ * is a scalar seen for the first time; duplicate and non-scalar keys are
+ * errors.
+ */
+typedef void pair_fn(struct pctx *c, const char *key, yaml_node_t *k,
+		     yaml_node_t *v, void *data);
+
+static bool mapping(struct pctx *c, yaml_node_t *n, const char *what,
+		    pair_fn *fn, void *data)
+{
+	yaml_node_pair_t *a, *b;
+
+	if (n->type != YAML_MAPPING_NODE) {
+		perr(c, n, "%s: expected a mapping, got %s", what, kind_name(n));
+		return false;
+	}
+	if (!first_visit(c, n, what))
+		return false;
+	for (a = n->data.mapping.pairs.start; a < n->data.mapping.pairs.top; a++) {
+		yaml_node_t *k = yaml_document_get_node(c->doc, a->key);
+		yaml_node_t *v = yaml_document_get_node(c->doc, a->value);
+		const char *key = scalar(k);
+		bool dup = false;
+
+		if (!k || !v)
+			continue;
+		if (!key) {
+			perr(c, k, "%s: a key must be a plain word, not %s", what, kind_name(k));
+			continue;
+		}
+		for (b = n->data.mapping.pairs.start; b < a && !dup; b++) {
+			yaml_node_t *k2 = yaml_document_get_node(c->doc, b->key);
+			const char *key2 = scalar(k2);
+
+			if (key2 && strcmp(key, key2) == 0) {
+				perr(c, k, "%s: duplicate key \"%s\" (first at line %u, column %u)",
+				     what, key, (unsigned)k2->start_mark.line + 1,
+				     (unsigned)k2->start_mark.column + 1);
+				dup = true;
+			}
+		}
+		if (!dup)
+			fn(c, key, k, v, data);
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------ values */
+
+static bool get_uint(struct pctx *c, yaml_node_t *v, const char *key,
+		     unsigned long min, unsigned long max, unsigned *out)
+{
+	const char *s = scalar(v);
+	unsigned long x;
+	size_t n;
+
+	if (!s || v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) {
+		perr(c, v, "%s: expected a number, got %s", key, kind_name(v));
+		return false;
+	}
+	n = strspn(s, "0123456789");
+	if (n == 0 || s[n] || n > 10) {
+		perr(c, v, "%s: expected a number, got \"%s\"", key, s);
+		return false;
+	}
+	x = strtoul(s, NULL, 10);
+	if (x < min || x > max) {
+		perr(c, v, "%s: %s is out of range %lu..%lu", key, s, min, max);
+		return false;
+	}
+	*out = (unsigned)x;
+	return true;
+}
+
+static bool get_bool(struct pctx *c, yaml_node_t *v, const char *key, bool *out)
+{
+	const char *s = scalar(v);
+
+	if (s && v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+		if (strcmp(s, "true") == 0 || strcmp(s, "false") == 0) {
+			*out = s[0] == 't';
+			return true;
+		}
+		perr(c, v, "%s: expected true or false, got \"%s\"", key, s);
+		return false;
+	}
+	perr(c, v, "%s: expected true or false, got %s", key, kind_name(v));
+	return false;
+}
+
+/* One of @words (NULL-terminated), as its index; -1 after an error. */
+static int get_word(struct pctx *c, yaml_node_t *v, const char *key,
+		    const char *const *words, const char *expected)
+{
+	const char *s = scalar(v);
+
+	if (!s) {
+		perr(c, v, "%s: expected %s, got %s", key, expected, kind_name(v));
+		return -1;
+	}
+	for (int i = 0; words[i]; i++)
+		if (strcasecmp(s, words[i]) == 0)
+			return i;
+	perr(c, v, "%s: expected %s, got \"%s\"", key, expected, s);
+	return -1;
+}
+
+static const char *get_string(struct pctx *c, yaml_node_t *v, const char *key)
+{
+	const char *s = scalar(v);
+
+	if (!s)
+		perr(c, v, "%s: expected a string, got %s", key, kind_name(v));
+	else if (!*s)
+		perr(c, v, "%s: must not be empty", key);
+	return s && *s ? s : NULL;
+}
+
+/* A kernel driver name: what /sys/bus/pci/drivers/ can hold. */
+static bool driver_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 63 || !isalnum((unsigned char)s[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
+			return false;
+	return true;
+}
+
+/* An interface name the kernel accepts (dev_valid_name). */
+static bool netdev_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= 16 || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '/' || s[i] == ':' || isspace((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+/* DDDD:BB:DD.F, lower or upper case hex. */
+static bool pci_addr_ok(const char *s)
+{
+	unsigned d, b, dev, f;
+	int n = 0;
+
+	if (strlen(s) != 12 ||
+	    sscanf(s, "%4x:%2x:%2x.%1x%n", &d, &b, &dev, &f, &n) != 4 || n != 12)
+		return false;
+	for (int i = 0; i < 12; i++)
+		if (i == 4 || i == 7 ? s[i] != ':' : i == 10 ? s[i] != '.'
+							 : !isxdigit((unsigned char)s[i]))
+			return false;
+	return dev < 32 && f < 8;
+}
+
+static bool get_id(struct pctx *c, yaml_node_t *v, const char *key, uint16_t *out)
+{
+	const char *s = scalar(v);
+	size_t n;
+
+	if (!s) {
+		perr(c, v, "%s: expected a 4-digit hex id (\"8086\"), got %s", key, kind_name(v));
+		return false;
+	}
+	if (strncasecmp(s, "0x", 2) == 0)
+		s += 2;
+	n = strspn(s, "0123456789abcdefABCDEF");
+	if (n != 4 || s[n]) {
+		perr(c, v, "%s: expected a 4-digit hex id (\"8086\"), got \"%s\"", key,
+		     scalar(v));
+		return false;
+	}
+	*out = (uint16_t)strtoul(s, NULL, 16);
+	return true;
+}
+
+static int mac_parse(const char *s, uint8_t mac[6])
+{
+	unsigned b[6];
+	int n = 0;
+
+	if (strlen(s) != 17 ||
+	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5], &n) != 6 || n != 17)
+		return -EINVAL;
+	for (int i = 0; i < 17; i++)
+		if (i % 3 == 2 ? s[i] != ':' : !isxdigit((unsigned char)s[i]))
+			return -EINVAL;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
+}
+
+/* "3" or "0-7"; 0 or -EINVAL with the message done. */
+static int range_parse(struct pctx *c, yaml_node_t *k, const char *s,
+		       unsigned *first, unsigned *last)
+{
+	size_t a = strspn(s, "0123456789"), b = 0;
+
+	if (a && s[a] == '-')
+		b = strspn(s + a + 1, "0123456789");
+	if (a == 0 || a > 5 || (s[a] && (s[a] != '-' || b == 0 || b > 5 || s[a + 1 + b]))) {
+		perr(c, k, "bad VF range \"%s\": expected INDEX or FIRST-LAST (\"0-3\")", s);
+		return -EINVAL;
+	}
+	*first = (unsigned)strtoul(s, NULL, 10);
+	*last = s[a] ? (unsigned)strtoul(s + a + 1, NULL, 10) : *first;
+	if (*first > 65535 || *last > 65535) {
+		perr(c, k, "VF range \"%s\": a VF index is at most 65535", s);
+		return -EINVAL;
+	}
+	if (*last < *first) {
+		perr(c, k, "VF range \"%s\" runs backwards: write \"%u-%u\"", s, *last, *first);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ VF settings */
+
+struct vf_data {
+	struct sriov_policy_vfs *vfs;
+	bool selector;          /* a top-level `vfs:` item: `select` allowed */
+	yaml_node_t *select;
+};
+
+static void vf_pair(struct pctx *c, const char *key, yaml_node_t *k,
+		    yaml_node_t *v, void *data)
+{
+	static const char *const protos[] = { "802.1Q", "802.1ad", NULL };
+	static const char *const states[] = { "auto", "enable", "disable", NULL };
+	struct vf_data *d = data;
+	struct sriov_policy_vfs *r = d->vfs;
+	int f = -1, w;
+	bool ok = false;
+
+	if (d->selector && strcmp(key, "select") == 0) {
+		d->select = v;
+		return;
+	}
+	for (int i = 0; i < SRIOV_PVF__COUNT; i++)
+		if (strcmp(key, policy_vf_field_name(i)) == 0)
+			f = i;
+	switch (f) {
+	case SRIOV_PVF_DRIVER: {
+		const char *s = get_string(c, v, key);
+
+		if (s && strcmp(s, "none") != 0 && !driver_name_ok(s))
+			perr(c, v, "driver: \"%s\" is not a kernel driver name "
+			     "(letters, digits, '_' and '-'), nor \"none\"", s);
+		else if (s && !(r->driver = strdup(s)))
+			c->err = -ENOMEM;
+		else
+			ok = s != NULL;
+		break;
+	}
+	case SRIOV_PVF_MAC: {
+		const char *s = get_string(c, v, key);
+
+		if (!s)
+			break;
+		if (strcmp(s, "auto") == 0) {
+			r->mac_auto = ok = true;
+		} else if (mac_parse(s, r->mac) < 0) {
+			perr(c, v, "mac: \"%s\" is not a MAC address "
+			     "(\"02:00:00:00:00:01\" or auto)", s);
+		} else if (r->mac[0] & 1) {
+			perr(c, v, "mac: %s is a multicast address; a VF needs a unicast one", s);
+		} else if (!(r->mac[0] | r->mac[1] | r->mac[2] | r->mac[3] | r->mac[4] | r->mac[5])) {
+			perr(c, v, "mac: 00:00:00:00:00:00 is not an address; "
+			     "leave mac out to keep the VF's own");
+		} else {
+			ok = true;
+		}
+		break;
+	}
+	case SRIOV_PVF_VLAN:
+		ok = get_uint(c, v, key, 0, 4094, &r->vlan);
+		break;
+	case SRIOV_PVF_QOS:
+		ok = get_uint(c, v, key, 0, 7, &r->qos);
+		break;
+	case SRIOV_PVF_VLAN_PROTO:
+		w = get_word(c, v, key, protos, "802.1Q or 802.1ad");
+		r->vlan_proto = w == 1 ? 0x88a8 : 0x8100;
+		ok = w >= 0;
+		break;
+	case SRIOV_PVF_SPOOFCHK:
+		ok = get_bool(c, v, key, &r->spoofchk);
+		break;
+	case SRIOV_PVF_TRUST:
+		ok = get_bool(c, v, key, &r->trust);
+		break;
+	case SRIOV_PVF_QUERY_RSS:
+		ok = get_bool(c, v, key, &r->query_rss);
+		break;
+	case SRIOV_PVF_MIN_TX_RATE:
+		ok = get_uint(c, v, key, 0, 4294967295UL, &r->min_tx_rate);
+		break;
+	case SRIOV_PVF_MAX_TX_RATE:
+		ok = get_uint(c, v, key, 0, 4294967295UL, &r->max_tx_rate);
+		break;
+	case SRIOV_PVF_LINK_STATE:
+		w = get_word(c, v, key, states, "auto, enable or disable");
+		r->link_state = w;
+		ok = w >= 0;
+		break;
+	case SRIOV_PVF_MTU:
+		ok = get_uint(c, v, key, 68, 65535, &r->mtu);
+		break;
+	default:
+		perr(c, k, "unknown VF setting \"%s\" (known: driver, mac, vlan, qos, "
+		     "vlan_proto, spoofchk, trust, min_tx_rate, max_tx_rate, "
+		     "link_state, query_rss, mtu%s)", key, d->selector ? ", select" : "");
+		return;
+	}
+	if (ok) {
+		r->set |= 1u << f;
+		r->at[f] = loc_of(c, v);
+	}
+}
+
+/* The checks within one range's settings. */
+static void vf_settings_done(struct pctx *c, struct sriov_policy_vfs *r)
+{
+	unsigned both = 1u << SRIOV_PVF_MIN_TX_RATE | 1u << SRIOV_PVF_MAX_TX_RATE;
+	/* max 0 means no limit to the kernel */
+	if ((r->set & both) == both && r->max_tx_rate && r->min_tx_rate > r->max_tx_rate)
+		if (policy_error(c->p, &r->at[SRIOV_PVF_MIN_TX_RATE],
+				 "min_tx_rate %u is above max_tx_rate %u",
+				 r->min_tx_rate, r->max_tx_rate) < 0)
+			c->err = -ENOMEM;
+	if ((r->set & 1u << SRIOV_PVF_MAC) && !r->mac_auto && r->last > r->first)
+		if (policy_error(c->p, &r->at[SRIOV_PVF_MAC],
+				 "mac: one explicit address for the %u VFs %u-%u; "
+				 "use mac: auto or one VF per entry",
+				 r->last - r->first + 1, r->first, r->last) < 0)
+			c->err = -ENOMEM;
+}
+
+/* ------------------------------------------------------------ PFs */
+
+static void ranges_pair(struct pctx *c, const char *key, yaml_node_t *k,
+			yaml_node_t *v, void *data)
+{
+	struct sriov_policy_pf *pf = data;
+	struct sriov_policy_vfs *r;
+	struct vf_data d = { 0 };
+	unsigned first, last;
+
+	if (range_parse(c, k, key, &first, &last) < 0) {
+		/* still check the settings, so that one run shows every error */
+		struct sriov_policy_vfs tmp = { 0 };
+
+		d.vfs = &tmp;
+		mapping(c, v, "VFs", vf_pair, &d);
+		free(tmp.driver);
+		return;
+	}
+	r = policy_vfs_add(pf);
+	if (!r) {
+		c->err = -ENOMEM;
+		return;
+	}
+	r->first = first;
+	r->last = last;
+	r->loc = loc_of(c, k);
+	d.vfs = r;
+	char what[64];
+
+	snprintf(what, sizeof(what), "VFs \"%s\"", key);
+	if (mapping(c, v, what, vf_pair, &d))
+		vf_settings_done(c, r);
+}
+
+static void match_pair(struct pctx *c, const char *key, yaml_node_t *k,
+		       yaml_node_t *v, void *data)
+{
+	yaml_node_t **slots = data;   /* netdev, pci, vendor, device, root_device, unknown */
+	static const char *const keys[] = { "netdev", "pci", "vendor", "device",
+					    "root_device" };
+
+	for (int i = 0; i < 5; i++)
+		if (strcmp(key, keys[i]) == 0) {
+			slots[i] = v;
+			return;
+		}
+	slots[5] = k;
+	perr(c, k, "match: unknown selector \"%s\" (known: netdev, pci, "
+	     "vendor and device, root_device)", key);
+}
+
+static void parse_match(struct pctx *c, struct sriov_policy_pf *pf, yaml_node_t *n)
+{
+	yaml_node_t *s[6] = { 0 };
+	const char *str;
+	int forms;
+
+	pf->match_loc = loc_of(c, n);
+	if (!mapping(c, n, "match", match_pair, s))
+		return;
+	forms = !!s[0] + !!s[1] + !!(s[2] || s[3]) + !!s[4];
+	if (forms == 0 && s[5])
+		return;   /* the unknown selector said it */
+	if (forms != 1) {
+		perr(c, n, "match: give exactly one of netdev, pci, vendor and device, "
+		     "root_device (%d given)", forms);
+		return;
+	}
+	if (s[2] || s[3]) {
+		if (!s[2] || !s[3]) {
+			perr(c, n, "match: vendor and device go together");
+			return;
+		}
+		if (get_id(c, s[2], "vendor", &pf->vendor_id) &&
+		    get_id(c, s[3], "device", &pf->device_id))
+			pf->match = SRIOV_POLICY_MATCH_ID;
+		return;
+	}
+	for (int i = 0; i < 5; i++) {
+		static const char *const keys[] = { "netdev", "pci", "", "", "root_device" };
+
+		if (!s[i])
+			continue;
+		str = get_string(c, s[i], keys[i]);
+		if (!str)
+			return;
+		if (i == 0 && !netdev_name_ok(str)) {
+			perr(c, s[i], "netdev: \"%s\" is not an interface name "
+			     "(1-15 characters, no '/', ':' or spaces)", str);
+			return;
+		}
+		if (i != 0 && !pci_addr_ok(str)) {
+			perr(c, s[i], "%s: \"%s\" is not a PCI address (\"0000:3b:00.0\")",
+			     keys[i], str);
+			return;
+		}
+		pf->match = i == 0 ? SRIOV_POLICY_MATCH_NETDEV : i == 1 ? SRIOV_POLICY_MATCH_PCI
+								      : SRIOV_POLICY_MATCH_ROOT_DEVICE;
+		pf->value = strdup(str);
+		if (!pf->value)
+			c->err = -ENOMEM;
+		pf->match_loc = loc_of(c, s[i]);
+	}
+}
+
+static void pf_pair(struct pctx *c, const char *key, yaml_node_t *k,
+		    yaml_node_t *v, void *data)
+{
+	static const char *const updown[] = { "up", "down", NULL };
+	struct sriov_policy_pf *pf = data;
+	int f = -1, w;
+	bool ok = false;
+
+	if (strcmp(key, "match") == 0) {
+		parse_match(c, pf, v);
+		pf->set |= 1u << SRIOV_PPF__COUNT;   /* match given */
+		return;
+	}
+	if (strcmp(key, "vfs") == 0) {
+		mapping(c, v, "vfs", ranges_pair, pf);
+		return;
+	}
+	for (int i = 0; i < SRIOV_PPF__COUNT; i++)
+		if (strcmp(key, policy_pf_field_name(i)) == 0)
+			f = i;
+	switch (f) {
+	case SRIOV_PPF_NUM_VFS:
+		ok = get_uint(c, v, key, 0, 65535, &pf->num_vfs);
+		break;
+	case SRIOV_PPF_MTU:
+		ok = get_uint(c, v, key, 68, 65535, &pf->mtu);
+		break;
+	case SRIOV_PPF_AUTOPROBE:
+		ok = get_bool(c, v, key, &pf->drivers_autoprobe);
+		break;
+	case SRIOV_PPF_LINK_STATE:
+		w = get_word(c, v, key, updown, "up or down");
+		pf->link_up = w == 0;
+		ok = w >= 0;
+		break;
+	default:
+		perr(c, k, "unknown PF setting \"%s\" (known: match, num_vfs, mtu, "
+		     "drivers_autoprobe, link_state, vfs)", key);
+		return;
+	}
+	if (ok) {
+		pf->set |= 1u << f;
+		pf->at[f] = loc_of(c, v);
+	}
+}
+
+static void parse_pfs(struct pctx *c, yaml_node_t *n)
+{
+	if (n->type != YAML_SEQUENCE_NODE) {
+		perr(c, n, "pfs: expected a list of PF entries (\"- match: ...\"), got %s",
+		     kind_name(n));
+		return;
+	}
+	if (!first_visit(c, n, "pfs"))
+		return;
+	for (yaml_node_item_t *it = n->data.sequence.items.start;
+	     it < n->data.sequence.items.top && !c->err; it++) {
+		yaml_node_t *e = yaml_document_get_node(c->doc, *it);
+		struct sriov_policy_pf *pf;
+
+		if (!e)
+			continue;
+		pf = policy_pf_add(c->p);
+		if (!pf) {
+			c->err = -ENOMEM;
+			return;
+		}
+		pf->loc = loc_of(c, e);
+		if (mapping(c, e, "PF entry", pf_pair, pf) &&
+		    !(pf->set & 1u << SRIOV_PPF__COUNT))
+			perr(c, e, "PF entry: no match (netdev, pci, vendor and device, "
+			     "or root_device)");
+		pf->set &= ~(1u << SRIOV_PPF__COUNT);
+	}
+}
+
+/* `vfs: [{select: "ens1f0#0-3", driver: ...}]`, the operator's selector form. */
+static void parse_selectors(struct pctx *c, yaml_node_t *n)
+{
+	if (n->type != YAML_SEQUENCE_NODE) {
+		perr(c, n, "vfs: expected a list of entries (\"- select: ens1f0#0-3\"), got %s",
+		     kind_name(n));
+		return;
+	}
+	if (!first_visit(c, n, "vfs"))
+		return;
+	for (yaml_node_item_t *it = n->data.sequence.items.start;
+	     it < n->data.sequence.items.top && !c->err; it++) {
+		yaml_node_t *e = yaml_document_get_node(c->doc, *it);
+		struct sriov_policy_vfs tmp = { 0 }, *r;
+		struct vf_data d = { .vfs = &tmp, .selector = true };
+		struct sriov_policy_pf *pf;
+		const char *sel, *hash;
+		char name[16];
+
+		if (!e)
+			continue;
+		if (!mapping(c, e, "VF entry", vf_pair, &d)) {
+			free(tmp.driver);
+			continue;
+		}
+		if (!d.select) {
+			perr(c, e, "VF entry: no select (\"select: ens1f0#0-3\")");
+			free(tmp.driver);
+			continue;
+		}
+		sel = get_string(c, d.select, "select");
+		hash = sel ? strchr(sel, '#') : NULL;
+		if (sel && (!hash || hash == sel || (size_t)(hash - sel) >= sizeof(name))) {
+			perr(c, d.select, "select: \"%s\" is not NETDEV#RANGE (\"ens1f0#0-3\")", sel);
+			sel = NULL;
+		}
+		if (sel) {
+			memcpy(name, sel, (size_t)(hash - sel));
+			name[hash - sel] = '\0';
+			if (!netdev_name_ok(name)) {
+				perr(c, d.select, "select: \"%s\" is not an interface name", name);
+				sel = NULL;
+			}
+		}
+		if (!sel || range_parse(c, d.select, hash + 1, &tmp.first, &tmp.last) < 0) {
+			free(tmp.driver);
+			continue;
+		}
+		pf = policy_pf_add(c->p);
+		if (!pf || !(pf->value = strdup(name)) || !(r = policy_vfs_add(pf))) {
+			free(tmp.driver);
+			c->err = -ENOMEM;
+			return;
+		}
+		pf->loc = loc_of(c, e);
+		pf->match = SRIOV_POLICY_MATCH_NETDEV;
+		pf->match_loc = loc_of(c, d.select);
+		pf->from_selector = true;
+		tmp.loc = loc_of(c, d.select);
+		*r = tmp;
+		vf_settings_done(c, r);
+	}
+}
+
+static void top_pair(struct pctx *c, const char *key, yaml_node_t *k,
+		     yaml_node_t *v, void *data)
+{
+	if (strcmp(key, "pfs") == 0)
+		parse_pfs(c, v);
+	else if (strcmp(key, "vfs") == 0)
+		parse_selectors(c, v);
+	else
+		perr(c, k, "unknown top-level key \"%s\" (known: pfs, vfs)", key);
+}
+
+static int yaml_error(struct sriov_policy *p, const char *file, yaml_parser_t *y)
+{
+	const yaml_mark_t *m = y->problem ? &y->problem_mark : &y->mark;
+	struct sriov_policy_loc loc = { file, (unsigned)m->line + 1, (unsigned)m->column + 1 };
+
+	if (y->error == YAML_MEMORY_ERROR)
+		return -ENOMEM;
+	return policy_error(p, &loc, "YAML: %s%s%s", y->problem ? y->problem : "syntax error",
+			    y->context ? " " : "", y->context ? y->context : "");
+}
+
+int sriov_policy_add(struct sriov_policy *p, const char *name,
+		     const char *text, size_t len)
+{
+	yaml_parser_t y;
+	yaml_document_t doc, next;
+	struct pctx c = { .p = p, .doc = &doc };
+	yaml_node_t *root;
+	int r = 0;
+
+	int i = strv_find(&p->files, name);
+
+	if (i < 0) {
+		if (strv_push(&p->files, name) < 0)
+			return -ENOMEM;
+		i = (int)p->files.n - 1;
+	}
+	c.file = p->files.v[i];
+	if (!yaml_parser_initialize(&y))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&y, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&y, &doc)) {
+		r = yaml_error(p, c.file, &y);
+		yaml_parser_delete(&y);
+		return r;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (root) {
+		c.seen = calloc((size_t)(doc.nodes.top - doc.nodes.start) + 1, 1);
+		if (!c.seen) {
+			r = -ENOMEM;
+			goto out;
+		}
+		if (root->type == YAML_SCALAR_NODE && !*scalar(root) &&
+		    root->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+			; /* a document of comments only */
+		else if (root->type != YAML_MAPPING_NODE)
+			perr(&c, root, "a policy is a mapping with pfs: and vfs:, not %s",
+			     kind_name(root));
+		else
+			mapping(&c, root, "policy", top_pair, NULL);
+		r = c.err;
+		/* a second document would be silently ignored: refuse it */
+		if (!r) {
+			if (!yaml_parser_load(&y, &next)) {
+				r = yaml_error(p, c.file, &y);
+			} else {
+				yaml_node_t *n2 = yaml_document_get_root_node(&next);
+
+				if (n2)
+					r = policy_error(p, &(struct sriov_policy_loc){
+						c.file, (unsigned)n2->start_mark.line + 1,
+						(unsigned)n2->start_mark.column + 1 },
+						"a policy file holds one YAML document; "
+						"put more in conf.d/");
+				yaml_document_delete(&next);
+			}
+		}
+	}
+out:
+	free(c.seen);
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&y);
+	return r;
+}

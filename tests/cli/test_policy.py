@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: MIT
+"""sriovctl policy check: the default path and conf.d under --root, -f, errors, exit codes."""
+import os
+import unittest
+
+from common import TreeTest, sriovctl
+
+GOOD = """\
+pfs:
+  - match: {netdev: ens1f0}
+    num_vfs: 8
+    mtu: 9000
+    drivers_autoprobe: true
+    link_state: up
+    vfs:
+      "0-3": {driver: iavf, vlan: 100, qos: 2, vlan_proto: 802.1Q, spoofchk: true, trust: false, mac: auto}
+      "4-7": {driver: vfio-pci, max_tx_rate: 1000, min_tx_rate: 100, link_state: auto, query_rss: false, mtu: 1500}
+"""
+
+
+class PolicyCheck(TreeTest):
+    def write(self, rel, text):
+        p = self.path(rel)
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, "w") as f:
+            f.write(text)
+        return p
+
+    def test_good_default_path(self):
+        self.write("etc/sriovctl/sriovctl.yaml", GOOD)
+        r = sriovctl("policy", "check", root=self.tmp, check=0)
+        self.assertIn("PF netdev ens1f0: num_vfs 8 mtu 9000 drivers_autoprobe on link up",
+                      r.out)
+        self.assertIn("VFs 0-3: driver iavf mac auto vlan 100 qos 2", r.out)
+        self.assertIn("VFs 4-7: driver vfio-pci min_tx_rate 100 max_tx_rate 1000", r.out)
+        self.assertIn("policy OK: 1 file, 1 PF entry, 2 VF ranges", r.out)
+        self.assertEqual(r.err, "")
+
+    def test_confd_merged_in_name_order(self):
+        self.write("etc/sriovctl/sriovctl.yaml", GOOD)
+        self.write("etc/sriovctl/conf.d/20-b.yaml",
+                   'vfs:\n  - select: "ens1f0#0-1"\n    vlan: 100\n')
+        self.write("etc/sriovctl/conf.d/10-a.yaml", "pfs:\n  - match: {pci: \"0000:3b:00.1\"}\n")
+        self.write("etc/sriovctl/conf.d/notes.txt", "not: [yaml")
+        r = sriovctl("policy", "check", root=self.tmp, check=0)
+        lines = [l for l in r.out.splitlines() if l.startswith("PF")]
+        self.assertIn("10-a.yaml", lines[1])
+        self.assertIn("20-b.yaml", lines[2])
+        self.assertIn("(VFs only)", lines[2])
+        self.assertIn("policy OK: 3 files, 3 PF entries, 3 VF ranges", r.out)
+
+    def test_errors_all_collected_with_positions(self):
+        self.write("etc/sriovctl/sriovctl.yaml", GOOD)
+        self.write("etc/sriovctl/conf.d/10-bad.yaml",
+                   "pfs:\n"
+                   "  - match: {netdev: ens2f0}\n"
+                   "    num_vfs: lots\n"
+                   "    vfs:\n"
+                   "      \"0\": {vlan: 4095, mac: \"01:00:5e:00:00:01\"}\n"
+                   "vfs:\n"
+                   "  - select: \"ens1f0#2\"\n"
+                   "    vlan: 200\n")
+        r = sriovctl("policy", "check", root=self.tmp, check=1)
+        self.assertEqual(r.out, "")
+        f = "/etc/sriovctl/conf.d/10-bad.yaml"
+        self.assertEqual(r.err.splitlines(), [
+            f + ":3:14: num_vfs: expected a number, got \"lots\"",
+            f + ":5:19: vlan: 4095 is out of range 0..4094",
+            f + ":5:30: mac: 01:00:5e:00:00:01 is a multicast address; a VF needs a unicast one",
+            f + ":8:11: vlan of ens1f0 VF 2 disagrees with the value at "
+                "/etc/sriovctl/sriovctl.yaml:8:35 for the same VF",
+            "sriovctl: the policy has 4 errors; nothing was done. Fix them and run "
+            "'sriovctl policy check' again",
+        ])
+
+    def test_file_option(self):
+        p = self.write("mine.yaml", GOOD)
+        r = sriovctl("policy", "check", "-f", p, check=0)
+        self.assertIn("policy OK: 1 file", r.out)
+        r = sriovctl("policy", "check", "--file=" + p, root=self.tmp, check=0)
+        self.assertIn("(" + p + ":2)", r.out)
+        bad = self.write("bad.yaml", "pfs: [\n")
+        r = sriovctl("policy", "check", "-f", bad, check=1)
+        self.assertIn(bad + ":2:1: YAML: did not find expected node content", r.err)
+
+    def test_no_policy(self):
+        r = sriovctl("policy", "check", root=self.tmp, check=1)
+        self.assertIn("no policy: neither /etc/sriovctl/sriovctl.yaml nor "
+                      "/etc/sriovctl/conf.d/*.yaml exists under " + self.tmp, r.err)
+        r = sriovctl("policy", "check", "-f", self.path("nope.yaml"), check=1)
+        self.assertIn("cannot open " + self.path("nope.yaml"), r.err)
+
+    def test_usage(self):
+        sriovctl("policy", root=self.tmp, check=2)
+        r = sriovctl("policy", "apply", root=self.tmp, check=2)
+        self.assertIn("unknown policy command 'apply'", r.err)
+        sriovctl("policy", "check", "-f", check=2)
+        sriovctl("policy", "check", "--bogus", root=self.tmp, check=2)
+
+
+if __name__ == "__main__":
+    unittest.main()
