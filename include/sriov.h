@@ -862,7 +862,8 @@ struct sriov_bind_plan {
  * except a PF with VFs enabled (its driver's removal disables them).
  * @err names the device and what to do. Returns 0; -EINVAL (bad driver
  * name), -ENODEV (vfio-pci without an IOMMU or a VF without a group),
- * -EBUSY (group not viable: the members in the way are named), -EXDEV (the
+ * -EBUSY (group not viable: the members in the way are named; or a VF to
+ * unbind from vfio-pci is held open by a process), -EXDEV (the
  * group holds a PF that hosts VFs), -ENOMEM, or -errno reading sysfs.
  * Free with sriov_bind_plan_free().
  */

@@ -335,6 +335,39 @@ static int vfio_check(struct sriov_ctx *ctx, const struct sriov_host *host,
 	return 0;
 }
 
+/*
+ * Unbinding a VF from vfio-pci while a process (a VM) holds its device
+ * blocks in the kernel until the process lets go: refuse, naming it.
+ */
+static int vfio_holders_check(struct sriov_ctx *ctx,
+			      const struct sriov_vf_ref *ref,
+			      const struct sriov_bind_step *s, char *err,
+			      size_t errlen)
+{
+	struct sriov_holders h = { 0 };
+	char what[256];
+	int r;
+
+	if (!s->unbind || !bind_is_vfio(s->old_driver))
+		return 0;
+	r = sriov_vf_holders(ctx, ref->pf, ref->vf->index, &h);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < h.n; i++) {
+		if (h.v[i].kind != SRIOV_HOLDER_VFIO ||
+		    h.v[i].vf_index != ref->vf->index)
+			continue;
+		sriov_holder_describe(&h.v[i], what, sizeof(what));
+		say(err, errlen,
+		    "%s: unbinding it from %s would block until that process lets go of it; stop the process (shut the guest down) first",
+		    what, s->old_driver);
+		r = -EBUSY;
+		break;
+	}
+	sriov_holders_free(&h);
+	return r;
+}
+
 int sriov_bind_plan_new(struct sriov_ctx *ctx, const struct sriov_host *host,
 			const struct sriov_vf_refs *vfs, int mode,
 			const char *driver, unsigned flags,
@@ -374,6 +407,9 @@ int sriov_bind_plan_new(struct sriov_ctx *ctx, const struct sriov_host *host,
 		if (r == 0 && mode == SRIOV_BIND_KERNEL &&
 		    p->v[p->n - 1].probe && !ref->pf->drivers_autoprobe)
 			p->pf_autoprobe_off = true;
+		if (r == 0)
+			r = vfio_holders_check(ctx, ref, &p->v[p->n - 1], err,
+					       errlen);
 	}
 	if (r == 0 && mode == SRIOV_BIND_DRIVER && bind_is_vfio(driver))
 		r = vfio_check(ctx, host, p, vfs, flags, err, errlen);

@@ -75,6 +75,14 @@ check "holder: the refusal names the VF, its group, the pid and the command" yes
 check "holder: nothing changed" "$N_BEFORE" "$(cat "$ND/sriov_numvfs")"
 sec numvfs.hold.dry sriovctl pf "$NV" set-vfs 1 --dry-run
 check "holder: a lower count (through 0) is refused too, also in a dry run" 1 $?
+# Unbinding a held VF from vfio-pci would block in the kernel as well.
+sec numvfs.hold.unbind sriovctl vf "$HV" unbind
+check "holder: unbind of the held VF is refused, exit 1" 1 $?
+check "holder: the unbind refusal names the pid and the command" yes \
+	"$(grep -q "/dev/vfio/$HG open by pid $HOLD (vfio-hold): unbinding it from vfio-pci would block" /tmp/sec.err && echo yes)"
+sec numvfs.hold.kernel sriovctl vf "$HV" bind --kernel
+check "holder: bind --kernel of the held VF is refused, exit 1" 1 $?
+check "holder: the held VF is still on vfio-pci" vfio-pci "$(nv_drv "$HV")"
 
 T0=$(nv_now)
 sec numvfs.hold.force sriovctl pf "$NV" set-vfs 0 --force --timeout 3
