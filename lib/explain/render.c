@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 
 #include "sriov.h"
+#include "util/jsonout.h"
 
 static const char *kind_name(int kind)
 {
@@ -92,37 +93,23 @@ int sriov_render_explain_text(const struct sriov_explanation *e, FILE *out)
 	return ferror(out) ? -EIO : 0;
 }
 
-static json_object *jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
-static json_object *jstrv(const struct sriov_strv *sv)
-{
-	json_object *a = json_object_new_array();
-
-	for (size_t i = 0; i < sv->n; i++)
-		json_object_array_add(a, json_object_new_string(sv->v[i]));
-	return a;
-}
-
 static json_object *jdevice(const struct sriov_explain_device *d)
 {
 	json_object *o = json_object_new_object();
 	bool sriov = d->kind == SRIOV_EXPLAIN_PF || d->kind == SRIOV_EXPLAIN_VF;
 
-	json_object_object_add(o, "written", jstr(d->written));
-	json_object_object_add(o, "kind", jstr(kind_name(d->kind)));
-	json_object_object_add(o, "address", jstr(d->address[0] ? d->address : NULL));
-	json_object_object_add(o, "driver", jstr(d->driver));
-	json_object_object_add(o, "netdev", jstr(d->netdev));
+	json_object_object_add(o, "written", jout_str(d->written));
+	json_object_object_add(o, "kind", jout_str(kind_name(d->kind)));
+	json_object_object_add(o, "address", jout_str(d->address[0] ? d->address : NULL));
+	json_object_object_add(o, "driver", jout_str(d->driver));
+	json_object_object_add(o, "netdev", jout_str(d->netdev));
 	json_object_object_add(o, "iommu_group",
 			       d->iommu_group < 0 ? NULL : json_object_new_int(d->iommu_group));
 	json_object_object_add(o, "vf_index",
 			       d->vf_index < 0 ? NULL : json_object_new_int(d->vf_index));
-	json_object_object_add(o, "pf", jstr(sriov ? d->pf : NULL));
-	json_object_object_add(o, "pf_netdev", jstr(d->pf_netdev));
-	json_object_object_add(o, "pf_driver", jstr(d->pf_driver));
+	json_object_object_add(o, "pf", jout_str(sriov ? d->pf : NULL));
+	json_object_object_add(o, "pf_netdev", jout_str(d->pf_netdev));
+	json_object_object_add(o, "pf_driver", jout_str(d->pf_driver));
 	json_object_object_add(o, "num_vfs", sriov ? json_object_new_int((int)d->num_vfs) : NULL);
 	json_object_object_add(o, "total_vfs", sriov ? json_object_new_int((int)d->total_vfs) : NULL);
 	return o;
@@ -137,9 +124,9 @@ static json_object *jgroup(const struct sriov_explain_group *g)
 	for (size_t i = 0; i < g->members.n; i++) {
 		json_object *d = json_object_new_object();
 
-		json_object_object_add(d, "address", jstr(g->members.v[i]));
+		json_object_object_add(d, "address", jout_str(g->members.v[i]));
 		json_object_object_add(d, "driver",
-				       jstr(g->drivers.v[i][0] ? g->drivers.v[i] : NULL));
+				       jout_str(g->drivers.v[i][0] ? g->drivers.v[i] : NULL));
 		json_object_array_add(m, d);
 	}
 	json_object_object_add(o, "members", m);
@@ -155,14 +142,14 @@ static json_object *jmatch(const struct sriov_explain_match *m)
 
 	for (size_t i = 0; f->checks[i]; i++)
 		json_object_array_add(c, json_object_new_string(f->checks[i]));
-	json_object_object_add(o, "id", jstr(f->id));
-	json_object_object_add(o, "title", jstr(f->title));
-	json_object_object_add(o, "source", jstr(f->source));
-	json_object_object_add(o, "matched", jstr(m->excerpt));
-	json_object_object_add(o, "meaning", jstr(f->meaning));
+	json_object_object_add(o, "id", jout_str(f->id));
+	json_object_object_add(o, "title", jout_str(f->title));
+	json_object_object_add(o, "source", jout_str(f->source));
+	json_object_object_add(o, "matched", jout_str(m->excerpt));
+	json_object_object_add(o, "meaning", jout_str(f->meaning));
 	json_object_object_add(o, "checks", c);
-	json_object_object_add(o, "fix", jstr(f->fix));
-	json_object_object_add(o, "advice", jstrv(&m->advice));
+	json_object_object_add(o, "fix", jout_str(f->fix));
+	json_object_object_add(o, "advice", jout_strv(&m->advice));
 	return o;
 }
 
@@ -172,7 +159,6 @@ int sriov_render_explain_json(const struct sriov_explanation *e, bool pretty,
 	json_object *o = json_object_new_object();
 	json_object *ms = json_object_new_array(), *ds = json_object_new_array();
 	json_object *gs = json_object_new_array();
-	int r;
 
 	if (!o || !ms || !ds || !gs)
 		return -ENOMEM;
@@ -188,10 +174,5 @@ int sriov_render_explain_json(const struct sriov_explanation *e, bool pretty,
 	json_object_object_add(o, "failures", ms);
 	json_object_object_add(o, "devices", ds);
 	json_object_object_add(o, "iommu_groups", gs);
-	r = fprintf(out, "%s\n", json_object_to_json_string_ext(o,
-		    JSON_C_TO_STRING_NOSLASHESCAPE |
-		    (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
-			    : JSON_C_TO_STRING_PLAIN))) < 0 ? -EIO : 0;
-	json_object_put(o);
-	return r;
+	return jout_emit(o, pretty, out);
 }

@@ -18,6 +18,7 @@
 
 #include "io/parse.h"
 #include "pci/addr.h"
+#include "util/jsonout.h"
 #include "sriov.h"
 
 static const char *const link_states[] = { "auto", "enable", "disable" };
@@ -109,11 +110,6 @@ int sriov_state_capture(const struct sriov_host *host,
 
 /* ------------------------------------------------------------ writing */
 
-static json_object *jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
 static json_object *jbool(int v)
 {
 	return v < 0 ? NULL : json_object_new_boolean(v);
@@ -126,11 +122,11 @@ static json_object *link_json(const struct sriov_vf_link *l)
 	if (!l->present)
 		return NULL;
 	o = json_object_new_object();
-	json_object_object_add(o, "mac", jstr(l->mac[0] ? l->mac : NULL));
+	json_object_object_add(o, "mac", jout_str(l->mac[0] ? l->mac : NULL));
 	json_object_object_add(o, "vlan", json_object_new_int((int)l->vlan));
 	json_object_object_add(o, "qos", json_object_new_int((int)l->qos));
 	json_object_object_add(o, "vlan_protocol",
-			       jstr(l->vlan_proto == 0x88a8 ? "802.1ad" :
+			       jout_str(l->vlan_proto == 0x88a8 ? "802.1ad" :
 				    l->vlan_proto == 0x8100 ? "802.1Q" : NULL));
 	json_object_object_add(o, "min_tx_rate",
 			       json_object_new_int64(l->min_tx_rate));
@@ -140,7 +136,7 @@ static json_object *link_json(const struct sriov_vf_link *l)
 	json_object_object_add(o, "trust", jbool(l->trust));
 	json_object_object_add(o, "query_rss", jbool(l->query_rss));
 	json_object_object_add(o, "link_state",
-			       jstr(l->link_state >= 0 && l->link_state < 3 ?
+			       jout_str(l->link_state >= 0 && l->link_state < 3 ?
 					    link_states[l->link_state] : NULL));
 	return o;
 }
@@ -149,7 +145,6 @@ int sriov_state_write(const struct sriov_state *st, bool pretty, FILE *out)
 {
 	json_object *root = json_object_new_object(), *pfs;
 	char hex[8];
-	int r = 0;
 
 	json_object_object_add(root, "schema",
 			       json_object_new_string(SRIOV_STATE_SCHEMA));
@@ -159,16 +154,16 @@ int sriov_state_write(const struct sriov_state *st, bool pretty, FILE *out)
 		const struct sriov_state_pf *p = &st->pfs[i];
 		json_object *o = json_object_new_object(), *vfs;
 
-		json_object_object_add(o, "address", jstr(p->address));
+		json_object_object_add(o, "address", jout_str(p->address));
 		json_object_object_add(o, "bus",
-				       jstr(p->netdevsim ? "netdevsim" : "pci"));
-		json_object_object_add(o, "netdev", jstr(p->netdev));
+				       jout_str(p->netdevsim ? "netdevsim" : "pci"));
+		json_object_object_add(o, "netdev", jout_str(p->netdev));
 		snprintf(hex, sizeof(hex), "%04x", p->vendor_id);
 		json_object_object_add(o, "vendor_id",
-				       p->netdevsim ? NULL : jstr(hex));
+				       p->netdevsim ? NULL : jout_str(hex));
 		snprintf(hex, sizeof(hex), "%04x", p->device_id);
 		json_object_object_add(o, "device_id",
-				       p->netdevsim ? NULL : jstr(hex));
+				       p->netdevsim ? NULL : jout_str(hex));
 		json_object_object_add(o, "num_vfs",
 				       json_object_new_int((int)p->num_vfs));
 		json_object_object_add(o, "drivers_autoprobe",
@@ -181,22 +176,15 @@ int sriov_state_write(const struct sriov_state *st, bool pretty, FILE *out)
 
 			json_object_object_add(vo, "index",
 					       json_object_new_int((int)v->index));
-			json_object_object_add(vo, "driver", jstr(v->driver));
+			json_object_object_add(vo, "driver", jout_str(v->driver));
 			json_object_object_add(vo, "driver_override",
-					       jstr(v->driver_override));
+					       jout_str(v->driver_override));
 			json_object_object_add(vo, "link", link_json(&v->link));
 			json_object_array_add(vfs, vo);
 		}
 		json_object_array_add(pfs, o);
 	}
-	if (fputs(json_object_to_json_string_ext(root,
-			JSON_C_TO_STRING_NOSLASHESCAPE |
-			(pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
-				  JSON_C_TO_STRING_PLAIN)), out) == EOF ||
-	    fputc('\n', out) == EOF)
-		r = -EIO;
-	json_object_put(root);
-	return r;
+	return jout_emit(root, pretty, out);
 }
 
 /* ------------------------------------------------------------ reading */

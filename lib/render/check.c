@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "sriov.h"
+#include "util/jsonout.h"
 
 static const char *const area_titles[] = {
 	"Host", "Firmware/BIOS", "Kernel", "Physical functions", "Virtual functions",
@@ -39,24 +40,12 @@ int sriov_render_check_text(const struct sriov_check_report *rep, FILE *out)
 	return ferror(out) ? -EIO : 0;
 }
 
-static json_object *jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL; /* NULL is JSON null */
-}
-
 int sriov_render_check_json(const struct sriov_check_report *rep, bool pretty,
 			    FILE *out)
 {
-	int flags = JSON_C_TO_STRING_NOSLASHESCAPE |
-		    (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
-			    : JSON_C_TO_STRING_PLAIN);
 	json_object *o = json_object_new_object();
 	json_object *sum = json_object_new_object();
 	json_object *arr = json_object_new_array_ext((int)rep->n);
-	const char *s;
-	size_t len;
-	int r = 0;
-
 	if (!o || !sum || !arr) {
 		json_object_put(o);
 		json_object_put(sum);
@@ -83,19 +72,13 @@ int sriov_render_check_json(const struct sriov_check_report *rep, bool pretty,
 		json_object_object_add(j, "severity", json_object_new_string(
 					       sriov_severity_name(f->severity)));
 		json_object_object_add(j, "title", json_object_new_string(f->check->title));
-		json_object_object_add(j, "subject", jstr(f->subject));
-		json_object_object_add(j, "evidence", jstr(f->evidence));
-		json_object_object_add(j, "remedy", jstr(f->remedy));
+		json_object_object_add(j, "subject", jout_str(f->subject));
+		json_object_object_add(j, "evidence", jout_str(f->evidence));
+		json_object_object_add(j, "remedy", jout_str(f->remedy));
 		json_object_array_add(arr, j);
 	}
 	json_object_object_add(o, "findings", arr);
-	s = json_object_to_json_string_length(o, flags, &len);
-	if (!s)
-		r = -ENOMEM;
-	else if (fwrite(s, 1, len, out) != len || fputc('\n', out) == EOF)
-		r = -EIO;
-	json_object_put(o);
-	return r;
+	return jout_emit(o, pretty, out);
 }
 
 int sriov_render_check_markdown(FILE *out)

@@ -12,13 +12,9 @@
 #include <json-c/json.h>
 
 #include "pci/config.h"
+#include "util/jsonout.h"
 #include "render/names.h"
 #include "util/strv.h"
-
-static json_object *jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL; /* NULL is JSON null */
-}
 
 static json_object *jhex(unsigned v, int width)
 {
@@ -45,15 +41,6 @@ static json_object *jstrv_shared(const struct sriov_strv *sv,
 	if (sv->n == 0 && empty)
 		return json_object_get(empty);
 	a = json_object_new_array_ext((int)sv->n);
-	for (size_t i = 0; i < sv->n; i++)
-		json_object_array_add(a, json_object_new_string(sv->v[i]));
-	return a;
-}
-
-static json_object *jstrv(const struct sriov_strv *sv)
-{
-	json_object *a = json_object_new_array_ext((int)sv->n);
-
 	for (size_t i = 0; i < sv->n; i++)
 		json_object_array_add(a, json_object_new_string(sv->v[i]));
 	return a;
@@ -152,14 +139,14 @@ static json_object *vf_link_json(const struct sriov_vf_link *l)
 		/* beyond a truncated list: the VF's own netdev MAC or nothing */
 		o = json_object_new_object();
 		ADD(o, "source", json_object_new_string("sysfs"));
-		ADD(o, "mac", l->mac[0] ? jstr(l->mac) : NULL);
+		ADD(o, "mac", l->mac[0] ? jout_str(l->mac) : NULL);
 		return o;
 	}
 	if (!l->present)
 		return NULL;
 	o = json_object_new_object();
 	ADD(o, "source", json_object_new_string("rtnetlink"));
-	ADD(o, "mac", jstr(l->mac));
+	ADD(o, "mac", jout_str(l->mac));
 	ADD(o, "vlan", json_object_new_int((int)l->vlan));
 	ADD(o, "qos", json_object_new_int((int)l->qos));
 	ADD(o, "vlan_protocol", l->vlan_proto == 0x88a8
@@ -211,11 +198,11 @@ static json_object *vf_json(struct sriov_ctx *ctx, const struct sriov_vf *vf,
 	json_object *o = json_object_new_object();
 
 	ADD(o, "index", json_object_new_int((int)vf->index));
-	ADD(o, "address", vf->address[0] ? jstr(vf->address) : NULL);
-	ADD(o, "driver", jstr(vf->driver));
-	ADD(o, "driver_override", jstr(vf->driver_override));
-	ADD(o, "netdev", jstr(vf->netdev));
-	ADD(o, "mac", jstr(vf->mac));
+	ADD(o, "address", vf->address[0] ? jout_str(vf->address) : NULL);
+	ADD(o, "driver", jout_str(vf->driver));
+	ADD(o, "driver_override", jout_str(vf->driver_override));
+	ADD(o, "netdev", jout_str(vf->netdev));
+	ADD(o, "mac", jout_str(vf->mac));
 	ADD(o, "iommu_group", jint_or_null(vf->iommu_group));
 	ADD(o, "netdevs", jstrv_shared(&vf->netdevs, empty));
 	ADD(o, "link", vf_link_json(&vf->link));
@@ -225,7 +212,7 @@ static json_object *vf_json(struct sriov_ctx *ctx, const struct sriov_vf *vf,
 
 		if (vf->iommu_group >= 0 &&
 		    sriov_iommu_group_devices(ctx, vf->iommu_group, &peers) == 0) {
-			ADD(o, "iommu_group_devices", jstrv(&peers));
+			ADD(o, "iommu_group_devices", jout_strv(&peers));
 			sriov_strv_free(&peers);
 		} else {
 			ADD(o, "iommu_group_devices", NULL);
@@ -255,8 +242,8 @@ static json_object *pf_json(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 
 		json_object_array_add(names, json_object_new_string(nd->name));
 		ADD(l, "netdev", json_object_new_string(nd->name));
-		ADD(l, "mac", jstr(nd->mac));
-		ADD(l, "operstate", jstr(nd->operstate));
+		ADD(l, "mac", jout_str(nd->mac));
+		ADD(l, "operstate", jout_str(nd->operstate));
 		ADD(l, "speed_mbps", jint_or_null(nd->speed_mbps));
 		ADD(l, "mtu", jint_or_null(nd->mtu));
 		ADD(l, "ifindex", jint_or_null(nd->ifindex));
@@ -287,11 +274,11 @@ static json_object *pf_json(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 	/* PCI identity only where there is a PCI device (not netdevsim). */
 	ADD(o, "address", json_object_new_string(pf->address));
 	ADD(o, "bus", json_object_new_string(pf->bus));
-	ADD(o, "sysfs_path", jstr(pf->sysfs_path));
+	ADD(o, "sysfs_path", jout_str(pf->sysfs_path));
 	ADD(o, "vendor_id", pci ? jhex(pf->vendor_id, 4) : NULL);
 	ADD(o, "device_id", pci ? jhex(pf->device_id, 4) : NULL);
-	ADD(o, "vendor_name", jstr(pf->vendor_name));
-	ADD(o, "device_name", jstr(pf->device_name));
+	ADD(o, "vendor_name", jout_str(pf->vendor_name));
+	ADD(o, "device_name", jout_str(pf->device_name));
 	ADD(o, "subsystem_vendor_id", pci ? jhex(pf->subsystem_vendor_id, 4)
 					  : NULL);
 	ADD(o, "subsystem_device_id", pci ? jhex(pf->subsystem_device_id, 4)
@@ -299,17 +286,17 @@ static json_object *pf_json(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 	ADD(o, "class", pci ? jhex(pf->class_code, 6) : NULL);
 	ADD(o, "revision", pf->revision < 0 ? NULL
 					     : jhex((unsigned)pf->revision, 2));
-	ADD(o, "driver", jstr(pf->driver));
-	ADD(o, "driver_override", jstr(pf->driver_override));
+	ADD(o, "driver", jout_str(pf->driver));
+	ADD(o, "driver_override", jout_str(pf->driver_override));
 	ADD(o, "netdevs", names);
 	ADD(o, "links", links);
 	ADD(o, "numa_node", json_object_new_int(pf->numa_node));
-	ADD(o, "local_cpulist", jstr(pf->local_cpulist));
+	ADD(o, "local_cpulist", jout_str(pf->local_cpulist));
 	ADD(o, "iommu_group", jint_or_null(pf->iommu_group));
 	ADD(o, "total_vfs", json_object_new_int((int)pf->total_vfs));
 	ADD(o, "num_vfs", json_object_new_int((int)pf->num_vfs));
 	ADD(o, "vf_device_id", pci ? jhex(pf->vf_device_id, 4) : NULL);
-	ADD(o, "vf_device_name", jstr(pf->vf_device_name));
+	ADD(o, "vf_device_name", jout_str(pf->vf_device_name));
 	ADD(o, "vf_offset", pci ? json_object_new_int((int)pf->vf_offset)
 				: NULL);
 	ADD(o, "vf_stride", pci ? json_object_new_int((int)pf->vf_stride)
@@ -324,26 +311,9 @@ static json_object *pf_json(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 					   ? sriov_cap_json(&pf->config.sriov)
 					   : NULL);
 	ADD(o, "upstream", up);
-	ADD(o, "warnings", jstrv(&pf->warnings));
+	ADD(o, "warnings", jout_strv(&pf->warnings));
 	ADD(o, "vfs", vfs);
 	return o;
-}
-
-static int emit(json_object *o, bool pretty, FILE *out)
-{
-	int flags = JSON_C_TO_STRING_NOSLASHESCAPE |
-		    (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
-			    : JSON_C_TO_STRING_PLAIN);
-	size_t len;
-	const char *s = json_object_to_json_string_length(o, flags, &len);
-	int r = 0;
-
-	if (!s)
-		r = -ENOMEM;
-	else if (fwrite(s, 1, len, out) != len || fputc('\n', out) == EOF)
-		r = -EIO;
-	json_object_put(o);
-	return r;
 }
 
 int sriov_render_json(struct sriov_ctx *ctx, const struct sriov_host *host,
@@ -368,14 +338,14 @@ int sriov_render_json(struct sriov_ctx *ctx, const struct sriov_host *host,
 	ADD(iommu, "enabled", json_object_new_boolean(host->iommu_enabled));
 	ADD(iommu, "groups", json_object_new_int(host->iommu_groups));
 	ADD(o, "iommu", iommu);
-	ADD(o, "cmdline", jstr(host->cmdline));
-	ADD(o, "warnings", jstrv(&host->warnings));
+	ADD(o, "cmdline", jout_str(host->cmdline));
+	ADD(o, "warnings", jout_strv(&host->warnings));
 	for (size_t i = 0; i < host->n_pfs; i++)
 		if (!only_pf || only_pf == &host->pfs[i])
 			json_object_array_add(pfs, pf_json(ctx, &host->pfs[i],
 							   with_peers, empty));
 	ADD(o, "pfs", pfs);
-	r = emit(o, pretty, out);
+	r = jout_emit(o, pretty, out);
 	json_object_put(empty);
 	return r;
 }
@@ -395,5 +365,5 @@ int sriov_render_vf_json(struct sriov_ctx *ctx, const struct sriov_host *host,
 				      json_object_new_string(pf->netdevs[i].name));
 	ADD(o, "vf_device_id", jhex(pf->vf_device_id, 4));
 	ADD(o, "vf", vf_json(ctx, vf, true, NULL));
-	return emit(o, pretty, out);
+	return jout_emit(o, pretty, out);
 }

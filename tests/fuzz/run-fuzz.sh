@@ -48,7 +48,7 @@ for t in $targets; do
 	config) src=$top/lib/pci/config.c ;;
 	parse)  src=$top/lib/io/parse.c ;;
 	vflink) src=$top/lib/net/vflink.c; libs=-lmnl ;;
-	state)  src="$top/lib/ops/state.c $top/lib/io/parse.c $top/lib/pci/addr.c"
+	state)  src="$top/lib/ops/state.c $top/lib/io/parse.c $top/lib/pci/addr.c $top/lib/util/jsonout.c"
 		libs="-ljson-c -I/usr/include/json-c" ;;
 	policy) src="$top/lib/policy/parse.c $top/lib/policy/model.c $top/lib/policy/validate.c $top/lib/util/strv.c"
 		libs=-lyaml ;;
