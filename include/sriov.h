@@ -13,6 +13,7 @@
 #ifndef SRIOV_H
 #define SRIOV_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -64,6 +65,7 @@ struct sriov_netdev {
 	int speed_mbps;   /* -1 when the kernel does not know it */
 	int mtu;          /* -1 if unreadable */
 	int ifindex;      /* -1 if unreadable */
+	int up;           /* administratively up (IFF_UP of flags): 1, 0, -1 unreadable */
 };
 
 /* Decoded SR-IOV extended capability (PCIe base spec, section 9.3.3). */
@@ -201,6 +203,7 @@ struct sriov_vf {
 	char *driver_override;          /* NULL when unset ("(null)" in sysfs) */
 	char *netdev;                   /* first netdev under net/, NULL if none */
 	char *mac;                      /* that netdev's address, NULL if none */
+	int mtu;                        /* that netdev's MTU, -1 if none */
 	int iommu_group;                /* -1 when the device has no group */
 	int numa_node;                  /* -1 if unknown */
 	struct sriov_strv netdevs;      /* all netdev names (usually 0 or 1) */
@@ -435,6 +438,19 @@ int sriov_vf_settings_diff(const struct sriov_vf_link *want,
 			   const struct sriov_vf_link *cur,
 			   struct sriov_vf_settings *out);
 
+/* Every attribute, for sriov_vf_settings_diff_only(). */
+#define SRIOV_VF_ATTRS_ALL 0xffu
+
+/*
+ * sriov_vf_settings_diff() limited to the attributes in @mask
+ * (1u << enum sriov_vf_attr): a policy sets only what it names. A single
+ * rate in the mask is sent with the other one's current value (0 when
+ * unknown).
+ */
+int sriov_vf_settings_diff_only(const struct sriov_vf_link *want,
+				const struct sriov_vf_link *cur, unsigned mask,
+				struct sriov_vf_settings *out);
+
 /*
  * The current value of @attr (enum sriov_vf_attr) in @l, spelled as a
  * setting's value ("100 qos 3", "on", "02:00:00:00:00:01"); "?" when the
@@ -492,6 +508,7 @@ struct sriov_state_vf {
 	char *driver;                   /* NULL: no driver */
 	char *driver_override;          /* NULL: unset */
 	struct sriov_vf_link link;      /* present: false when not reported */
+	int mtu;                        /* its netdev's MTU, -1: not recorded */
 };
 
 /* One PF as `sriovctl save` records it. */
@@ -503,6 +520,8 @@ struct sriov_state_pf {
 	uint16_t device_id;
 	unsigned num_vfs;
 	bool drivers_autoprobe;
+	int mtu;                        /* the PF netdev's MTU, -1: not recorded */
+	int up;                         /* its admin state 1/0, -1: not recorded */
 	struct sriov_state_vf *vfs;
 	size_t n_vfs;
 };
@@ -540,6 +559,7 @@ enum sriov_step_kind {
 	SRIOV_STEP_NUM_VFS,    /* the PF's VF count and autoprobe */
 	SRIOV_STEP_VF_ATTRS,   /* a VF's link attributes, through the PF */
 	SRIOV_STEP_DRIVER,     /* a VF's driver */
+	SRIOV_STEP_LINK,       /* a netdev's MTU and admin state (PF or VF) */
 };
 
 struct sriov_step {
@@ -556,6 +576,8 @@ struct sriov_step {
 	 * out compares with the link of that moment again.
 	 */
 	struct sriov_vf_link want_link;
+	unsigned want_mask;             /* 1u << enum sriov_vf_attr compared;
+					   SRIOV_VF_ATTRS_ALL for a restore */
 	struct sriov_vf_settings settings;
 	struct sriov_vf_link old_link;
 	/* DRIVER: NULL means no driver; checked again when carried out */
@@ -564,6 +586,10 @@ struct sriov_step {
 	bool after_recreate;            /* the VF is re-created first */
 	bool pin_override;              /* through driver_override, not the
 					   kernel's default choice */
+	/* LINK: the PF's netdev (!on_vf) or VF @vf's, found when carried out */
+	bool on_vf;
+	int old_mtu, mtu;               /* mtu 0: leave; old -1: unknown */
+	int old_up, up;                 /* 1/0; up -1: leave; old -1: unknown */
 };
 
 struct sriov_plan {
@@ -595,10 +621,35 @@ int sriov_restore_plan(const struct sriov_host *host,
 		       const struct sriov_state *st, struct sriov_plan *out,
 		       char *err, size_t errlen);
 
+/*
+ * One attribute a plan changed (or failed to), handed to
+ * sriov_apply_opts.on_change as soon as it is known: the change log's
+ * record. Strings are valid during the call only.
+ */
+struct sriov_change {
+	const char *device;      /* "ens1f0", "ens1f0/vf3", or a PCI address */
+	const char *pf;          /* the PF's PCI address (netdevsim: its name) */
+	const char *attribute;   /* "num_vfs", "vlan", "driver", "mtu", ... */
+	const char *old_value;   /* as `plan` prints it */
+	const char *new_value;
+	int err;                 /* 0 done, -errno refused/failed */
+	const char *message;     /* why it failed, or NULL */
+	bool rollback;           /* undoing an earlier change */
+};
+
 struct sriov_apply_opts {
 	unsigned timeout_ms;     /* for each VF count change (set-vfs) */
 	bool force;              /* remove VFs although they are in use */
 	bool no_rollback;        /* keep what was done when a step fails */
+	/*
+	 * Checked before each step: when it reads non-zero (a signal
+	 * handler sets it) the apply stops as if the next step failed with
+	 * -ECANCELED, and rolls back. NULL: never.
+	 */
+	const volatile sig_atomic_t *cancel;
+	/* Called for every attribute changed, failed or undone. NULL: none. */
+	void (*on_change)(void *data, const struct sriov_change *c);
+	void *data;
 };
 
 /* What carrying out one step did. */
@@ -1197,6 +1248,94 @@ void sriov_policy_mac_auto(const void *host_id, size_t id_len,
  * root, 32 hex digits, into @buf (>= 33 bytes). 0, -errno, -EINVAL.
  */
 int sriov_policy_machine_id(struct sriov_ctx *ctx, char *buf, size_t len);
+
+/* ---------------------------------------------------------------- policy plans */
+
+struct sriov_policy_plan_opts {
+	const char *host_id;     /* machine-id for `mac: auto`; NULL: none
+				    (then `mac: auto` is an error) */
+	const char *only_pf;     /* a PF's address: plan for it alone (the
+				    udev re-apply); NULL: every PF */
+};
+
+/*
+ * Phase 2 of validation, then the plan. Every entry of @p is matched
+ * against @host; errors of meaning are appended to @p->errors at the
+ * offending value: an entry that matches no PF, a PF matched by two
+ * entries, num_vfs above the PF's total_vfs, a VF range reaching past the
+ * VF count the policy leaves, VF link settings or an MTU on a PF without
+ * a network interface, a VF MTU with a driver that has no netdev
+ * (vfio-pci, none), two VFs given one MAC once `auto` is derived.
+ * When there is none, @out gets the changes from the host as it is to
+ * the policy, PF by PF: the VF count (through 0) and autoprobe, the PF
+ * netdev's MTU and admin state, the VFs' link attributes (only those the
+ * policy names), their drivers, their netdevs' MTU. An empty plan: the
+ * host matches the policy. Returns 0 (look at p->n_errors; @out is then
+ * empty) or -ENOMEM. Free @out with sriov_plan_free().
+ */
+int sriov_policy_plan(const struct sriov_host *host, struct sriov_policy *p,
+		      const struct sriov_policy_plan_opts *opts,
+		      struct sriov_plan *out);
+
+/*
+ * The PFs of @host that entry @e matches, in host order, into @out (up to
+ * @max; the return says how many match in all). netdev and pci name one
+ * PF; vendor+device and root_device may match several.
+ */
+size_t sriov_policy_match(const struct sriov_host *host,
+			  const struct sriov_policy_pf *e,
+			  const struct sriov_pf **out, size_t max);
+
+/*
+ * `apply --boot`: wait up to @timeout_ms for every entry of @p to match a
+ * PF that has its driver (and, for netdev entries, its netdev), reading
+ * the host again every 250 ms. On return *host is the last read (the
+ * caller frees it). Returns 0, -ETIMEDOUT (the entries still unmatched
+ * are what phase 2 reports), or the load's -errno.
+ */
+int sriov_policy_wait(struct sriov_ctx *ctx, const struct sriov_policy *p,
+		      unsigned timeout_ms, unsigned load_flags,
+		      struct sriov_host **host);
+
+/* ---------------------------------------------------------------- plan output */
+
+#define SRIOV_PLAN_SCHEMA "sriovctl.plan/v1"
+
+/* The plan as JSON (docs/plan-schema.md). Returns 0 or -EIO. */
+int sriov_plan_write_json(const struct sriov_plan *plan, bool pretty,
+			  FILE *out);
+
+/* ---------------------------------------------------------------- change log */
+
+#define SRIOV_CHANGELOG_PATH "/var/log/sriovctl/changes.log"
+
+/* Who and what, for every record of one run. */
+struct sriov_change_origin {
+	long long time_us;       /* CLOCK_REALTIME, microseconds */
+	unsigned uid;
+	const char *command;     /* "sriovctl apply --boot" */
+};
+
+/*
+ * One JSON object on one line (docs/changelog.md): time (RFC 3339 UTC with
+ * microseconds), uid, command, device, pf, attribute, old, new, result
+ * ("ok", "failed", "rolled back"), error (strerror or null), message.
+ * Returns 0 or -EIO.
+ */
+int sriov_change_write_json(const struct sriov_change_origin *who,
+			    const struct sriov_change *c, FILE *out);
+
+/* ---------------------------------------------------------------- host lock */
+
+#define SRIOV_LOCK_PATH "run/sriovctl.lock"   /* under the ctx's root */
+
+/*
+ * Take the host-wide lock every command that writes holds (flock on
+ * SRIOV_LOCK_PATH, created when missing), waiting up to @timeout_ms
+ * (0: not at all). Returns the lock's fd (close it to release), -EWOULDBLOCK
+ * (@holder gets the pid written in the file, 0 if unknown) or -errno.
+ */
+int sriov_lock_host(struct sriov_ctx *ctx, unsigned timeout_ms, int *holder);
 
 #ifdef __cplusplus
 }
