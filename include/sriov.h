@@ -1288,10 +1288,13 @@ size_t sriov_policy_match(const struct sriov_host *host,
 
 /*
  * `apply --boot`: wait up to @timeout_ms for every entry of @p to match a
- * PF that has its driver (and, for netdev entries, its netdev), reading
- * the host again every 250 ms. On return *host is the last read (the
- * caller frees it). Returns 0, -ETIMEDOUT (the entries still unmatched
- * are what phase 2 reports), or the load's -errno.
+ * PF, every PF it matches to have its driver and, when the entry needs
+ * the PF's netdev (netdev match, PF mtu or link_state, VF link settings),
+ * that netdev (where udev runs: handled by udev, /run/udev/data/nIFINDEX),
+ * reading the host again every 250 ms. On return *host is the last read
+ * (the caller frees it; NULL after a load error). Returns 0, -ETIMEDOUT
+ * (the entries still unmatched are what phase 2 reports), -EINTR when a
+ * caught signal interrupts the wait, or the load's -errno.
  */
 int sriov_policy_wait(struct sriov_ctx *ctx, const struct sriov_policy *p,
 		      unsigned timeout_ms, unsigned load_flags,
