@@ -19,6 +19,7 @@ PACKAGES=(
 	gcc meson ninja-build pkg-config python3
 	libjson-c-dev libpci-dev pci.ids pciutils libmnl-dev
 	libcmocka-dev libkmod-dev libyaml-dev strace
+	systemd # systemd-analyze verify of the units; systemd.pc for their dir
 )
 
 need_root() {
