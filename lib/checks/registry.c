@@ -42,7 +42,7 @@ static const struct sriov_check_info checks[] = {
 	  "Every bridge and port between the PF and its root port has Access Control Services with Source Validation, Request Redirect, Completion Redirect and Upstream Forwarding enabled; without them the kernel puts the devices below into one IOMMU group.",
 	  "Move the card to a slot whose ports have ACS (usually a CPU root port), or update the BIOS; the ACS override patch is a last resort that gives up isolation between the devices." },
 	{ "vf.persisted", SRIOV_AREA_PF, "VF count persisted across reboots",
-	  "The kernel forgets sriov_numvfs at reboot. Something must create the VFs again at boot: a sriovctl policy (/etc/sriovctl/sriovctl.yaml, /etc/sriovctl/conf.d/*.yaml), a udev rule writing sriov_numvfs (/etc/udev/rules.d), /etc/rc.local, or a systemd unit (/etc/systemd/system).",
+	  "The kernel forgets sriov_numvfs at reboot. Something must create the VFs again at boot: a sriovctl policy (/etc/sriovctl/sriovctl.yaml, /etc/sriovctl/conf.d/*.yaml) with sriovctl-apply.service enabled, a udev rule writing sriov_numvfs (/etc/udev/rules.d), /etc/rc.local, or a systemd unit (/etc/systemd/system).",
 	  "Add a udev rule that writes sriov_numvfs when the PF appears (the finding gives the line for this PF)." },
 	{ "pf.link", SRIOV_AREA_PF, "PF link up while VFs are configured",
 	  "VFs send and receive through the PF's port: with the PF's link down (operstate), every VF is cut off.",

@@ -23,7 +23,10 @@ struct persist_file {
 struct persist_set {
 	struct persist_file *v;
 	size_t n;
+	bool boot_unit;  /* sriovctl-apply.service enabled: a policy is applied */
 };
+
+#define BOOT_UNIT "sriovctl-apply.service"
 
 struct dir_scan {
 	struct check_run *r;
@@ -67,6 +70,20 @@ static int scan_entry(const char *name, void *data)
 	return 0;
 }
 
+/* `systemctl enable` puts a link to the unit in a target's .wants dir. */
+static int wants_entry(const char *name, void *data)
+{
+	struct check_run *r = data;
+	size_t n = strlen(name);
+	char path[320], target[256];
+
+	if (n < 6 || strcmp(name + n - 6, ".wants") != 0)
+		return 0;
+	snprintf(path, sizeof(path), "etc/systemd/system/%s/" BOOT_UNIT, name);
+	return rootfs_readlink(r->ctx->rfs, ROOTFS_TOP, path, target, sizeof(target)) >= 0 ||
+	       rootfs_exists(r->ctx->rfs, ROOTFS_TOP, path);
+}
+
 static void persist_scan(struct check_run *r, struct persist_set *set)
 {
 	static const struct { const char *dir, *pattern; bool policy; } dirs[] = {
@@ -82,6 +99,8 @@ static void persist_scan(struct check_run *r, struct persist_set *set)
 		rootfs_foreach(r->ctx->rfs, ROOTFS_TOP, dirs[i].dir, scan_entry, &s);
 	}
 	persist_add(r, set, "etc/rc.local", false);
+	set->boot_unit = rootfs_foreach(r->ctx->rfs, ROOTFS_TOP, "etc/systemd/system",
+					wants_entry, r) > 0;
 }
 
 static bool mentions(const char *text, const char *word)
@@ -102,18 +121,36 @@ static void check_persisted(struct check_run *r, const struct persist_set *set,
 			  "%s is a %s device, created at run time with its VFs", pf->address, pf->bus);
 		return;
 	}
+	const struct persist_file *unapplied = NULL;
+
 	for (size_t i = 0; i < set->n; i++) {
 		const struct persist_file *f = &set->v[i];
 
 		if (!f->policy && !strstr(f->text, "sriov_numvfs"))
 			continue;
-		if (mentions(f->text, pf->address) || mentions(f->text, nd)) {
-			check_add(r, "vf.persisted", SRIOV_SEV_OK, check_pf_name(pf), NULL,
-				  "/%s %s %s", f->path,
-				  f->policy ? "is a sriovctl policy naming" : "writes sriov_numvfs for",
-				  mentions(f->text, pf->address) ? pf->address : nd);
-			return;
+		if (!mentions(f->text, pf->address) && !mentions(f->text, nd))
+			continue;
+		/* a policy persists nothing unless the boot unit applies it */
+		if (f->policy && !set->boot_unit) {
+			if (!unapplied)
+				unapplied = f;
+			continue;
 		}
+		check_add(r, "vf.persisted", SRIOV_SEV_OK, check_pf_name(pf), NULL,
+			  "/%s %s %s%s", f->path,
+			  f->policy ? "is a sriovctl policy naming" : "writes sriov_numvfs for",
+			  mentions(f->text, pf->address) ? pf->address : nd,
+			  f->policy ? ", applied at boot by " BOOT_UNIT : "");
+		return;
+	}
+	if (unapplied) {
+		check_add(r, "vf.persisted", SRIOV_SEV_WARN, check_pf_name(pf),
+			  "systemctl enable " BOOT_UNIT,
+			  "/%s is a sriovctl policy naming %s, but " BOOT_UNIT
+			  " is not enabled: nothing applies it at boot",
+			  unapplied->path,
+			  mentions(unapplied->text, pf->address) ? pf->address : nd);
+		return;
 	}
 	if (nd)
 		snprintf(remedy, sizeof(remedy),

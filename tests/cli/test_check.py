@@ -260,6 +260,21 @@ class DeviceChecks(CheckTest):
                 f = self.run_check(self.host("e810:vfs=2/0", "nvme:vfs=1", persist=how))
                 self.assertFinding(f, "vf.persisted", "ok", "ens1f0np0", evidence=path)
                 self.assertFinding(f, "vf.persisted", "ok", "0000:04:00.0", evidence=path)
+        # a policy is only applied at boot with sriovctl-apply.service enabled
+        root = self.host("e810:vfs=2/0", "nvme:vfs=1", persist="sriovctl")
+        f = self.run_check(root)
+        self.assertFinding(f, "vf.persisted", "ok", "ens1f0np0", evidence=(
+            "/etc/sriovctl/sriovctl.yaml is a sriovctl policy naming ens1f0np0, "
+            "applied at boot by sriovctl-apply.service"))
+        os.unlink(os.path.join(root, "etc/systemd/system/multi-user.target.wants/"
+                               "sriovctl-apply.service"))
+        f = self.run_check(root)
+        for subject in ("ens1f0np0", "0000:04:00.0"):
+            self.assertFinding(f, "vf.persisted", "warn", subject,
+                               remedy="systemctl enable sriovctl-apply.service", evidence=(
+                                   "/etc/sriovctl/sriovctl.yaml is a sriovctl policy naming %s, "
+                                   "but sriovctl-apply.service is not enabled: nothing applies "
+                                   "it at boot" % subject))
 
     def test_link_mtu_macs(self):
         f = self.run_check(self.host("e810:vfs=2"))

@@ -76,13 +76,17 @@ def write_persist(tree, host, how):
                 lines.append('ACTION=="add", SUBSYSTEM=="pci", KERNEL=="%s", '
                              'ATTR{sriov_numvfs}="%d"' % (pf.addr, pf.num_vfs))
         elif how == "sriovctl":
-            lines.append("  - device: %s\n    num_vfs: %d" % (nd or pf.addr, pf.num_vfs))
+            lines.append("  - match: {%s: \"%s\"}\n    num_vfs: %d"
+                         % ("netdev" if nd else "pci", nd or pf.addr, pf.num_vfs))
         else:
             lines.append("echo %d > /sys/bus/pci/devices/%s/sriov_numvfs" % (pf.num_vfs, pf.addr))
     if how == "udev":
         tree.file("etc/udev/rules.d/70-sriov.rules", "\n".join(lines) + "\n", RW)
     elif how == "sriovctl":
         tree.file("etc/sriovctl/sriovctl.yaml", "pfs:\n" + "\n".join(lines) + "\n", RW)
+        # `systemctl enable sriovctl-apply.service`
+        tree.link("etc/systemd/system/multi-user.target.wants/sriovctl-apply.service",
+                  "lib/systemd/system/sriovctl-apply.service")
     elif how == "rc.local":
         tree.file("etc/rc.local", "#!/bin/sh -e\n" + "\n".join(lines) + "\nexit 0\n", 0o755)
     else:
