@@ -576,6 +576,10 @@ def build_initramfs(prep, sriovctl, out, tools=(), bench=None):
         hold = os.environ.get("SRIOV_LAB_VFIO_HOLD")
         if hold and os.access(hold, os.X_OK):
             add_program(stage, hold, "usr/local/bin/vfio-hold")
+        # reapply.sh's uevent listener
+        ulog = os.environ.get("SRIOV_LAB_UEVENT_LOG")
+        if ulog and os.access(ulog, os.X_OK):
+            add_program(stage, ulog, "usr/local/bin/uevent-log")
         add_program(stage, tool("ip"), "usr/local/bin/ip")
         add_program(stage, tool("devlink"), "usr/local/bin/devlink")
         for t in tools:
@@ -639,7 +643,8 @@ class BootSpec:
 # scenario (its `check` lines are the TAP checks) and runs in boot A.
 BUILTIN_SCRIPTS = ["nvme", "igb", "netdevsim"]
 # Self-checking scenarios that run in a boot of their own, not in A.
-OTHER_BOOT_SCRIPTS = {"B": ["bind-noiommu", "check-noiommu"], "C": ["bind-acs"], "D": ["scale"]}
+OTHER_BOOT_SCRIPTS = {"B": ["bind-noiommu", "check-noiommu"], "C": ["bind-acs"], "D": ["scale"],
+                      "E": ["reapply"]}
 EXTRA_SCRIPTS = sorted(p.stem for p in GUEST.glob("*.sh")
                        if p.stem not in BUILTIN_SCRIPTS + ["lib"]
                        + sum(OTHER_BOOT_SCRIPTS.values(), []))
@@ -657,6 +662,10 @@ BOOTS = {
     "D": BootSpec("D", "netdevsim at scale: truncated VF lists, one dump",
                   iommu=True, acs_off=False, igb=False,
                   scripts=OTHER_BOOT_SCRIPTS["D"], tools=["strace"]),
+    # its own boot: it reloads the igb PF's driver
+    "E": BootSpec("E", "a PF's driver reloaded: the uevents of the udev re-apply",
+                  iommu=True, acs_off=False, igb=True,
+                  scripts=OTHER_BOOT_SCRIPTS["E"]),
 }
 
 
@@ -1772,6 +1781,10 @@ def evaluate(boots, tap):
     if D:
         boot_check(tap, D)
         guest_checks(tap, D, "D scale", OTHER_BOOT_SCRIPTS["D"])
+    E = boots.get("E")
+    if E:
+        boot_check(tap, E)
+        guest_checks(tap, E, "E reapply", OTHER_BOOT_SCRIPTS["E"])
 
 
 def artifacts(boots, results):
@@ -1953,8 +1966,8 @@ def main(argv=None):
     p.add_argument("--sriovctl")
     p = sub.add_parser("run")
     p.add_argument("--sriovctl")
-    p.add_argument("--boots", default="ABCD",
-                   help="which boots (default ABCD)")
+    p.add_argument("--boots", default="ABCDE",
+                   help="which boots (default ABCDE)")
     p.add_argument("--jobs", type=int,
                    default=int(os.environ.get("SRIOV_LAB_JOBS", "0")) or
                    (2 if (os.cpu_count() or 1) >= 2 else 1),
