@@ -93,8 +93,10 @@ static int do_vf_attrs(const struct sriov_pf *pf, const struct sriov_step *s,
 		set_msg(o, "%s", r == -ENOMEM ? "out of memory" : err);
 		return r;
 	}
+	/* A refused optional attribute is reported, not a failure. */
 	for (size_t i = 0; i < o->attrs.n; i++)
-		if (o->attrs.v[i].err < 0) {
+		if (o->attrs.v[i].err < 0 &&
+		    !(s->optional_mask & (1u << o->attrs.v[i].setting->attr))) {
 			set_msg(o, "%s/vf%u: the driver refused %s",
 				s->pf_name, s->vf, o->attrs.v[i].setting->text);
 			return o->attrs.v[i].err;

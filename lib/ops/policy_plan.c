@@ -23,6 +23,8 @@ struct want_vf {
 	unsigned mask;                               /* 1u << SRIOV_VF_ATTR_* */
 	const char *driver;                          /* "none": no driver */
 	unsigned mtu;
+	unsigned optional;                           /* 1u << SRIOV_PVF_* */
+	unsigned optional_mask;                      /* 1u << SRIOV_VF_ATTR_* */
 };
 
 /* What the policy wants of one PF of the host. */
@@ -185,6 +187,7 @@ static int merge_range(struct sriov_policy *p, struct want_pf *w,
 	for (unsigned i = r->first; i <= r->last; i++) {
 		struct want_vf *v = &w->vfs[i];
 
+		v->optional |= r->optional;
 		for (int f = 0; f < SRIOV_PVF__COUNT; f++) {
 			if (!(r->set & (1u << f)))
 				continue;
@@ -270,6 +273,24 @@ static int want_link(struct sriov_policy *p, const struct sriov_pf *pf,
 		l->link_state = r->link_state;
 		v->mask |= 1u << SRIOV_VF_ATTR_LINK_STATE;
 	}
+	/* The two rates are one request: either optional makes both. */
+	static const struct { int field, attr; } opt[] = {
+		{ SRIOV_PVF_MAC, SRIOV_VF_ATTR_MAC },
+		{ SRIOV_PVF_VLAN, SRIOV_VF_ATTR_VLAN },
+		{ SRIOV_PVF_QOS, SRIOV_VF_ATTR_VLAN },
+		{ SRIOV_PVF_VLAN_PROTO, SRIOV_VF_ATTR_VLAN },
+		{ SRIOV_PVF_SPOOFCHK, SRIOV_VF_ATTR_SPOOFCHK },
+		{ SRIOV_PVF_TRUST, SRIOV_VF_ATTR_TRUST },
+		{ SRIOV_PVF_QUERY_RSS, SRIOV_VF_ATTR_QUERY_RSS },
+		{ SRIOV_PVF_LINK_STATE, SRIOV_VF_ATTR_LINK_STATE },
+		{ SRIOV_PVF_MIN_TX_RATE, SRIOV_VF_ATTR_MIN_RATE },
+		{ SRIOV_PVF_MIN_TX_RATE, SRIOV_VF_ATTR_MAX_RATE },
+		{ SRIOV_PVF_MAX_TX_RATE, SRIOV_VF_ATTR_MIN_RATE },
+		{ SRIOV_PVF_MAX_TX_RATE, SRIOV_VF_ATTR_MAX_RATE },
+	};
+	for (size_t k = 0; k < sizeof(opt) / sizeof(opt[0]); k++)
+		if (v->optional & (1u << opt[k].field))
+			v->optional_mask |= 1u << opt[k].attr;
 	if ((r = v->from[SRIOV_PVF_DRIVER]))
 		v->driver = r->driver;
 	if ((r = v->from[SRIOV_PVF_MTU]))
@@ -464,6 +485,7 @@ static int plan_pf(const struct want_pf *w, struct sriov_plan *plan,
 		s->vf = i;
 		s->want_link = v->link;
 		s->want_mask = v->mask;
+		s->optional_mask = v->optional_mask;
 		s->settings = set;
 		if (cur)
 			s->old_link = cur->link;

@@ -225,6 +225,30 @@ static void only_named_attributes_are_compared(void **state)
 		"    vlan: 7\n", NULL), "");
 }
 
+static void optional_attributes_reach_the_step(void **state)
+{
+	struct sriov_policy_plan_opts o = { .host_id = HOST_ID };
+	struct sriov_policy *p = parse(
+		"vfs:\n"
+		"  - select: \"ens1f0#1\"\n"
+		"    min_tx_rate: 10\n"
+		"    trust: true\n"
+		"    optional: [min_tx_rate, link_state]\n");
+	struct sriov_plan plan;
+
+	(void)state;
+	assert_int_equal(sriov_policy_plan(&host, p, &o, &plan), 0);
+	assert_int_equal(p->n_errors, 0);
+	assert_int_equal(plan.n, 1);
+	assert_int_equal(plan.v[0].kind, SRIOV_STEP_VF_ATTRS);
+	/* the two rates are one request: both optional; trust is not */
+	assert_int_equal(plan.v[0].optional_mask,
+			 (1u << SRIOV_VF_ATTR_MIN_RATE) | (1u << SRIOV_VF_ATTR_MAX_RATE) |
+			 (1u << SRIOV_VF_ATTR_LINK_STATE));
+	sriov_plan_free(&plan);
+	sriov_policy_free(p);
+}
+
 static void mac_auto_is_derived_per_vf(void **state)
 {
 	uint8_t m[6];
@@ -328,6 +352,7 @@ int main(void)
 		cmocka_unit_test_setup(recreated_vfs_get_every_named_attribute, setup),
 		cmocka_unit_test_setup(only_named_attributes_are_compared, setup),
 		cmocka_unit_test_setup(mac_auto_is_derived_per_vf, setup),
+		cmocka_unit_test_setup(optional_attributes_reach_the_step, setup),
 		cmocka_unit_test_setup(only_pf_limits_the_plan, setup),
 		cmocka_unit_test_setup(netdev_settings_and_link_state, setup),
 		cmocka_unit_test_setup(phase2_errors, setup),
