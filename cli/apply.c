@@ -21,9 +21,11 @@ static void print_attrs(const struct sriov_step *step,
 		fprintf(out, "%s/vf%u %.*s: %s -> %s", step->pf_name, step->vf,
 			(int)w, text, old, text[w] ? text + w + 1 : "");
 		if (x->err < 0)
-			fprintf(out, ": refused by the driver (%s)%s%s",
+			fprintf(out, ": refused by the driver (%s)%s%s%s",
 				strerror(-x->err), x->msg ? ": " : "",
-				x->msg ? x->msg : "");
+				x->msg ? x->msg : "",
+				step->optional_mask & (1u << x->setting->attr) ?
+					" (optional in the policy: not a failure)" : "");
 		fputc('\n', out);
 	}
 }

@@ -45,7 +45,17 @@ static void print_vfs(const struct sriov_policy_vfs *r)
 		printf(" query_rss %s", r->query_rss ? "on" : "off");
 	if (s & 1u << SRIOV_PVF_MTU)
 		printf(" mtu %u", r->mtu);
-	if (!s)
+	if (r->optional) {
+		const char *sep = " optional [";
+
+		for (int f = 0; f < SRIOV_PVF__COUNT; f++)
+			if (r->optional & (1u << f)) {
+				printf("%s%s", sep, sriov_policy_vf_field_key(f));
+				sep = ", ";
+			}
+		printf("]");
+	}
+	if (!s && !r->optional)
 		printf(" (nothing set)");
 	printf("  (%s:%u)\n", r->loc.file, r->loc.line);
 }

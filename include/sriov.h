@@ -578,6 +578,8 @@ struct sriov_step {
 	struct sriov_vf_link want_link;
 	unsigned want_mask;             /* 1u << enum sriov_vf_attr compared;
 					   SRIOV_VF_ATTRS_ALL for a restore */
+	unsigned optional_mask;         /* 1u << enum sriov_vf_attr the driver
+					   may refuse without failing the step */
 	struct sriov_vf_settings settings;
 	struct sriov_vf_link old_link;
 	/* DRIVER: NULL means no driver; checked again when carried out */
@@ -1162,6 +1164,10 @@ struct sriov_policy_vfs {
 	unsigned min_tx_rate, max_tx_rate;  /* Mbit/s */
 	int link_state;                     /* IFLA_VF_LINK_STATE_*: 0 auto, 1 enable, 2 disable */
 	unsigned mtu;
+	/* `optional: [min_tx_rate, ...]`: link settings a driver may refuse
+	 * without failing the apply (1u << enum sriov_policy_vf_field) */
+	unsigned optional;
+	struct sriov_policy_loc optional_at;
 };
 
 /* The settings of a PF entry; bit (1u << field) in `set`. */
@@ -1200,6 +1206,9 @@ struct sriov_policy {
 	struct sriov_policy_error *errors;  /* all of them, in file order */
 	size_t n_errors;
 };
+
+/* The YAML key of VF field @f ("min_tx_rate"), or NULL. */
+const char *sriov_policy_vf_field_key(int f);
 
 /* An empty policy. Returns 0 or -ENOMEM. Free with sriov_policy_free(). */
 int sriov_policy_new(struct sriov_policy **out);

@@ -100,6 +100,7 @@ void checks_host(struct check_run *r);
 void checks_pci(struct check_run *r);
 void checks_drivers(struct check_run *r);
 void checks_vfstate(struct check_run *r);
+void checks_policy(struct check_run *r);
 void checks_perf(struct check_run *r);
 
 /* The table of checks (registry.c). */

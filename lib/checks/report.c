@@ -201,6 +201,7 @@ int sriov_check_run(struct sriov_ctx *ctx, const struct sriov_host *host,
 		checks_pci(&r);
 		checks_drivers(&r);
 		checks_vfstate(&r);
+		checks_policy(&r);
 		checks_perf(&r);
 		e = r.err;
 	}

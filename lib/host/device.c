@@ -285,6 +285,23 @@ static int net_int(struct dev_reader *d, const char *ifname, const char *attr,
 	return v;
 }
 
+int dev_net_mtu(struct dev_reader *d, const char *ifname)
+{
+	return net_int(d, ifname, "mtu", 0);
+}
+
+int dev_net_up(struct dev_reader *d, const char *ifname)
+{
+	char buf[ATTR_MAX];
+	ssize_t n = read_net_attr(d, ifname, "flags", buf);
+	uint32_t v;
+
+	/* "0x1003": IFF_UP is bit 0. */
+	if (n <= 0 || parse_hex_prefixed(buf, (size_t)n, 0xffffffffu, &v) < 0)
+		return -1;
+	return v & 1u;
+}
+
 int dev_read_netdev_names(struct dev_reader *d, const struct netmap *nm,
 			  const char *devpath, struct sriov_strv *names,
 			  char **first_mac)
@@ -346,6 +363,7 @@ int dev_read_netdevs(struct dev_reader *d, const struct netmap *nm,
 		nd[i].mtu = net_int(d, nd[i].name, "mtu", 0);
 		nd[i].speed_mbps = net_int(d, nd[i].name, "speed", -1);
 		nd[i].ifindex = net_int(d, nd[i].name, "ifindex", 0);
+		nd[i].up = dev_net_up(d, nd[i].name);
 	}
 	*out = nd;
 	*n = names.n;

@@ -50,6 +50,12 @@ int dev_read_iommu_group(struct dev_reader *d, int *out);
 int dev_read_netdevs(struct dev_reader *d, const struct netmap *nm,
 		     const char *devpath, struct sriov_netdev **out, size_t *n);
 /* Only the netdev names and the first one's MAC (the cheap VF path). */
+/* The MTU of @ifname, -1 if unreadable. */
+int dev_net_mtu(struct dev_reader *d, const char *ifname);
+
+/* Whether @ifname is administratively up (IFF_UP): 1, 0, -1 unreadable. */
+int dev_net_up(struct dev_reader *d, const char *ifname);
+
 int dev_read_netdev_names(struct dev_reader *d, const struct netmap *nm,
 			  const char *devpath, struct sriov_strv *names,
 			  char **first_mac);

@@ -251,6 +251,7 @@ static int load_vf(struct loader *L, struct sriov_pf *pf, int pffd,
 	int r;
 
 	vf->iommu_group = -1;
+	vf->mtu = -1;
 	snprintf(link, sizeof(link), "virtfn%u", vf->index);
 	r = dev_read_link(&pd, link, target, sizeof(target));
 	if (r < 0)
@@ -304,8 +305,10 @@ static int load_vf(struct loader *L, struct sriov_pf *pf, int pffd,
 	free(physfn);
 	r = dev_read_netdev_names(&d, &L->netmap, path, &vf->netdevs,
 				  &vf->mac);
-	if (r == 0 && vf->netdevs.n > 0)
+	if (r == 0 && vf->netdevs.n > 0) {
 		vf->netdev = vf->netdevs.v[0];
+		vf->mtu = dev_net_mtu(&d, vf->netdev);
+	}
 out:
 	close(d.fd);
 	return r == -ENOMEM ? r : 0;

@@ -49,6 +49,7 @@ static int load_one(struct rootfs *rfs, const struct netmap *nm,
 	for (unsigned i = 0; i < pf->num_vfs; i++) {
 		pf->vfs[i].index = i;
 		pf->vfs[i].iommu_group = -1;
+		pf->vfs[i].mtu = -1;
 	}
 	pf->n_vfs = pf->num_vfs;
 	return 0;

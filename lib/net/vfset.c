@@ -175,17 +175,15 @@ int vfset_open(struct mnl_socket **out)
 	return 0;
 }
 
-int vfset_send(struct mnl_socket *nl, uint32_t seq, int ifindex, unsigned vf,
-	       const struct vfset_req *req, char *msg, size_t msglen)
+int vfset_transact(struct mnl_socket *nl, const struct nlmsghdr *nlh,
+		   char *msg, size_t msglen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = vfset_build(buf, seq, ifindex, vf, req);
+	uint32_t seq = nlh->nlmsg_seq;
 	int error = 0;
 
 	if (msglen)
 		msg[0] = '\0';
-	if (!nlh)
-		return -EINVAL;
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {
@@ -203,4 +201,17 @@ int vfset_send(struct mnl_socket *nl, uint32_t seq, int ifindex, unsigned vf,
 		if (r == 1)
 			return error;
 	}
+}
+
+int vfset_send(struct mnl_socket *nl, uint32_t seq, int ifindex, unsigned vf,
+	       const struct vfset_req *req, char *msg, size_t msglen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = vfset_build(buf, seq, ifindex, vf, req);
+
+	if (msglen)
+		msg[0] = '\0';
+	if (!nlh)
+		return -EINVAL;
+	return vfset_transact(nl, nlh, msg, msglen);
 }

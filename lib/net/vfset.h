@@ -48,6 +48,14 @@ int vfset_parse_ack(const void *buf, size_t len, uint32_t seq, int *error,
 int vfset_open(struct mnl_socket **out);
 
 /*
+ * Send @nlh (NLM_F_ACK set) and wait for the ack of its sequence number.
+ * Returns 0, the kernel's negative errno (with @msg its extended ack
+ * message, or ""), or a local socket error.
+ */
+int vfset_transact(struct mnl_socket *nl, const struct nlmsghdr *nlh,
+		   char *msg, size_t msglen);
+
+/*
  * Send @req and wait for its ack. Returns 0 when the kernel applied it,
  * the kernel's negative errno (with @msg its extended ack message, or ""),
  * or a local socket error.

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sriov.h"
+#include "ops/link.h"
 
 static void set_msg(struct sriov_step_outcome *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -77,7 +78,8 @@ static int do_vf_attrs(const struct sriov_pf *pf, const struct sriov_step *s,
 	}
 	/* Against the link as it is now: VFs re-created by an earlier step
 	 * come with their driver's defaults. */
-	r = sriov_vf_settings_diff(&s->want_link, &vf->link, &o->sent);
+	r = sriov_vf_settings_diff_only(&s->want_link, &vf->link,
+					s->want_mask, &o->sent);
 	if (r < 0)
 		return r;
 	if (o->sent.n == 0) {
@@ -91,8 +93,10 @@ static int do_vf_attrs(const struct sriov_pf *pf, const struct sriov_step *s,
 		set_msg(o, "%s", r == -ENOMEM ? "out of memory" : err);
 		return r;
 	}
+	/* A refused optional attribute is reported, not a failure. */
 	for (size_t i = 0; i < o->attrs.n; i++)
-		if (o->attrs.v[i].err < 0) {
+		if (o->attrs.v[i].err < 0 &&
+		    !(s->optional_mask & (1u << o->attrs.v[i].setting->attr))) {
 			set_msg(o, "%s/vf%u: the driver refused %s",
 				s->pf_name, s->vf, o->attrs.v[i].setting->text);
 			return o->attrs.v[i].err;
@@ -142,8 +146,10 @@ static int do_driver(struct sriov_ctx *ctx, const struct sriov_host *host,
 		set_msg(o, "%s/vf%u does not exist", s->pf_name, s->vf);
 		return -ENOENT;
 	}
+	/* Pinned "no driver" is the override unbind leaves: "none". */
 	if (same(vf->driver, s->driver) &&
-	    (!s->pin_override || same(vf->driver_override, s->driver))) {
+	    (!s->pin_override ||
+	     same(vf->driver_override, s->driver ? s->driver : "none"))) {
 		o->err = 1;
 		return 0;
 	}
@@ -182,6 +188,49 @@ static int do_driver(struct sriov_ctx *ctx, const struct sriov_host *host,
 	return r;
 }
 
+static int do_link(const struct sriov_pf *pf, const struct sriov_step *s,
+		   struct sriov_step_outcome *o)
+{
+	const struct sriov_vf *vf = s->on_vf ? sriov_pf_vf(pf, s->vf) : NULL;
+	const char *ifname;
+	int cur_mtu, cur_up, mtu, up;
+	char err[512];
+	int r;
+
+	if (s->on_vf && !vf) {
+		set_msg(o, "%s/vf%u does not exist", s->pf_name, s->vf);
+		return -ENOENT;
+	}
+	if (s->on_vf) {
+		ifname = vf->netdev;
+		cur_mtu = vf->mtu;
+		cur_up = -1;
+	} else {
+		ifname = pf->n_netdevs ? pf->netdevs[0].name : NULL;
+		cur_mtu = pf->n_netdevs ? pf->netdevs[0].mtu : -1;
+		cur_up = pf->n_netdevs ? pf->netdevs[0].up : -1;
+	}
+	if (!ifname) {
+		if (s->on_vf)
+			set_msg(o, "%s/vf%u has no network interface (driver %s): its MTU cannot be set",
+				s->pf_name, s->vf, vf->driver ? vf->driver : "none");
+		else
+			set_msg(o, "PF %s has no network interface", s->pf_name);
+		return -ENODEV;
+	}
+	/* Only what still differs: an earlier step may have done it. */
+	mtu = s->mtu > 0 && s->mtu != cur_mtu ? s->mtu : 0;
+	up = s->up >= 0 && s->up != cur_up ? s->up : -1;
+	if (mtu == 0 && up < 0) {
+		o->err = 1;
+		return 0;
+	}
+	r = ops_link_set(ifname, mtu, up, err, sizeof(err));
+	if (r < 0)
+		set_msg(o, "%s", err);
+	return r;
+}
+
 static int run_step(struct sriov_ctx *ctx, struct sriov_host **host,
 		    const struct sriov_step *s,
 		    const struct sriov_apply_opts *opts,
@@ -203,6 +252,9 @@ static int run_step(struct sriov_ctx *ctx, struct sriov_host **host,
 		break;
 	case SRIOV_STEP_DRIVER:
 		r = do_driver(ctx, *host, pf, s, o);
+		break;
+	case SRIOV_STEP_LINK:
+		r = do_link(pf, s, o);
 		break;
 	default:
 		return -EINVAL;

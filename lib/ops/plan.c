@@ -68,6 +68,33 @@ int sriov_step_describe(const struct sriov_step *step, size_t i, char *buf,
 			 step->old_driver ? step->old_driver : "none",
 			 step->driver ? step->driver : "none");
 		return 0;
+	case SRIOV_STEP_LINK: {
+		char dev[SRIOV_ADDR_MAX + 16], was[16];
+		bool has_mtu = step->mtu > 0;
+
+		if (i > 1 || (i == 1 && !(has_mtu && step->up >= 0)) ||
+		    (i == 0 && !has_mtu && step->up < 0))
+			return -ENOENT;
+		if (step->on_vf)
+			snprintf(dev, sizeof(dev), "%s/vf%u", step->pf_name,
+				 step->vf);
+		else
+			snprintf(dev, sizeof(dev), "%s", step->pf_name);
+		if (i == 0 && has_mtu) {
+			if (step->old_mtu > 0)
+				snprintf(was, sizeof(was), "%d", step->old_mtu);
+			else
+				snprintf(was, sizeof(was), "%s",
+					 step->on_vf ? "(new)" : "?");
+			snprintf(buf, len, "%s mtu: %s -> %d", dev, was,
+				 step->mtu);
+		} else {
+			snprintf(buf, len, "%s link: %s -> %s", dev,
+				 step->old_up < 0 ? "?" : step->old_up ? "up" : "down",
+				 step->up ? "up" : "down");
+		}
+		return 0;
+	}
 	}
 	return -EINVAL;
 }

@@ -82,6 +82,19 @@ static int plan_pf(const struct sriov_pf *pf, const struct sriov_state_pf *sp,
 		s->old_autoprobe = pf->drivers_autoprobe;
 		s->autoprobe = sp->drivers_autoprobe;
 	}
+	/* The PF's netdev, as recorded (igb resets its link with the VFs). */
+	const struct sriov_netdev *nd = pf->n_netdevs ? &pf->netdevs[0] : NULL;
+
+	if (nd && ((sp->mtu > 0 && sp->mtu != nd->mtu) ||
+		   (sp->up >= 0 && sp->up != nd->up))) {
+		s = add_step(plan, cap, SRIOV_STEP_LINK, pf);
+		if (!s)
+			return -ENOMEM;
+		s->old_mtu = nd->mtu;
+		s->mtu = sp->mtu > 0 && sp->mtu != nd->mtu ? sp->mtu : 0;
+		s->old_up = nd->up;
+		s->up = sp->up >= 0 && sp->up != nd->up ? sp->up : -1;
+	}
 	for (size_t i = 0; i < sp->n_vfs; i++) {
 		const struct sriov_state_vf *v = &sp->vfs[i];
 		const struct sriov_vf *cur = recreate ? NULL : sriov_pf_vf(pf, v->index);
@@ -105,6 +118,7 @@ static int plan_pf(const struct sriov_pf *pf, const struct sriov_state_pf *sp,
 		}
 		s->vf = v->index;
 		s->want_link = v->link;
+		s->want_mask = SRIOV_VF_ATTRS_ALL;
 		s->settings = set;
 		if (cur)
 			s->old_link = cur->link;
@@ -131,6 +145,23 @@ static int plan_pf(const struct sriov_pf *pf, const struct sriov_state_pf *sp,
 		     !(s->old_driver = strdup(cur->driver))) ||
 		    (v->driver && !(s->driver = strdup(v->driver))))
 			return -ENOMEM;
+	}
+	/* VF netdevs' MTU last: their driver makes the netdev. */
+	for (size_t i = 0; i < sp->n_vfs; i++) {
+		const struct sriov_state_vf *v = &sp->vfs[i];
+		const struct sriov_vf *cur = recreate ? NULL : sriov_pf_vf(pf, v->index);
+
+		if (v->mtu <= 0 || (cur && cur->mtu == v->mtu))
+			continue;
+		s = add_step(plan, cap, SRIOV_STEP_LINK, pf);
+		if (!s)
+			return -ENOMEM;
+		s->on_vf = true;
+		s->vf = v->index;
+		s->old_mtu = cur ? cur->mtu : -1;
+		s->mtu = v->mtu;
+		s->old_up = -1;
+		s->up = -1;
 	}
 	return 0;
 }

@@ -58,6 +58,8 @@ static int capture_pf(const struct sriov_pf *pf, struct sriov_state_pf *p)
 	p->device_id = pf->device_id;
 	p->num_vfs = pf->num_vfs;
 	p->drivers_autoprobe = pf->drivers_autoprobe;
+	p->mtu = pf->n_netdevs ? pf->netdevs[0].mtu : -1;
+	p->up = pf->n_netdevs ? pf->netdevs[0].up : -1;
 	if (pf->n_netdevs && !(p->netdev = strdup(pf->netdevs[0].name)))
 		return -ENOMEM;
 	p->vfs = calloc(pf->n_vfs ? pf->n_vfs : 1, sizeof(*p->vfs));
@@ -68,6 +70,7 @@ static int capture_pf(const struct sriov_pf *pf, struct sriov_state_pf *p)
 		struct sriov_state_vf *v = &p->vfs[p->n_vfs++];
 
 		v->index = vf->index;
+		v->mtu = vf->mtu;
 		v->driver = dup_or_null(vf->driver);
 		v->driver_override = dup_or_null(vf->driver_override);
 		if ((vf->driver && !v->driver) ||
@@ -168,6 +171,10 @@ int sriov_state_write(const struct sriov_state *st, bool pretty, FILE *out)
 				       json_object_new_int((int)p->num_vfs));
 		json_object_object_add(o, "drivers_autoprobe",
 				       json_object_new_boolean(p->drivers_autoprobe));
+		json_object_object_add(o, "mtu", p->mtu < 0 ? NULL :
+				       json_object_new_int(p->mtu));
+		json_object_object_add(o, "up", p->up < 0 ? NULL :
+				       json_object_new_boolean(p->up));
 		vfs = json_object_new_array();
 		json_object_object_add(o, "vfs", vfs);
 		for (size_t j = 0; j < p->n_vfs; j++) {
@@ -180,6 +187,8 @@ int sriov_state_write(const struct sriov_state *st, bool pretty, FILE *out)
 			json_object_object_add(vo, "driver_override",
 					       jout_str(v->driver_override));
 			json_object_object_add(vo, "link", link_json(&v->link));
+			json_object_object_add(vo, "mtu", v->mtu < 0 ? NULL :
+					       json_object_new_int(v->mtu));
 			json_object_array_add(vfs, vo);
 		}
 		json_object_array_add(pfs, o);
@@ -366,8 +375,10 @@ static int read_vf(struct reader *rd, json_object *o, unsigned num_vfs,
 		   struct sriov_state_vf *v)
 {
 	static const char *const keys[] = { "index", "driver",
-					    "driver_override", "link", NULL };
+					    "driver_override", "link", "mtu",
+					    NULL };
 	json_object *link;
+	unsigned mtu;
 	const char *s;
 	int r;
 
@@ -391,6 +402,11 @@ static int read_vf(struct reader *rd, json_object *o, unsigned num_vfs,
 		return bad(rd, "driver_override", "'%s' is not a driver name", s);
 	if (s && !(v->driver_override = strdup(s)))
 		return -ENOMEM;
+	v->mtu = -1;
+	if ((r = get_uint(rd, o, "mtu", 65535, false, &mtu)) < 0)
+		return r;
+	if (r == 1)
+		v->mtu = (int)mtu;
 	if ((r = get(rd, o, "link", json_type_object, &link)) < 0)
 		return r;
 	if (r == 1)
@@ -402,8 +418,9 @@ static int read_pf(struct reader *rd, json_object *o, struct sriov_state_pf *p)
 {
 	static const char *const keys[] = {
 		"address", "bus", "netdev", "vendor_id", "device_id", "num_vfs",
-		"drivers_autoprobe", "vfs", NULL };
+		"drivers_autoprobe", "mtu", "up", "vfs", NULL };
 	json_object *vfs;
+	unsigned mtu;
 	const char *s;
 	struct pci_addr pa;
 	bool dom = false;
@@ -451,6 +468,13 @@ static int read_pf(struct reader *rd, json_object *o, struct sriov_state_pf *p)
 	    (r = get_bool(rd, o, "drivers_autoprobe", &ap)) < 0)
 		return r;
 	p->drivers_autoprobe = ap != 0;  /* absent: the kernel's default, on */
+	p->mtu = -1;
+	if ((r = get_uint(rd, o, "mtu", 65535, false, &mtu)) < 0)
+		return r;
+	if (r == 1)
+		p->mtu = (int)mtu;
+	if ((r = get_bool(rd, o, "up", &p->up)) < 0)
+		return r;
 	if ((r = get(rd, o, "vfs", json_type_array, &vfs)) < 0)
 		return r;
 	if (r == 0)

@@ -402,10 +402,11 @@ static void add_flag(struct sriov_vf_settings *s, int attr, const char *name,
 	append(s->v[s->n - 1].text, sizeof(s->v[0].text), want ? "on" : "off");
 }
 
-int sriov_vf_settings_diff(const struct sriov_vf_link *want,
-			   const struct sriov_vf_link *cur,
-			   struct sriov_vf_settings *out)
+int sriov_vf_settings_diff_only(const struct sriov_vf_link *want,
+				const struct sriov_vf_link *cur, unsigned mask,
+				struct sriov_vf_settings *out)
 {
+#define IN(a) (mask & (1u << (a)))
 	static const struct sriov_vf_link unknown = {
 		.spoofchk = -2, .trust = -2, .query_rss = -2, .link_state = -2,
 	};
@@ -425,7 +426,7 @@ int sriov_vf_settings_diff(const struct sriov_vf_link *want,
 	/* Unknown current state: new VFs start with no MAC, VLAN or rate. */
 	bool fresh = cur == &unknown;
 
-	if (want->mac[0] && strcasecmp(want->mac, cur->mac) != 0 &&
+	if (IN(SRIOV_VF_ATTR_MAC) && want->mac[0] && strcasecmp(want->mac, cur->mac) != 0 &&
 	    parse_user_mac(want->mac, mac) == 0 &&
 	    !(fresh && strcmp(want->mac, "00:00:00:00:00:00") == 0)) {
 		st = add_setting(out, SRIOV_VF_ATTR_MAC, "mac");
@@ -433,12 +434,17 @@ int sriov_vf_settings_diff(const struct sriov_vf_link *want,
 		append(st->text, sizeof(st->text), want->mac);
 	}
 	/* An unreported protocol (0) is 802.1Q. */
-	bool vlan_differs = fresh ? want->vlan || want->qos
+	bool vlan_differs = !IN(SRIOV_VF_ATTR_VLAN) ? false
+		: fresh ? want->vlan || want->qos
 		: want->vlan != cur->vlan || want->qos != cur->qos ||
 		  (want->vlan_proto == 0x88a8) != (cur->vlan_proto == 0x88a8);
-	bool rates_differ = fresh ? want->min_tx_rate || want->max_tx_rate
-		: want->min_tx_rate != cur->min_tx_rate ||
-		  want->max_tx_rate != cur->max_tx_rate;
+	/* A rate the mask leaves out keeps its current value. */
+	unsigned min = IN(SRIOV_VF_ATTR_MIN_RATE) ? want->min_tx_rate
+		: fresh ? 0 : cur->min_tx_rate;
+	unsigned max = IN(SRIOV_VF_ATTR_MAX_RATE) ? want->max_tx_rate
+		: fresh ? 0 : cur->max_tx_rate;
+	bool rates_differ = fresh ? min || max
+		: min != cur->min_tx_rate || max != cur->max_tx_rate;
 
 	if (vlan_differs) {
 		st = add_setting(out, SRIOV_VF_ATTR_VLAN, "vlan");
@@ -454,29 +460,42 @@ int sriov_vf_settings_diff(const struct sriov_vf_link *want,
 		if (st->vlan_proto == 0x88a8)
 			append(st->text, sizeof(st->text), "proto 802.1ad");
 	}
-	add_flag(out, SRIOV_VF_ATTR_SPOOFCHK, "spoofchk", want->spoofchk,
-		 cur->spoofchk);
-	add_flag(out, SRIOV_VF_ATTR_TRUST, "trust", want->trust, cur->trust);
-	add_flag(out, SRIOV_VF_ATTR_QUERY_RSS, "query-rss", want->query_rss,
-		 cur->query_rss);
+	if (IN(SRIOV_VF_ATTR_SPOOFCHK))
+		add_flag(out, SRIOV_VF_ATTR_SPOOFCHK, "spoofchk",
+			 want->spoofchk, cur->spoofchk);
+	if (IN(SRIOV_VF_ATTR_TRUST))
+		add_flag(out, SRIOV_VF_ATTR_TRUST, "trust", want->trust,
+			 cur->trust);
+	if (IN(SRIOV_VF_ATTR_QUERY_RSS))
+		add_flag(out, SRIOV_VF_ATTR_QUERY_RSS, "query-rss",
+			 want->query_rss, cur->query_rss);
 	/* Both rates travel together: send the pair when either differs. */
 	if (rates_differ) {
 		st = add_setting(out, SRIOV_VF_ATTR_MIN_RATE, "min-rate");
-		st->value = want->min_tx_rate;
-		snprintf(num, sizeof(num), "%u", want->min_tx_rate);
+		st->value = min;
+		snprintf(num, sizeof(num), "%u", min);
 		append(st->text, sizeof(st->text), num);
 		st = add_setting(out, SRIOV_VF_ATTR_MAX_RATE, "max-rate");
-		st->value = want->max_tx_rate;
-		snprintf(num, sizeof(num), "%u", want->max_tx_rate);
+		st->value = max;
+		snprintf(num, sizeof(num), "%u", max);
 		append(st->text, sizeof(st->text), num);
 	}
-	if (want->link_state >= 0 && want->link_state < 3 &&
+	if (IN(SRIOV_VF_ATTR_LINK_STATE) &&
+	    want->link_state >= 0 && want->link_state < 3 &&
 	    want->link_state != cur->link_state) {
 		st = add_setting(out, SRIOV_VF_ATTR_LINK_STATE, "link-state");
 		st->value = (unsigned)want->link_state;
 		append(st->text, sizeof(st->text), states[want->link_state]);
 	}
 	return 0;
+#undef IN
+}
+
+int sriov_vf_settings_diff(const struct sriov_vf_link *want,
+			   const struct sriov_vf_link *cur,
+			   struct sriov_vf_settings *out)
+{
+	return sriov_vf_settings_diff_only(want, cur, SRIOV_VF_ATTRS_ALL, out);
 }
 
 void sriov_vf_settings_free(struct sriov_vf_settings *s)

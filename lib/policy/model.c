@@ -29,6 +29,11 @@ const char *policy_vf_field_name(int f)
 	return f >= 0 && f < SRIOV_PVF__COUNT ? vf_fields[f] : NULL;
 }
 
+const char *sriov_policy_vf_field_key(int f)
+{
+	return policy_vf_field_name(f);
+}
+
 const char *policy_pf_field_name(int f)
 {
 	return f >= 0 && f < SRIOV_PPF__COUNT ? pf_fields[f] : NULL;

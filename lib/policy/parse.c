@@ -312,6 +312,41 @@ struct vf_data {
 	yaml_node_t *select;
 };
 
+/* The link settings a driver may refuse: netlink ones only. */
+#define OPTIONAL_OK ((1u << SRIOV_PVF_MAC) | (1u << SRIOV_PVF_VLAN) | \
+	(1u << SRIOV_PVF_QOS) | (1u << SRIOV_PVF_VLAN_PROTO) | \
+	(1u << SRIOV_PVF_SPOOFCHK) | (1u << SRIOV_PVF_TRUST) | \
+	(1u << SRIOV_PVF_MIN_TX_RATE) | (1u << SRIOV_PVF_MAX_TX_RATE) | \
+	(1u << SRIOV_PVF_LINK_STATE) | (1u << SRIOV_PVF_QUERY_RSS))
+
+static void vf_optional(struct pctx *c, yaml_node_t *v,
+			struct sriov_policy_vfs *r)
+{
+	if (v->type != YAML_SEQUENCE_NODE) {
+		perr(c, v, "optional: expected a list of VF settings "
+		     "([min_tx_rate, link_state]), got %s", kind_name(v));
+		return;
+	}
+	for (yaml_node_item_t *it = v->data.sequence.items.start;
+	     it < v->data.sequence.items.top; it++) {
+		yaml_node_t *e = yaml_document_get_node(c->doc, *it);
+		const char *s = e ? scalar(e) : NULL;
+		int f = -1;
+
+		for (int i = 0; s && i < SRIOV_PVF__COUNT; i++)
+			if (strcmp(s, policy_vf_field_name(i)) == 0)
+				f = i;
+		if (f < 0 || !(OPTIONAL_OK & (1u << f))) {
+			perr(c, e ? e : v, "optional: \"%s\" is not a VF link setting "
+			     "(mac, vlan, qos, vlan_proto, spoofchk, trust, min_tx_rate, "
+			     "max_tx_rate, link_state, query_rss)", s ? s : "?");
+			continue;
+		}
+		r->optional |= 1u << f;
+	}
+	r->optional_at = loc_of(c, v);
+}
+
 static void vf_pair(struct pctx *c, const char *key, yaml_node_t *k,
 		    yaml_node_t *v, void *data)
 {
@@ -324,6 +359,10 @@ static void vf_pair(struct pctx *c, const char *key, yaml_node_t *k,
 
 	if (d->selector && strcmp(key, "select") == 0) {
 		d->select = v;
+		return;
+	}
+	if (strcmp(key, "optional") == 0) {
+		vf_optional(c, v, r);
 		return;
 	}
 	for (int i = 0; i < SRIOV_PVF__COUNT; i++)
@@ -399,7 +438,7 @@ static void vf_pair(struct pctx *c, const char *key, yaml_node_t *k,
 	default:
 		perr(c, k, "unknown VF setting \"%s\" (known: driver, mac, vlan, qos, "
 		     "vlan_proto, spoofchk, trust, min_tx_rate, max_tx_rate, "
-		     "link_state, query_rss, mtu%s)", key, d->selector ? ", select" : "");
+		     "link_state, query_rss, mtu, optional%s)", key, d->selector ? ", select" : "");
 		return;
 	}
 	if (ok) {

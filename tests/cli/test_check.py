@@ -276,6 +276,33 @@ class DeviceChecks(CheckTest):
                                    "but sriovctl-apply.service is not enabled: nothing applies "
                                    "it at boot" % subject))
 
+    def test_policy_drift_and_unmanaged(self):
+        root = self.host("e810:vfs=4,vfio=1", persist="sriovctl")
+        policy = os.path.join(root, "etc/sriovctl/sriovctl.yaml")
+        f = self.run_check(root)
+        self.assertFinding(f, "policy.drift", "ok", "ens1f0np0", evidence="matches the policy")
+        self.assertFinding(f, "policy.unmanaged", "warn", "ens1f0np0/vf3", evidence=(
+            "configured by hand (driver_override vfio-pci), not in the policy"))
+        with open(policy, "w") as fh:
+            fh.write("pfs:\n  - match: {netdev: ens1f0np0}\n    num_vfs: 2\n"
+                     "  - match: {netdev: ens1f1np1}\n    num_vfs: 4\n"
+                     "    vfs:\n      \"3\": {driver: vfio-pci}\n")
+        f = self.run_check(root)
+        self.assertFinding(f, "policy.drift", "warn", "ens1f0np0", evidence=(
+            "1 change to reach the policy: ens1f0np0 num_vfs: 4 -> 2 (through 0)"))
+        self.assertFinding(f, "policy.drift", "ok", "ens1f1np1")
+        self.assertFalse([x for x in f if x["id"] == "policy.unmanaged" and
+                          x["subject"] == "ens1f1np1/vf3"], "vf3 is in the policy now")
+        with open(policy, "w") as fh:
+            fh.write("pfs:\n  - match: {netdev: ens1f0np0}\n    num_vfs: 200\n")
+        f = self.run_check(root, rc=1)
+        self.assertFinding(f, "policy.drift", "fail", "policy", evidence=(
+            "the policy has 1 error; the first: /etc/sriovctl/sriovctl.yaml:3:14: "
+            "num_vfs 200 is above the 128 VFs PF 0000:02:00.0 (ens1f0np0) allows"))
+        os.unlink(policy)
+        f = self.run_check(root)
+        self.assertFalse([x for x in f if x["id"].startswith("policy.")], "no policy, no finding")
+
     def test_link_mtu_macs(self):
         f = self.run_check(self.host("e810:vfs=2"))
         self.assertFinding(f, "pf.link", "ok", "ens1f0np0")

@@ -142,6 +142,10 @@ static void test_errors_top(void **state)
 {
 	one_error("pfs: [\n", 2, 1, "YAML: did not find expected node content");
 	one_error("- a\n", 1, 1, "a policy is a mapping with pfs: and vfs:, not a list");
+	one_error("vfs:\n  - select: \"ens1f0#0\"\n    optional: [min_tx_rate, mtu]\n", 3, 29,
+		  "optional: \"mtu\" is not a VF link setting");
+	one_error("vfs:\n  - select: \"ens1f0#0\"\n    optional: min_tx_rate\n", 3, 15,
+		  "optional: expected a list of VF settings");
 	one_error("pfs: []\nnics: []\n", 2, 1, "unknown top-level key \"nics\"");
 	one_error("pfs: []\npfs: []\n", 2, 1, "policy: duplicate key \"pfs\" (first at line 1, column 1)");
 	one_error("pfs: {}\n", 1, 6, "pfs: expected a list of PF entries");

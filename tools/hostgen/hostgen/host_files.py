@@ -76,8 +76,8 @@ def write_persist(tree, host, how):
                 lines.append('ACTION=="add", SUBSYSTEM=="pci", KERNEL=="%s", '
                              'ATTR{sriov_numvfs}="%d"' % (pf.addr, pf.num_vfs))
         elif how == "sriovctl":
-            lines.append("  - match: {%s: \"%s\"}\n    num_vfs: %d"
-                         % ("netdev" if nd else "pci", nd or pf.addr, pf.num_vfs))
+            match = "{netdev: %s}" % nd if nd else '{pci: "%s"}' % pf.addr
+            lines.append("  - match: %s\n    num_vfs: %d" % (match, pf.num_vfs))
         else:
             lines.append("echo %d > /sys/bus/pci/devices/%s/sriov_numvfs" % (pf.num_vfs, pf.addr))
     if how == "udev":
