@@ -21,8 +21,16 @@ struct cli {
 	bool dry_run;         /* -n: print what would change, write nothing */
 	bool no_rollback;     /* keep partial progress when a step fails */
 	bool stats;            /* -s: per-VF counters (SRIOV_LOAD_STATS) */
+	const char *change_log;  /* --change-log FILE; "-": none; NULL: default */
+	int lock_timeout;     /* --lock-timeout S; -1: the command's default */
+	int lock_fd;          /* the host lock while held, else -1 */
+	const char *command;  /* the command line, for the change log */
 	struct sriov_ctx *ctx;
 };
+
+/* How long a writing command waits for another one to finish. */
+#define CLI_LOCK_WAIT_MS 10000u
+#define CLI_LOCK_WAIT_BOOT_MS 60000u
 
 /* "sriovctl: " + message on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -33,6 +41,24 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 int cli_args(struct cli *c, int argc, char **argv, int min, int max,
 	     char ***args, int *nargs);
+
+/*
+ * Read the policy (@file, or the default files under the root) and print
+ * its errors as `policy check` does: FILE:LINE:COLUMN lines, then one
+ * summary telling to run 'sriovctl @verb' again. Returns -1 to go on with
+ * *out (free it with sriov_policy_free()), else an exit code.
+ */
+int cli_policy_load(struct cli *c, const char *file, const char *verb,
+		    struct sriov_policy **out);
+/* Print the errors of @p and the summary; returns EXIT_FAILED. */
+int cli_policy_errors(const struct sriov_policy *p, const char *verb);
+
+/*
+ * Take the host lock (sriov_lock_host), waiting up to --lock-timeout or
+ * @wait_ms; main() releases it. Returns -1 to go on, else an exit code
+ * after saying who holds it.
+ */
+int cli_lock(struct cli *c, unsigned wait_ms);
 
 /* Load the inventory, reporting failures; returns an exit code. */
 int cli_load(struct cli *c, unsigned flags, struct sriov_host **out);
@@ -46,10 +72,33 @@ int cmd_restore(struct cli *c, int argc, char **argv);
 int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_explain(struct cli *c, int argc, char **argv);
 int cmd_policy(struct cli *c, int argc, char **argv);
+int cmd_plan(struct cli *c, int argc, char **argv);
+int cmd_apply(struct cli *c, int argc, char **argv);
+
+/* The change log and syslog of one apply or restore (cli/changelog.c). */
+struct cli_changelog {
+	struct cli *c;
+	char *path;           /* NULL: no change log */
+	int fd;               /* -1 until the first record */
+	bool failed;          /* could not open or write it: warned once */
+	bool syslog;          /* only on the real host (root "/") */
+};
 
 /*
- * Carry out @plan on the live host, rolling back on failure, and print what
- * changed (old -> new). Returns an exit code.
+ * Where the records go: --change-log FILE, none for "-", else
+ * SRIOV_CHANGELOG_PATH (under --root when it is not "/"). The file is
+ * created (0640, its directory 0755) on the first record; trouble with it
+ * is a warning. Close with cli_changelog_close().
+ */
+void cli_changelog_open(struct cli_changelog *log, struct cli *c);
+/* sriov_apply_opts.on_change: one JSON line, one syslog message. */
+void cli_changelog_record(void *data, const struct sriov_change *ch);
+void cli_changelog_close(struct cli_changelog *log);
+
+/*
+ * Carry out @plan on the live host, rolling back on failure (and on SIGINT
+ * or SIGTERM), print what changed (old -> new), and record every change in
+ * the change log and syslog. Returns an exit code.
  */
 int cli_apply(struct cli *c, const struct sriov_host *host,
 	      const struct sriov_plan *plan);

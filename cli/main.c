@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -63,6 +64,11 @@ static void usage(FILE *f)
 	      "  explain [TEXT...|-]  what an SR-IOV error message means on this host, and the fix\n"
 	      "  policy check [-f FILE]  parse and validate the host policy\n"
 	      "                       (/etc/sriovctl/sriovctl.yaml + conf.d/*.yaml under the root)\n"
+	      "  plan [-f FILE] [--pf PF] [--detailed-exitcode] [--json]\n"
+	      "                       the changes that bring the host to the policy, one per line\n"
+	      "                       (--detailed-exitcode: exit 0 none, 3 some, 1 error)\n"
+	      "  apply [-f FILE] [--pf PF] [--boot] [--dry-run]  carry the plan out, rolling\n"
+	      "                       back on failure or SIGINT/SIGTERM; each change is logged\n"
 	      "  help                 this text\n"
 	      "\n"
 	      "DEVICE is a netdev (ens1f0), a PCI address (0000:3b:00.0 or 3b:00.0),\n"
@@ -76,11 +82,17 @@ static void usage(FILE *f)
 	      "  -s, --stats          per-VF counters (IFLA_VF_STATS) in show and JSON\n"
 	      "  -i, --pci-ids FILE   PCI id database (default: the system's pci.ids)\n"
 	      "  -n, --dry-run        print the changes, make none\n"
-	      "      --no-rollback    restore: keep what was done when a step fails\n"
+	      "      --no-rollback    apply, restore: keep what was done when a step fails\n"
+	      "      --change-log FILE  apply, restore: the JSON-lines change log\n"
+	      "                       (default /var/log/sriovctl/changes.log; - for none)\n"
+	      "      --no-change-log  the same as --change-log -\n"
+	      "      --lock-timeout S  writing commands: wait up to S seconds for another\n"
+	      "                       sriovctl to finish (default 10, apply --boot 60)\n"
 	      "  -h, --help           this text\n"
 	      "  -V, --version        print the version\n"
 	      "\n"
-	      "Exit status: 0 success, 1 failure, 2 bad usage.\n",
+	      "Exit status: 0 success, 1 failure, 2 bad usage (plan --detailed-exitcode:\n"
+	      "3 changes to make).\n",
 	      f);
 }
 
@@ -92,6 +104,9 @@ static const struct option common_opts[] = {
 	{ "pci-ids", required_argument, NULL, 'i' },
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "no-rollback", no_argument, NULL, 'R' },
+	{ "change-log", required_argument, NULL, 'L' },
+	{ "no-change-log", no_argument, NULL, 'N' },
+	{ "lock-timeout", required_argument, NULL, 'T' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ 0 }
@@ -135,6 +150,26 @@ static int parse_common(struct cli *c, int argc, char **argv, bool verb)
 		case 'R':
 			c->no_rollback = true;
 			break;
+		case 'L':
+			c->change_log = optarg;
+			break;
+		case 'N':
+			c->change_log = "-";
+			break;
+		case 'T': {
+			char *end;
+			long v;
+
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || v < 0 || v > 86400) {
+				cli_error("--lock-timeout takes whole seconds (0..86400), not '%s'",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			c->lock_timeout = (int)v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -175,7 +210,26 @@ int cli_args(struct cli *c, int argc, char **argv, int min, int max,
 	return -1;
 }
 
-int main(int argc, char **argv)
+/* "sriovctl apply --boot": the command line as typed, for the change log. */
+static char *join_command(int argc, char **argv)
+{
+	size_t len = sizeof("sriovctl");
+	char *s;
+
+	for (int i = 1; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	strcpy(s, "sriovctl");
+	for (int i = 1; i < argc; i++) {
+		strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+static int run(struct cli *c, int argc, char **argv)
 {
 	static const struct {
 		const char *name;
@@ -187,12 +241,12 @@ int main(int argc, char **argv)
 		{ "check", cmd_check },
 		{ "explain", cmd_explain },
 		{ "policy", cmd_policy },
+		{ "plan", cmd_plan }, { "apply", cmd_apply },
 	};
 	static char *default_argv[] = { "list", NULL };
-	struct cli c = { .root = "/" };
 	int r;
 
-	r = parse_common(&c, argc, argv, false);
+	r = parse_common(c, argc, argv, false);
 	if (r >= 0)
 		return r;
 	argc -= optind;
@@ -206,11 +260,23 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		if (strcmp(argv[0], verbs[i].name) == 0) {
-			r = verbs[i].fn(&c, argc, argv);
-			sriov_ctx_free(c.ctx);
-			return r;
-		}
+		if (strcmp(argv[0], verbs[i].name) == 0)
+			return verbs[i].fn(c, argc, argv);
 	cli_error("unknown command '%s'; try 'sriovctl --help'", argv[0]);
 	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c = { .root = "/", .lock_timeout = -1, .lock_fd = -1 };
+	char *command = join_command(argc, argv);  /* before getopt reorders argv */
+	int r;
+
+	c.command = command ? command : "sriovctl";
+	r = run(&c, argc, argv);
+	if (c.lock_fd >= 0)
+		close(c.lock_fd);
+	sriov_ctx_free(c.ctx);
+	free(command);
+	return r;
 }

@@ -203,6 +203,11 @@ static int set_vfs(struct cli *c, const char *name, const char *count,
 			  name, c->root);
 		return EXIT_USAGE;
 	}
+	if (!c->dry_run) {
+		rc = cli_lock(c, CLI_LOCK_WAIT_MS);
+		if (rc >= 0)
+			return rc;
+	}
 	sriov_ctx_set_netlink(c->ctx, false);
 	rc = cli_load(c, SRIOV_LOAD_NO_NAMES | SRIOV_LOAD_NO_CONFIG, &host);
 	if (rc != EXIT_OK)

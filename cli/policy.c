@@ -84,11 +84,26 @@ static void print_pf(const struct sriov_policy_pf *pf)
 		print_vfs(&pf->vfs[i]);
 }
 
-static int policy_check(struct cli *c, const char *file)
+int cli_policy_errors(const struct sriov_policy *p, const char *verb)
+{
+	char line[4352];
+
+	for (size_t i = 0; i < p->n_errors; i++) {
+		sriov_policy_error_format(&p->errors[i], line, sizeof(line));
+		fprintf(stderr, "%s\n", line);
+	}
+	cli_error("the policy has %zu error%s; nothing was done. Fix %s and run "
+		  "'sriovctl %s' again", p->n_errors,
+		  p->n_errors == 1 ? "" : "s", p->n_errors == 1 ? "it" : "them",
+		  verb);
+	return EXIT_FAILED;
+}
+
+int cli_policy_load(struct cli *c, const char *file, const char *verb,
+		    struct sriov_policy **out)
 {
 	struct sriov_policy *p = NULL;
-	char err[4352], line[4352];
-	size_t n_vfs = 0;
+	char err[4352];
 	int r;
 
 	r = sriov_policy_load(c->ctx, file, &p, err, sizeof(err));
@@ -101,16 +116,23 @@ static int policy_check(struct cli *c, const char *file)
 		return EXIT_FAILED;
 	}
 	if (p->n_errors) {
-		for (size_t i = 0; i < p->n_errors; i++) {
-			sriov_policy_error_format(&p->errors[i], line, sizeof(line));
-			fprintf(stderr, "%s\n", line);
-		}
-		cli_error("the policy has %zu error%s; nothing was done. Fix %s and run "
-			  "'sriovctl policy check' again", p->n_errors,
-			  p->n_errors == 1 ? "" : "s", p->n_errors == 1 ? "it" : "them");
+		cli_policy_errors(p, verb);
 		sriov_policy_free(p);
 		return EXIT_FAILED;
 	}
+	*out = p;
+	return -1;
+}
+
+static int policy_check(struct cli *c, const char *file)
+{
+	struct sriov_policy *p = NULL;
+	size_t n_vfs = 0;
+	int rc;
+
+	rc = cli_policy_load(c, file, "policy check", &p);
+	if (rc >= 0)
+		return rc;
 	for (size_t i = 0; i < p->n_pfs; i++) {
 		print_pf(&p->pfs[i]);
 		n_vfs += p->pfs[i].n_vfs;

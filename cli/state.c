@@ -144,6 +144,11 @@ int cmd_restore(struct cli *c, int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	if (!c->dry_run) {
+		rc = cli_lock(c, CLI_LOCK_WAIT_MS);
+		if (rc >= 0)
+			goto out;
+	}
 	rc = cli_load(c, SRIOV_LOAD_NO_NAMES | SRIOV_LOAD_NO_CONFIG, &host);
 	if (rc != EXIT_OK)
 		goto out;

@@ -86,6 +86,9 @@ static int vf_set(struct cli *c, const char *name, int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	rc = cli_lock(c, CLI_LOCK_WAIT_MS);
+	if (rc >= 0)
+		goto out;
 	rc = cli_load(c, SRIOV_LOAD_NO_NAMES | SRIOV_LOAD_NO_CONFIG, &host);
 	if (rc != EXIT_OK)
 		goto out;
@@ -216,6 +219,11 @@ static int vf_bind(struct cli *c, const char *name, int mode,
 		cli_error("%s: binding drivers changes the running kernel and cannot be used with --root %s (only with --dry-run)",
 			  name, c->root);
 		return EXIT_USAGE;
+	}
+	if (!o->dry_run) {
+		rc = cli_lock(c, CLI_LOCK_WAIT_MS);
+		if (rc >= 0)
+			return rc;
 	}
 	rc = cli_load(c, SRIOV_LOAD_NO_NAMES | SRIOV_LOAD_NO_CONFIG, &host);
 	if (rc != EXIT_OK)

@@ -1349,6 +1349,13 @@ int sriov_change_write_json(const struct sriov_change_origin *who,
  */
 int sriov_lock_host(struct sriov_ctx *ctx, unsigned timeout_ms, int *holder);
 
+/*
+ * The command name of process @pid (proc/PID/comm under the ctx's root),
+ * for "held by pid N (COMM)"; "?" when it cannot be read.
+ */
+void sriov_process_comm(struct sriov_ctx *ctx, int pid, char *buf,
+			size_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -66,7 +66,8 @@ const char *rootfs_path(const struct rootfs *rfs)
 	return rfs->path;
 }
 
-int rootfs_open(struct rootfs *rfs, int dirfd, const char *path, int flags)
+static int open_mode(struct rootfs *rfs, int dirfd, const char *path,
+		     int flags, mode_t mode)
 {
 	int fd;
 
@@ -79,6 +80,7 @@ int rootfs_open(struct rootfs *rfs, int dirfd, const char *path, int flags)
 	if (rfs->openat2) {
 		struct open_how how = {
 			.flags = (uint64_t)flags,
+			.mode = flags & O_CREAT ? (uint64_t)mode : 0,
 			.resolve = dirfd == ROOTFS_TOP ? RESOLVE_IN_ROOT
 						       : RESOLVE_BENEATH,
 		};
@@ -94,8 +96,49 @@ int rootfs_open(struct rootfs *rfs, int dirfd, const char *path, int flags)
 		rfs->openat2 = false;
 	}
 #endif
-	fd = openat(dirfd == ROOTFS_TOP ? rfs->fd : dirfd, path, flags);
+	fd = openat(dirfd == ROOTFS_TOP ? rfs->fd : dirfd, path, flags, mode);
 	return fd >= 0 ? fd : -errno;
+}
+
+int rootfs_open(struct rootfs *rfs, int dirfd, const char *path, int flags)
+{
+	return open_mode(rfs, dirfd, path, flags & ~O_CREAT, 0);
+}
+
+int rootfs_create(struct rootfs *rfs, const char *path, int flags,
+		  mode_t mode)
+{
+	return open_mode(rfs, ROOTFS_TOP, path, flags | O_CREAT, mode);
+}
+
+int rootfs_mkdir(struct rootfs *rfs, const char *path, mode_t mode)
+{
+	const char *slash, *base;
+	char parent[4096];
+	int dfd, r = 0;
+
+	while (*path == '/')
+		path++;
+	slash = strrchr(path, '/');
+	base = slash ? slash + 1 : path;
+	if (!*base)
+		return -EINVAL;
+	if (slash) {
+		if ((size_t)(slash - path) >= sizeof(parent))
+			return -ENAMETOOLONG;
+		memcpy(parent, path, (size_t)(slash - path));
+		parent[slash - path] = '\0';
+	} else {
+		strcpy(parent, ".");
+	}
+	/* The parent is resolved inside the root, then one plain component. */
+	dfd = rootfs_open(rfs, ROOTFS_TOP, parent, O_DIRECTORY | O_RDONLY);
+	if (dfd < 0)
+		return dfd;
+	if (mkdirat(dfd, base, mode) < 0)
+		r = -errno;
+	close(dfd);
+	return r;
 }
 
 int rootfs_open_dir(struct rootfs *rfs, int dirfd, const char *path)

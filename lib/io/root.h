@@ -30,6 +30,16 @@ const char *rootfs_path(const struct rootfs *rfs);
 /* open(2) @path below @dirfd (or ROOTFS_TOP). Returns an fd or -errno. */
 int rootfs_open(struct rootfs *rfs, int dirfd, const char *path, int flags);
 
+/*
+ * Open @path from the root with O_CREAT and @mode (for files sriovctl owns,
+ * like its lock under run/). Returns an fd or -errno.
+ */
+int rootfs_create(struct rootfs *rfs, const char *path, int flags,
+		  mode_t mode);
+
+/* mkdir(2) @path (from the root) with @mode. 0 or -errno (-EEXIST). */
+int rootfs_mkdir(struct rootfs *rfs, const char *path, mode_t mode);
+
 /* A directory fd (O_PATH) for @path, for later relative access. */
 int rootfs_open_dir(struct rootfs *rfs, int dirfd, const char *path);
 

@@ -13,6 +13,7 @@
 
 #include "sriov.h"
 #include "ops/link.h"
+#include "ops/plan.h"
 
 static void set_msg(struct sriov_step_outcome *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -289,6 +290,84 @@ void sriov_apply_report_free(struct sriov_apply_report *rep)
 	memset(rep, 0, sizeof(*rep));
 }
 
+/*
+ * @s with its "old" side as @host has it just before the step is carried
+ * out (a re-created VF's driver is known by then), limited to what still
+ * differs, for the change records. Borrows @s's pointers; *driver is
+ * owned by the caller.
+ */
+static int step_now(const struct sriov_host *host, const struct sriov_step *s,
+		    struct sriov_step *now, char **driver)
+{
+	const struct sriov_pf *pf = host ? sriov_host_pf(host, s->pf) : NULL;
+	const struct sriov_vf *vf = pf ? sriov_pf_vf(pf, s->vf) : NULL;
+
+	*now = *s;
+	*driver = NULL;
+	if (!pf)
+		return 0;
+	switch (s->kind) {
+	case SRIOV_STEP_NUM_VFS:
+		now->old_num_vfs = pf->num_vfs;
+		now->old_autoprobe = pf->drivers_autoprobe;
+		break;
+	case SRIOV_STEP_DRIVER:
+		if (!vf)
+			break;
+		if (vf->driver && !(*driver = strdup(vf->driver)))
+			return -ENOMEM;
+		now->old_driver = *driver;
+		now->after_recreate = false;
+		break;
+	case SRIOV_STEP_LINK:
+		if (s->on_vf) {
+			now->old_mtu = vf ? vf->mtu : -1;
+		} else if (pf->n_netdevs) {
+			now->old_mtu = pf->netdevs[0].mtu;
+			now->old_up = pf->netdevs[0].up;
+		}
+		if (now->mtu > 0 && now->mtu == now->old_mtu)
+			now->mtu = 0;
+		if (now->up >= 0 && now->up == now->old_up)
+			now->up = -1;
+		break;
+	}
+	return 0;
+}
+
+/* One sriov_change per line of the step @now as @o carried it out. */
+static void report_changes(const struct sriov_apply_opts *opts,
+			   const struct sriov_step *now,
+			   const struct sriov_step_outcome *o, bool rollback)
+{
+	struct sriov_step t = *now;
+	struct step_line l;
+
+	if (!opts->on_change || o->err == 1)
+		return;
+	/* VF attributes: what was sent, against the link of that moment. */
+	if (now->kind == SRIOV_STEP_VF_ATTRS && o->sent.n) {
+		t.settings = o->sent;
+		t.old_link = o->old_link;
+	}
+	for (size_t j = 0; step_line(&t, j, &l) == 0; j++) {
+		const struct sriov_vf_result *x =
+			j < o->attrs.n ? &o->attrs.v[j] : NULL;
+		struct sriov_change c = {
+			.device = l.device,
+			.pf = now->pf,
+			.attribute = l.attribute,
+			.old_value = l.old_known ? l.old_value : NULL,
+			.new_value = l.new_value,
+			.err = x ? x->err : o->err < 0 ? o->err : 0,
+			.message = x ? x->msg : o->err < 0 ? o->msg : NULL,
+			.rollback = rollback,
+		};
+
+		opts->on_change(opts->data, &c);
+	}
+}
+
 /* The state of the PFs @plan touches, as @host has them now. */
 static int capture_touched(const struct sriov_host *host,
 			   const struct sriov_plan *plan,
@@ -340,10 +419,21 @@ static int apply(struct sriov_ctx *ctx, const struct sriov_plan *plan,
 	}
 	for (size_t i = 0; i < plan->n; i++) {
 		struct sriov_step_outcome *o = &rep->v[rep->n++];
+		struct sriov_step now;
+		char *now_driver;
 
-		r = run_step(ctx, &host, &plan->v[i], opts, o);
-		if (r < 0) {
+		r = step_now(host, &plan->v[i], &now, &now_driver);
+		if (r == 0 && opts->cancel && *opts->cancel) {
+			set_msg(o, "interrupted");
+			r = -ECANCELED;
+		} else if (r == 0) {
+			r = run_step(ctx, &host, &plan->v[i], opts, o);
+		}
+		if (r < 0)
 			o->err = r;
+		report_changes(opts, &now, o, depth > 0);
+		free(now_driver);
+		if (r < 0) {
 			failed = r;
 			rep->failed = i;
 			break;
@@ -356,6 +446,7 @@ static int apply(struct sriov_ctx *ctx, const struct sriov_plan *plan,
 		char err[512];
 
 		ro.no_rollback = true;
+		ro.cancel = NULL;  /* an interruption is what is undone here */
 		r = load(ctx, &host);
 		if (r == 0)
 			r = sriov_restore_plan(host, before, back, err,

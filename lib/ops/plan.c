@@ -4,11 +4,13 @@
  * (`restore --dry-run`, later `plan`) and carried out in that order.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sriov.h"
+#include "ops/plan.h"
 
 void sriov_plan_free(struct sriov_plan *plan)
 {
@@ -26,75 +28,136 @@ void sriov_plan_free(struct sriov_plan *plan)
 	plan->n = 0;
 }
 
-int sriov_step_describe(const struct sriov_step *step, size_t i, char *buf,
-			size_t len)
+const char *step_kind_name(int kind)
+{
+	static const char *const names[] = {
+		[SRIOV_STEP_NUM_VFS] = "num_vfs",
+		[SRIOV_STEP_VF_ATTRS] = "vf_attrs",
+		[SRIOV_STEP_DRIVER] = "driver",
+		[SRIOV_STEP_LINK] = "link",
+	};
+
+	return kind >= 0 && (size_t)kind < sizeof(names) / sizeof(names[0]) ?
+		names[kind] : "?";
+}
+
+static void set(char *dst, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set(char *dst, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(dst, len, fmt, ap);
+	va_end(ap);
+}
+
+#define SET(field, ...) set(out->field, sizeof(out->field), __VA_ARGS__)
+
+static int num_vfs_line(const struct sriov_step *step, size_t i,
+			struct step_line *out)
+{
+	bool count = step->num_vfs != step->old_num_vfs;
+	bool probe = step->autoprobe != step->old_autoprobe;
+
+	/* Line 0 is the count when it changes, else autoprobe. */
+	if (i > 1 || (i == 1 && !(count && probe)) || (!count && !probe))
+		return -ENOENT;
+	SET(device, "%s", step->pf_name);
+	if (i == 0 && count) {
+		SET(attribute, "num_vfs");
+		SET(old_value, "%u", step->old_num_vfs);
+		SET(new_value, "%u", step->num_vfs);
+		if (step->old_num_vfs && step->num_vfs)
+			out->note = "through 0";
+	} else {
+		SET(attribute, "drivers_autoprobe");
+		SET(old_value, "%s", step->old_autoprobe ? "on" : "off");
+		SET(new_value, "%s", step->autoprobe ? "on" : "off");
+	}
+	return 0;
+}
+
+static int link_line(const struct sriov_step *step, size_t i,
+		     struct step_line *out)
+{
+	bool has_mtu = step->mtu > 0;
+
+	if (i > 1 || (i == 1 && !(has_mtu && step->up >= 0)) ||
+	    (i == 0 && !has_mtu && step->up < 0))
+		return -ENOENT;
+	if (step->on_vf)
+		SET(device, "%s/vf%u", step->pf_name, step->vf);
+	else
+		SET(device, "%s", step->pf_name);
+	if (i == 0 && has_mtu) {
+		SET(attribute, "mtu");
+		out->old_known = step->old_mtu > 0;
+		if (out->old_known)
+			SET(old_value, "%d", step->old_mtu);
+		else
+			SET(old_value, "%s", step->on_vf ? "(new)" : "?");
+		SET(new_value, "%d", step->mtu);
+	} else {
+		SET(attribute, "link");
+		out->old_known = step->old_up >= 0;
+		SET(old_value, "%s", step->old_up < 0 ? "?" :
+				     step->old_up ? "up" : "down");
+		SET(new_value, "%s", step->up ? "up" : "down");
+	}
+	return 0;
+}
+
+int step_line(const struct sriov_step *step, size_t i, struct step_line *out)
 {
 	const struct sriov_vf_setting *st;
-	char old[64];
 	size_t w;
 
+	memset(out, 0, sizeof(*out));
+	out->old_known = true;
 	switch (step->kind) {
 	case SRIOV_STEP_NUM_VFS:
-		if (i > 1 || (i == 1 && step->autoprobe == step->old_autoprobe))
-			return -ENOENT;
-		if (i == 1 || step->num_vfs == step->old_num_vfs) {
-			if (i == 0 && step->autoprobe == step->old_autoprobe)
-				return -ENOENT;
-			snprintf(buf, len, "%s drivers_autoprobe: %s -> %s",
-				 step->pf_name,
-				 step->old_autoprobe ? "on" : "off",
-				 step->autoprobe ? "on" : "off");
-			return 0;
-		}
-		snprintf(buf, len, "%s num_vfs: %u -> %u%s", step->pf_name,
-			 step->old_num_vfs, step->num_vfs,
-			 step->old_num_vfs && step->num_vfs ? " (through 0)" : "");
-		return 0;
+		return num_vfs_line(step, i, out);
 	case SRIOV_STEP_VF_ATTRS:
 		if (i >= step->settings.n)
 			return -ENOENT;
+		/* "vlan 100 qos 3": the attribute, then its value. */
 		st = &step->settings.v[i];
 		w = strcspn(st->text, " ");
-		sriov_vf_link_value(&step->old_link, st->attr, old, sizeof(old));
-		snprintf(buf, len, "%s/vf%u %.*s: %s -> %s", step->pf_name,
-			 step->vf, (int)w, st->text, old,
-			 st->text[w] ? st->text + w + 1 : "");
+		SET(device, "%s/vf%u", step->pf_name, step->vf);
+		SET(attribute, "%.*s", (int)w, st->text);
+		SET(new_value, "%s", st->text[w] ? st->text + w + 1 : "");
+		sriov_vf_link_value(&step->old_link, st->attr, out->old_value,
+				    sizeof(out->old_value));
+		out->old_known = strcmp(out->old_value, "?") != 0;
 		return 0;
 	case SRIOV_STEP_DRIVER:
 		if (i > 0)
 			return -ENOENT;
-		snprintf(buf, len, "%s/vf%u driver: %s -> %s", step->pf_name,
-			 step->vf, step->after_recreate ? "(re-created)" :
-			 step->old_driver ? step->old_driver : "none",
-			 step->driver ? step->driver : "none");
+		SET(device, "%s/vf%u", step->pf_name, step->vf);
+		SET(attribute, "driver");
+		out->old_known = !step->after_recreate;
+		SET(old_value, "%s", step->after_recreate ? "(re-created)" :
+			step->old_driver ? step->old_driver : "none");
+		SET(new_value, "%s", step->driver ? step->driver : "none");
 		return 0;
-	case SRIOV_STEP_LINK: {
-		char dev[SRIOV_ADDR_MAX + 16], was[16];
-		bool has_mtu = step->mtu > 0;
-
-		if (i > 1 || (i == 1 && !(has_mtu && step->up >= 0)) ||
-		    (i == 0 && !has_mtu && step->up < 0))
-			return -ENOENT;
-		if (step->on_vf)
-			snprintf(dev, sizeof(dev), "%s/vf%u", step->pf_name,
-				 step->vf);
-		else
-			snprintf(dev, sizeof(dev), "%s", step->pf_name);
-		if (i == 0 && has_mtu) {
-			if (step->old_mtu > 0)
-				snprintf(was, sizeof(was), "%d", step->old_mtu);
-			else
-				snprintf(was, sizeof(was), "%s",
-					 step->on_vf ? "(new)" : "?");
-			snprintf(buf, len, "%s mtu: %s -> %d", dev, was,
-				 step->mtu);
-		} else {
-			snprintf(buf, len, "%s link: %s -> %s", dev,
-				 step->old_up < 0 ? "?" : step->old_up ? "up" : "down",
-				 step->up ? "up" : "down");
-		}
-		return 0;
-	}
+	case SRIOV_STEP_LINK:
+		return link_line(step, i, out);
 	}
 	return -EINVAL;
+}
+
+int sriov_step_describe(const struct sriov_step *step, size_t i, char *buf,
+			size_t len)
+{
+	struct step_line l;
+	int r = step_line(step, i, &l);
+
+	if (r < 0)
+		return r;
+	snprintf(buf, len, "%s %s: %s -> %s%s%s%s", l.device, l.attribute,
+		 l.old_value, l.new_value, l.note ? " (" : "",
+		 l.note ? l.note : "", l.note ? ")" : "");
+	return 0;
 }

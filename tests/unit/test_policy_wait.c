@@ -36,11 +36,11 @@ static struct sriov_ctx *ctx;
 
 static int setup(void **state)
 {
-	const char *hostgen = getenv("HOSTGEN");
+	const char *hostgen = getenv("SRIOV_HOSTGEN");
 	char cmd[PATH_MAX * 2 + 64];
 
 	if (!hostgen || !*hostgen)
-		fail_msg("set HOSTGEN to tools/hostgen/sriov-hostgen");
+		fail_msg("set SRIOV_HOSTGEN to tools/hostgen/sriov-hostgen");
 	snprintf(root, sizeof(root), "%s/sriov-wait-XXXXXX",
 		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	assert_non_null(mkdtemp(root));

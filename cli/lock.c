@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/* The host lock every writing command takes, and who holds it when it waits in vain. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cli_lock(struct cli *c, unsigned wait_ms)
+{
+	const char *root = sriov_ctx_root(c->ctx);
+	char path[4096], comm[64];
+	int holder = 0, fd;
+
+	snprintf(path, sizeof(path), "%s/%s",
+		 strcmp(root, "/") ? root : "", SRIOV_LOCK_PATH);
+	if (c->lock_timeout >= 0)
+		wait_ms = (unsigned)c->lock_timeout * 1000u;
+	fd = sriov_lock_host(c->ctx, wait_ms, &holder);
+	if (fd == -EWOULDBLOCK && holder) {
+		sriov_process_comm(c->ctx, holder, comm, sizeof(comm));
+		cli_error("another sriovctl (pid %d%s%s) is changing the host; try again when it is done",
+			  holder, strcmp(comm, "?") ? ", " : "",
+			  strcmp(comm, "?") ? comm : "");
+		return EXIT_FAILED;
+	}
+	if (fd == -EWOULDBLOCK) {
+		cli_error("another sriovctl is changing the host (%s is locked); try again when it is done",
+			  path);
+		return EXIT_FAILED;
+	}
+	if (fd < 0) {
+		cli_error("cannot take the host lock %s: %s; nothing was changed",
+			  path, strerror(-fd));
+		return EXIT_FAILED;
+	}
+	c->lock_fd = fd;
+	return -1;
+}

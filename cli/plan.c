@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sriovctl plan / apply: from the host policy to the changes that bring
+ * the host to it, printed (plan) or carried out under the host lock with
+ * rollback (apply).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* plan --detailed-exitcode: there are changes to make. */
+#define EXIT_CHANGES 3
+
+struct plan_args {
+	const char *file;     /* -f FILE */
+	const char *pf;       /* --pf PF */
+	bool detailed;        /* plan --detailed-exitcode */
+	bool boot;            /* apply --boot */
+};
+
+/* Take this verb's options out of argv; the rest go to cli_args(). */
+static int parse_args(struct cli *c, int argc, char **argv, bool apply,
+		      struct plan_args *a)
+{
+	char **args;
+	int j = 0, nargs;
+
+	for (int i = 0; i < argc; i++) {
+		const char *o = argv[i];
+
+		if (strcmp(o, "-f") == 0 || strcmp(o, "--file") == 0 ||
+		    strcmp(o, "--pf") == 0) {
+			if (i + 1 >= argc) {
+				cli_error("%s needs a value; try 'sriovctl --help'", o);
+				return EXIT_USAGE;
+			}
+			if (strcmp(o, "--pf") == 0)
+				a->pf = argv[++i];
+			else
+				a->file = argv[++i];
+		} else if (strncmp(o, "--file=", 7) == 0) {
+			a->file = o + 7;
+		} else if (strncmp(o, "--pf=", 5) == 0) {
+			a->pf = o + 5;
+		} else if (!apply && strcmp(o, "--detailed-exitcode") == 0) {
+			a->detailed = true;
+		} else if (apply && strcmp(o, "--boot") == 0) {
+			a->boot = true;
+		} else {
+			argv[j++] = argv[i];
+		}
+	}
+	argv[j] = NULL;
+	return cli_args(c, j, argv, 0, 0, &args, &nargs);
+}
+
+static bool needs_upstream(const struct sriov_policy *p)
+{
+	for (size_t i = 0; i < p->n_pfs; i++)
+		if (p->pfs[i].match == SRIOV_POLICY_MATCH_ROOT_DEVICE)
+			return true;
+	return false;
+}
+
+/*
+ * Load the host (under the lock for apply) and plan @p for it, printing
+ * the policy's errors of meaning. Returns -1 to go on, else an exit code.
+ */
+static int make_plan(struct cli *c, const struct plan_args *a,
+		     struct sriov_policy *p, const char *verb,
+		     struct sriov_host **host, struct sriov_plan *plan)
+{
+	struct sriov_policy_plan_opts po = { 0 };
+	const struct sriov_pf *pf = NULL;
+	const struct sriov_vf *vf = NULL;
+	char id[40];
+	int r, rc;
+
+	/* root_device matches need the bridges above each PF. */
+	rc = cli_load(c, SRIOV_LOAD_NO_NAMES |
+			      (needs_upstream(p) ? 0 : SRIOV_LOAD_NO_CONFIG),
+		      host);
+	if (rc != EXIT_OK)
+		return rc;
+	/* Without a machine-id the plan reports each `mac: auto` instead. */
+	if (sriov_policy_machine_id(c->ctx, id, sizeof(id)) == 0)
+		po.host_id = id;
+	if (a->pf) {
+		r = sriov_host_resolve(*host, a->pf, &pf, &vf);
+		if (r < 0 || vf) {
+			cli_error("--pf %s: %s; 'sriovctl list' shows the PFs",
+				  a->pf,
+				  r == -ENOTUNIQ ? "the short address matches PFs in several PCI domains" :
+				  r < 0 ? "no such SR-IOV PF on this host" : "a VF, not a PF");
+			return EXIT_FAILED;
+		}
+		po.only_pf = pf->address;
+	}
+	r = sriov_policy_plan(*host, p, &po, plan);
+	if (r < 0) {
+		cli_error("cannot plan the policy: %s", strerror(-r));
+		return EXIT_FAILED;
+	}
+	if (p->n_errors)
+		return cli_policy_errors(p, verb);
+	return -1;
+}
+
+static void print_plan(const struct sriov_plan *plan, FILE *out)
+{
+	char line[512];
+
+	for (size_t i = 0; i < plan->n; i++)
+		for (size_t j = 0; sriov_step_describe(&plan->v[i], j, line,
+						       sizeof(line)) == 0; j++)
+			fprintf(out, "%s\n", line);
+}
+
+/* The number of lines the plan prints: one per attribute changed. */
+static size_t count_changes(const struct sriov_plan *plan)
+{
+	char line[512];
+	size_t n = 0;
+
+	for (size_t i = 0; i < plan->n; i++)
+		for (size_t j = 0; sriov_step_describe(&plan->v[i], j, line,
+						       sizeof(line)) == 0; j++)
+			n++;
+	return n;
+}
+
+int cmd_plan(struct cli *c, int argc, char **argv)
+{
+	struct plan_args a = { 0 };
+	struct sriov_policy *p = NULL;
+	struct sriov_host *host = NULL;
+	struct sriov_plan plan = { 0 };
+	size_t n;
+	int rc;
+
+	rc = parse_args(c, argc, argv, false, &a);
+	if (rc >= 0)
+		return rc;
+	rc = cli_policy_load(c, a.file, "plan", &p);
+	if (rc >= 0)
+		return rc;
+	rc = make_plan(c, &a, p, "plan", &host, &plan);
+	if (rc >= 0)
+		goto out;
+	n = count_changes(&plan);
+	if (c->json) {
+		if (sriov_plan_write_json(&plan, c->pretty, stdout) < 0) {
+			cli_error("cannot write the plan: %s", strerror(errno));
+			rc = EXIT_FAILED;
+			goto out;
+		}
+	} else if (n == 0) {
+		printf("nothing to do: the host matches the policy\n");
+	} else {
+		print_plan(&plan, stdout);
+		printf("%zu change%s\n", n, n == 1 ? "" : "s");
+	}
+	rc = a.detailed && n ? EXIT_CHANGES : EXIT_OK;
+	if (fflush(stdout) != 0)
+		rc = EXIT_FAILED;
+out:
+	sriov_plan_free(&plan);
+	sriov_host_free(host);
+	sriov_policy_free(p);
+	return rc;
+}
+
+int cmd_apply(struct cli *c, int argc, char **argv)
+{
+	struct plan_args a = { 0 };
+	struct sriov_policy *p = NULL;
+	struct sriov_host *host = NULL;
+	struct sriov_plan plan = { 0 };
+	size_t n;
+	int rc;
+
+	rc = parse_args(c, argc, argv, true, &a);
+	if (rc >= 0)
+		return rc;
+	rc = cli_policy_load(c, a.file, "apply", &p);
+	if (rc >= 0)
+		return rc;
+	/*
+	 * --boot: the PFs may still be probing. The bounded wait for them
+	 * (sriov_policy_wait) comes with lib/ops/policy_wait.c; until then
+	 * --boot only waits longer for the lock.
+	 */
+	if (!c->dry_run) {
+		rc = cli_lock(c, a.boot ? CLI_LOCK_WAIT_BOOT_MS : CLI_LOCK_WAIT_MS);
+		if (rc >= 0)
+			goto out;
+	}
+	/* Read under the lock: the plan is made from the host as it stays. */
+	rc = make_plan(c, &a, p, "apply", &host, &plan);
+	if (rc >= 0)
+		goto out;
+	n = count_changes(&plan);
+	rc = EXIT_OK;
+	if (n == 0) {
+		printf("nothing to do: the host matches the policy\n");
+	} else if (c->dry_run) {
+		print_plan(&plan, stdout);
+		printf("%zu change%s (dry run: nothing was written)\n", n,
+		       n == 1 ? "" : "s");
+	} else if (strcmp(sriov_ctx_root(c->ctx), "/") != 0) {
+		cli_error("apply changes the running kernel and cannot make the %zu change%s on --root %s; 'sriovctl plan' shows them",
+			  n, n == 1 ? "" : "s", c->root);
+		rc = EXIT_USAGE;
+	} else {
+		rc = cli_apply(c, host, &plan);
+	}
+	if (fflush(stdout) != 0)
+		rc = EXIT_FAILED;
+out:
+	sriov_plan_free(&plan);
+	sriov_host_free(host);
+	sriov_policy_free(p);
+	return rc;
+}

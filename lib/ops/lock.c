@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host lock: every command that writes holds an flock on one file, so
+ * two sriovctl runs never interleave their changes. The holder's pid is in
+ * the file for the message of the one that waits.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctx.h"
+#include "sriov.h"
+
+static unsigned long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000 + (unsigned long long)ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000,
+			       .tv_nsec = (long)(ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static int read_pid(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	long pid;
+	char *end;
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	pid = strtol(buf, &end, 10);
+	return end != buf && pid > 0 && pid < (1L << 22) ? (int)pid : 0;
+}
+
+int sriov_lock_host(struct sriov_ctx *ctx, unsigned timeout_ms, int *holder)
+{
+	unsigned long long deadline = now_ms() + timeout_ms;
+	char pid[32];
+	int fd, r, n;
+
+	if (holder)
+		*holder = 0;
+	/* A generated tree may have no run/; a real host always has /run. */
+	if (strcmp(rootfs_path(ctx->rfs), "/") != 0) {
+		r = rootfs_mkdir(ctx->rfs, "run", 0755);
+		if (r < 0 && r != -EEXIST)
+			return r;
+	}
+	fd = rootfs_create(ctx->rfs, SRIOV_LOCK_PATH, O_RDWR | O_NOCTTY, 0644);
+	if (fd < 0)
+		return fd;
+	/*
+	 * Bounded: poll rather than block in flock(), which only a signal
+	 * would end. A child left blocked in a sriov_numvfs write inherits
+	 * the fd and keeps the lock until the kernel lets it go: the host is
+	 * still being changed until then.
+	 */
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK || now_ms() >= deadline) {
+			r = -errno;
+			if (r == -EWOULDBLOCK && holder)
+				*holder = read_pid(fd);
+			close(fd);
+			return r;
+		}
+		sleep_ms(50);
+	}
+	n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)n, 0) != n) {
+		r = -errno;
+		close(fd);
+		return r ? r : -EIO;
+	}
+	return fd;
+}
+
+void sriov_process_comm(struct sriov_ctx *ctx, int pid, char *buf,
+			size_t len)
+{
+	char path[64];
+	ssize_t n = -1;
+
+	if (len == 0)
+		return;
+	if (pid > 0) {
+		snprintf(path, sizeof(path), "proc/%d/comm", pid);
+		n = rootfs_read_prefix(ctx->rfs, ROOTFS_TOP, path, buf,
+				       len - 1);
+	}
+	if (n <= 0) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
