@@ -14,12 +14,31 @@
 /* plan --detailed-exitcode: there are changes to make. */
 #define EXIT_CHANGES 3
 
+/* apply --boot: how long to wait for the policy's PFs. */
+#define BOOT_TIMEOUT_S 60u
+#define MAX_BOOT_TIMEOUT_S 3600u
+
 struct plan_args {
 	const char *file;     /* -f FILE */
 	const char *pf;       /* --pf PF */
 	bool detailed;        /* plan --detailed-exitcode */
 	bool boot;            /* apply --boot */
+	int boot_timeout_s;   /* --boot-timeout S; -1: BOOT_TIMEOUT_S */
 };
+
+/* Whole seconds 0..MAX_BOOT_TIMEOUT_S, nothing else. */
+static int parse_seconds(const char *s, int *out)
+{
+	unsigned long v;
+
+	if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 9)
+		return -EINVAL;
+	v = strtoul(s, NULL, 10);
+	if (v > MAX_BOOT_TIMEOUT_S)
+		return -ERANGE;
+	*out = (int)v;
+	return 0;
+}
 
 /* Take this verb's options out of argv; the rest go to cli_args(). */
 static int parse_args(struct cli *c, int argc, char **argv, bool apply,
@@ -49,11 +68,29 @@ static int parse_args(struct cli *c, int argc, char **argv, bool apply,
 			a->detailed = true;
 		} else if (apply && strcmp(o, "--boot") == 0) {
 			a->boot = true;
+		} else if (apply && (strcmp(o, "--boot-timeout") == 0 ||
+				     strncmp(o, "--boot-timeout=", 15) == 0)) {
+			const char *v = o[14] == '=' ? o + 15 :
+					i + 1 < argc ? argv[++i] : NULL;
+
+			if (!v) {
+				cli_error("%s needs a value; try 'sriovctl --help'", o);
+				return EXIT_USAGE;
+			}
+			if (parse_seconds(v, &a->boot_timeout_s) < 0) {
+				cli_error("--boot-timeout takes whole seconds from 0 to %u, not '%s'",
+					  MAX_BOOT_TIMEOUT_S, v);
+				return EXIT_USAGE;
+			}
 		} else {
 			argv[j++] = argv[i];
 		}
 	}
 	argv[j] = NULL;
+	if (a->boot_timeout_s >= 0 && !a->boot) {
+		cli_error("--boot-timeout goes with --boot");
+		return EXIT_USAGE;
+	}
 	return cli_args(c, j, argv, 0, 0, &args, &nargs);
 }
 
@@ -109,6 +146,45 @@ static int make_plan(struct cli *c, const struct plan_args *a,
 	return -1;
 }
 
+/*
+ * apply --boot: the policy's PFs may still be probing, or their netdevs
+ * not yet named by udev. Wait for them, bounded; then go on with the host
+ * as it is (the plan names what is still missing). Returns -1 to go on,
+ * else an exit code.
+ */
+static int boot_wait(struct cli *c, const struct plan_args *a,
+		     const struct sriov_policy *p)
+{
+	unsigned s = a->boot_timeout_s >= 0 ? (unsigned)a->boot_timeout_s :
+					       BOOT_TIMEOUT_S;
+	struct sriov_host *host;
+	int r;
+
+	r = sriov_policy_wait(c->ctx, p, s * 1000u, SRIOV_LOAD_NO_NAMES |
+			      (needs_upstream(p) ? 0 : SRIOV_LOAD_NO_CONFIG), &host);
+	sriov_host_free(host);
+	switch (r) {
+	case 0:
+		return -1;
+	case -ETIMEDOUT:
+		cli_error("apply --boot: after %u s, not every PF of the policy has its driver and, where the policy needs it, its network interface; applying to the host as it is (--boot-timeout to wait longer)",
+			  s);
+		return -1;
+	case -EINTR:
+		cli_error("apply --boot: interrupted while waiting for the policy's PFs; nothing was changed");
+		return EXIT_FAILED;
+	case -ENOENT:
+	case -ENOTDIR:
+		cli_error("%s has no sys/bus/pci/devices: is it a host root (with /sys mounted)?",
+			  c->root);
+		return EXIT_FAILED;
+	default:
+		cli_error("cannot read the PCI devices under %s: %s", c->root,
+			  strerror(-r));
+		return EXIT_FAILED;
+	}
+}
+
 static void print_plan(const struct sriov_plan *plan, FILE *out)
 {
 	char line[512];
@@ -134,7 +210,7 @@ static size_t count_changes(const struct sriov_plan *plan)
 
 int cmd_plan(struct cli *c, int argc, char **argv)
 {
-	struct plan_args a = { 0 };
+	struct plan_args a = { .boot_timeout_s = -1 };
 	struct sriov_policy *p = NULL;
 	struct sriov_host *host = NULL;
 	struct sriov_plan plan = { 0 };
@@ -175,7 +251,7 @@ out:
 
 int cmd_apply(struct cli *c, int argc, char **argv)
 {
-	struct plan_args a = { 0 };
+	struct plan_args a = { .boot_timeout_s = -1 };
 	struct sriov_policy *p = NULL;
 	struct sriov_host *host = NULL;
 	struct sriov_plan plan = { 0 };
@@ -188,11 +264,12 @@ int cmd_apply(struct cli *c, int argc, char **argv)
 	rc = cli_policy_load(c, a.file, "apply", &p);
 	if (rc >= 0)
 		return rc;
-	/*
-	 * --boot: the PFs may still be probing. The bounded wait for them
-	 * (sriov_policy_wait) comes with lib/ops/policy_wait.c; until then
-	 * --boot only waits longer for the lock.
-	 */
+	/* Not under the lock: the wait writes nothing. */
+	if (a.boot) {
+		rc = boot_wait(c, &a, p);
+		if (rc >= 0)
+			goto out;
+	}
 	if (!c->dry_run) {
 		rc = cli_lock(c, a.boot ? CLI_LOCK_WAIT_BOOT_MS : CLI_LOCK_WAIT_MS);
 		if (rc >= 0)

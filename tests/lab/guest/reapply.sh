@@ -2,7 +2,8 @@
 # when a PF's driver is reloaded, as 90-sriovctl.rules sees it. The rule
 # (ACTION=="bind", SUBSYSTEM=="pci", ATTR{sriov_totalvfs}=="?*") starts
 # sriovctl-apply@$kernel.service; this boot has no udev, so uevent-log
-# prints the events udev would receive.
+# prints the events udev would receive. Then what the units run: `apply
+# --boot` while igb is not bound yet, `apply --pf` after a reload.
 
 PF=$(find_pf 0x8086 0x10c9)
 D=/sys/bus/pci/devices/$PF
@@ -64,3 +65,69 @@ check "one bind event for the PF" 1 "$(grep -c "^bind pci /devices/.*/$PF igb\$"
 check "its netdev's add comes before the PF's bind (udev renames it first)" yes \
 	"$([ "$NETADD" -gt "$UNBIND" ] && [ "$NETADD" -lt "$BIND" ] && echo yes)"
 check "the VF's bind event (igbvf)" 1 "$(grep -c "^bind pci /devices/.*/$VF0 igbvf\$" /tmp/uevents)"
+
+# What the units run, on the real kernel. The policy names the igb PF by
+# its netdev, as an operator would.
+NVME=$(find_pf 0x1b36 0x0010)
+LOG=/var/log/sriovctl/changes.log
+cat >/tmp/boot.yaml <<EOP
+pfs:
+  - match: {netdev: $NET}
+    num_vfs: 2
+    vfs:
+      "0": {vlan: 7}
+EOP
+vlan_of_vf0() {
+	field "$(vfentry "$NET" 0)" vlan
+}
+
+# sriovctl-apply.service at a boot where igb binds 1.5 s after it started
+write "$PF" /sys/bus/pci/drivers/igb/unbind
+T0=$(cut -d' ' -f1 /proc/uptime)
+sriovctl apply --boot --boot-timeout 20 -f /tmp/boot.yaml >/tmp/boot.out 2>&1 &
+BOOTPID=$!
+sleep 1.5
+write "$PF" /sys/bus/pci/drivers/igb/bind
+wait "$BOOTPID"
+RC=$?
+T1=$(cut -d' ' -f1 /proc/uptime)
+sec reapply.boot cat /tmp/boot.out
+check "apply --boot: exits 0" 0 "$RC"
+check "apply --boot: waited for igb to bind (>= 1.5 s)" yes \
+	"$(awk -v a="$T0" -v b="$T1" 'BEGIN { if (b - a >= 1.5) print "yes"; else print b - a }')"
+check "apply --boot: no timeout" "" "$(grep 'after 20 s' /tmp/boot.out)"
+check "apply --boot: the VFs" 2 "$(cat "$D/sriov_numvfs")"
+check "apply --boot: vf0's vlan" 7 "$(vlan_of_vf0)"
+check "apply --boot: the change log names the command" yes \
+	"$(grep -q '"command": *"sriovctl apply --boot --boot-timeout 20 -f /tmp/boot.yaml"' "$LOG" && echo yes)"
+
+# sriovctl-apply@PF.service after the driver is reloaded
+write "$PF" /sys/bus/pci/drivers/igb/unbind
+write "$PF" /sys/bus/pci/drivers/igb/bind
+wait_until 20 has_netdev "$PF"
+check "reload: the VFs are gone" 0 "$(cat "$D/sriov_numvfs")"
+sec reapply.pf sriovctl apply --pf "$PF" -f /tmp/boot.yaml
+check "apply --pf: exits 0" 0 $?
+check "apply --pf: the VFs again" 2 "$(cat "$D/sriov_numvfs")"
+check "apply --pf: vf0's vlan again" 7 "$(vlan_of_vf0)"
+sec reapply.pf2 sriovctl apply --pf "$PF" -f /tmp/boot.yaml
+check "apply --pf again: nothing to do" "0 nothing to do: the host matches the policy" \
+	"$? $(cat /tmp/sec.out)"
+# the rule fires for every SR-IOV PF: one the policy does not name
+sec reapply.other sriovctl apply --pf "$NVME" -f /tmp/boot.yaml
+check "apply --pf of a PF the policy does not name: nothing to do" \
+	"0 nothing to do: the host matches the policy" "$? $(cat /tmp/sec.out)"
+
+# a PF that never comes: bounded, and the plan names it
+printf 'pfs:\n  - match: {netdev: nosuch0}\n    num_vfs: 1\n' >/tmp/never.yaml
+T0=$(cut -d' ' -f1 /proc/uptime)
+sec reapply.never sriovctl apply --boot --boot-timeout 1 -f /tmp/never.yaml
+RC=$?
+T1=$(cut -d' ' -f1 /proc/uptime)
+check "apply --boot, PF never there: exits 1" 1 "$RC"
+check "apply --boot, PF never there: gave up after about 1 s" yes \
+	"$(awk -v a="$T0" -v b="$T1" 'BEGIN { if (b - a >= 1 && b - a < 5) print "yes"; else print b - a }')"
+check "apply --boot, PF never there: says so" yes \
+	"$(grep -q 'after 1 s, not every PF' /tmp/sec.err && grep -q 'matches netdev nosuch0' /tmp/sec.err && echo yes)"
+
+write 0 "$D/sriov_numvfs"
