@@ -256,7 +256,7 @@ class Plan(TreeTest):
         r = sriovctl("--help", check=0)
         self.assertIn("plan [-f FILE] [--pf PF] [--detailed-exitcode] [--json]",
                       r.out)
-        self.assertIn("apply [-f FILE] [--pf PF] [--boot]", r.out)
+        self.assertIn("apply [-f FILE] [--pf PF] [--boot [--boot-timeout S]]", r.out)
 
 
 class Lock(TreeTest):
