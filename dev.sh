@@ -69,6 +69,9 @@ demo() {
 	echo
 	echo "== sriovctl show --root $sample ens1f0np0"
 	./build/cli/sriovctl --root "$sample" show ens1f0np0
+	echo
+	echo "== sriovctl plan --root $sample -f samples/policies/dual-e810-cx6.yaml"
+	./build/cli/sriovctl --root "$sample" plan -f samples/policies/dual-e810-cx6.yaml
 	if compgen -G "/sys/bus/pci/devices/*/sriov_totalvfs" >/dev/null; then
 		echo
 		echo "== sriovctl list (this host)"

@@ -131,7 +131,7 @@ int cli_apply(struct cli *c, const struct sriov_host *host,
 		if (rep.rolled_back)
 			cli_error("rolled back: every PF the plan touched is as it was before (see 'sriovctl show')");
 		else if (rep.rollback_err)
-			cli_error("rolling back failed too (%s): the host is partly changed; compare 'sriovctl save' with the state file",
+			cli_error("rolling back failed too (%s): the host is partly changed; 'sriovctl show' shows it, 'sriovctl plan' (or restore --dry-run) what differs",
 				  rep.rollback_msg ? rep.rollback_msg :
 						     strerror(-rep.rollback_err));
 		else if (o && o->timed_out)

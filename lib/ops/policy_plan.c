@@ -218,6 +218,9 @@ static int want_link(struct sriov_policy *p, const struct sriov_pf *pf,
 	l->present = true;
 	l->spoofchk = l->trust = l->query_rss = l->link_state = -1;
 	if ((r = v->from[SRIOV_PVF_MAC])) {
+		/* Once per range, not once per VF. */
+		if (r->mac_auto && !host_id && idx != r->first)
+			return 0;
 		if (r->mac_auto && !host_id)
 			return policy_error(p, &r->at[SRIOV_PVF_MAC],
 					    "mac: auto needs the host id in /etc/machine-id, which is missing or not 32 hex digits (systemd-machine-id-setup writes one)");
@@ -527,6 +530,35 @@ static int plan_pf(const struct want_pf *w, struct sriov_plan *plan,
 	return 0;
 }
 
+static size_t file_index(const struct sriov_policy *p, const char *file)
+{
+	for (size_t i = 0; i < p->files.n; i++)
+		if (file && strcmp(p->files.v[i], file) == 0)
+			return i;
+	return p->files.n;
+}
+
+/* Errors in file order, as phase 1 gives them (stable: insertion). */
+static void sort_errors(struct sriov_policy *p, size_t from)
+{
+	for (size_t i = from + 1; i < p->n_errors; i++) {
+		struct sriov_policy_error e = p->errors[i];
+		size_t fe = file_index(p, e.loc.file), j = i;
+
+		while (j > from) {
+			const struct sriov_policy_loc *l = &p->errors[j - 1].loc;
+			size_t fl = file_index(p, l->file);
+
+			if (fl < fe || (fl == fe && (l->line < e.loc.line ||
+			    (l->line == e.loc.line && l->column <= e.loc.column))))
+				break;
+			p->errors[j] = p->errors[j - 1];
+			j--;
+		}
+		p->errors[j] = e;
+	}
+}
+
 int sriov_policy_plan(const struct sriov_host *host, struct sriov_policy *p,
 		      const struct sriov_policy_plan_opts *opts,
 		      struct sriov_plan *out)
@@ -566,6 +598,7 @@ int sriov_policy_plan(const struct sriov_host *host, struct sriov_policy *p,
 	}
 	free(w);
 	free(buf);
+	sort_errors(p, errors);
 	if (r < 0 || p->n_errors != errors)
 		sriov_plan_free(out);
 	return r < 0 ? r : 0;

@@ -344,6 +344,33 @@ static void phase2_errors(void **state)
 		4, 36, "mtu: a VF on vfio-pci has no network interface to set it on");
 }
 
+static void phase2_errors_in_file_order(void **state)
+{
+	struct sriov_policy_plan_opts o = { 0 };
+	struct sriov_policy *p = parse(
+		"pfs:\n"
+		"  - match: {netdev: ens1f0}\n"
+		"    num_vfs: 9\n"
+		"    vfs:\n"
+		"      \"0-1\": {mac: auto}\n"
+		"  - match: {netdev: ens9}\n");
+	struct sriov_plan plan;
+
+	(void)state;
+	assert_int_equal(sriov_policy_plan(&host, p, &o, &plan), 0);
+	assert_int_equal(p->n_errors, 2);
+	/* matching runs first, but the errors come in file order */
+	assert_int_equal(p->errors[0].loc.line, 3);
+	assert_int_equal(p->errors[1].loc.line, 6);
+	sriov_policy_free(p);
+
+	/* `mac: auto` without a host id: one error for the range */
+	p = parse("vfs:\n  - select: \"ens1f0#0-3\"\n    mac: auto\n");
+	assert_int_equal(sriov_policy_plan(&host, p, &o, &plan), 0);
+	assert_int_equal(p->n_errors, 1);
+	sriov_policy_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -356,6 +383,7 @@ int main(void)
 		cmocka_unit_test_setup(only_pf_limits_the_plan, setup),
 		cmocka_unit_test_setup(netdev_settings_and_link_state, setup),
 		cmocka_unit_test_setup(phase2_errors, setup),
+		cmocka_unit_test_setup(phase2_errors_in_file_order, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
