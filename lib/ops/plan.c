@@ -12,6 +12,30 @@
 #include "sriov.h"
 #include "ops/plan.h"
 
+struct sriov_step *plan_add_step(struct sriov_plan *plan, size_t *cap,
+				 int kind, const struct sriov_pf *pf)
+{
+	struct sriov_step *s;
+
+	if (plan->n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		struct sriov_step *v = realloc(plan->v, ncap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		plan->v = v;
+		*cap = ncap;
+	}
+	s = &plan->v[plan->n++];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->up = s->old_up = -1;
+	snprintf(s->pf, sizeof(s->pf), "%s", pf->address);
+	snprintf(s->pf_name, sizeof(s->pf_name), "%s",
+		 pf->n_netdevs ? pf->netdevs[0].name : pf->address);
+	return s;
+}
+
 void sriov_plan_free(struct sriov_plan *plan)
 {
 	if (!plan)

@@ -27,6 +27,14 @@ struct step_line {
  */
 int step_line(const struct sriov_step *step, size_t i, struct step_line *out);
 
+/*
+ * A new zeroed step of @kind for @pf at the end of @plan (@cap: its
+ * allocated length), named by the PF's netdev or address; up and old_up
+ * -1. NULL on -ENOMEM.
+ */
+struct sriov_step *plan_add_step(struct sriov_plan *plan, size_t *cap,
+				 int kind, const struct sriov_pf *pf);
+
 /* "num_vfs", "vf_attrs", "driver", "link"; "?" for an unknown kind. */
 const char *step_kind_name(int kind);
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "policy/policy.h"
+#include "ops/plan.h"
 #include "sriov.h"
 
 /* What the policy wants of one VF, merged over every range naming it. */
@@ -121,28 +122,6 @@ static int match_entry(struct sriov_policy *p, const struct sriov_host *host,
 	(1u << SRIOV_PVF_MIN_TX_RATE) | (1u << SRIOV_PVF_MAX_TX_RATE) | \
 	(1u << SRIOV_PVF_LINK_STATE) | (1u << SRIOV_PVF_QUERY_RSS))
 
-static bool same_field(const struct sriov_policy_vfs *a,
-		       const struct sriov_policy_vfs *b, int f)
-{
-	switch (f) {
-	case SRIOV_PVF_DRIVER:      return strcmp(a->driver, b->driver) == 0;
-	case SRIOV_PVF_MAC:
-		return a->mac_auto == b->mac_auto &&
-		       (a->mac_auto || memcmp(a->mac, b->mac, 6) == 0);
-	case SRIOV_PVF_VLAN:        return a->vlan == b->vlan;
-	case SRIOV_PVF_QOS:         return a->qos == b->qos;
-	case SRIOV_PVF_VLAN_PROTO:  return a->vlan_proto == b->vlan_proto;
-	case SRIOV_PVF_SPOOFCHK:    return a->spoofchk == b->spoofchk;
-	case SRIOV_PVF_TRUST:       return a->trust == b->trust;
-	case SRIOV_PVF_MIN_TX_RATE: return a->min_tx_rate == b->min_tx_rate;
-	case SRIOV_PVF_MAX_TX_RATE: return a->max_tx_rate == b->max_tx_rate;
-	case SRIOV_PVF_LINK_STATE:  return a->link_state == b->link_state;
-	case SRIOV_PVF_QUERY_RSS:   return a->query_rss == b->query_rss;
-	case SRIOV_PVF_MTU:         return a->mtu == b->mtu;
-	}
-	return true;
-}
-
 /* Range @r's settings onto the VFs it names; errors for what cannot be. */
 static int merge_range(struct sriov_policy *p, struct want_pf *w,
 		       const struct sriov_policy_vfs *r, bool count_from_policy)
@@ -191,7 +170,7 @@ static int merge_range(struct sriov_policy *p, struct want_pf *w,
 		for (int f = 0; f < SRIOV_PVF__COUNT; f++) {
 			if (!(r->set & (1u << f)))
 				continue;
-			if ((v->set & (1u << f)) && !same_field(v->from[f], r, f))
+			if ((v->set & (1u << f)) && !policy_vfs_same(v->from[f], r, f))
 				return policy_error(p, &r->at[f],
 						    "%s of %s/vf%u disagrees with the value at %s:%u:%u",
 						    policy_vf_field_name(f),
@@ -403,30 +382,6 @@ static int check_macs(struct sriov_policy *p, const struct want_pf *w,
 	return r;
 }
 
-static struct sriov_step *add_step(struct sriov_plan *plan, size_t *cap,
-				   int kind, const struct sriov_pf *pf)
-{
-	struct sriov_step *s;
-
-	if (plan->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		struct sriov_step *v = realloc(plan->v, ncap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		plan->v = v;
-		*cap = ncap;
-	}
-	s = &plan->v[plan->n++];
-	memset(s, 0, sizeof(*s));
-	s->kind = kind;
-	s->up = s->old_up = -1;
-	snprintf(s->pf, sizeof(s->pf), "%s", pf->address);
-	snprintf(s->pf_name, sizeof(s->pf_name), "%s",
-		 pf->n_netdevs ? pf->netdevs[0].name : pf->address);
-	return s;
-}
-
 static bool same(const char *a, const char *b)
 {
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
@@ -443,7 +398,7 @@ static int plan_pf(const struct want_pf *w, struct sriov_plan *plan,
 	int r;
 
 	if (recreate || w->autoprobe != pf->drivers_autoprobe) {
-		if (!(s = add_step(plan, cap, SRIOV_STEP_NUM_VFS, pf)))
+		if (!(s = plan_add_step(plan, cap, SRIOV_STEP_NUM_VFS, pf)))
 			return -ENOMEM;
 		s->old_num_vfs = pf->num_vfs;
 		s->num_vfs = w->num_vfs;
@@ -457,7 +412,7 @@ static int plan_pf(const struct want_pf *w, struct sriov_plan *plan,
 			 (int)e->link_up != nd->up ? e->link_up : -1;
 
 		if (mtu || up >= 0) {
-			if (!(s = add_step(plan, cap, SRIOV_STEP_LINK, pf)))
+			if (!(s = plan_add_step(plan, cap, SRIOV_STEP_LINK, pf)))
 				return -ENOMEM;
 			s->old_mtu = nd->mtu;
 			s->mtu = mtu;
@@ -481,7 +436,7 @@ static int plan_pf(const struct want_pf *w, struct sriov_plan *plan,
 			sriov_vf_settings_free(&set);
 			continue;
 		}
-		if (!(s = add_step(plan, cap, SRIOV_STEP_VF_ATTRS, pf))) {
+		if (!(s = plan_add_step(plan, cap, SRIOV_STEP_VF_ATTRS, pf))) {
 			sriov_vf_settings_free(&set);
 			return -ENOMEM;
 		}
@@ -506,7 +461,7 @@ static int plan_pf(const struct want_pf *w, struct sriov_plan *plan,
 		/* Re-created VFs without autoprobe come without a driver. */
 		if (recreate && !want && !w->autoprobe)
 			continue;
-		if (!(s = add_step(plan, cap, SRIOV_STEP_DRIVER, pf)))
+		if (!(s = plan_add_step(plan, cap, SRIOV_STEP_DRIVER, pf)))
 			return -ENOMEM;
 		s->vf = i;
 		s->after_recreate = recreate;
@@ -520,7 +475,7 @@ static int plan_pf(const struct want_pf *w, struct sriov_plan *plan,
 
 		if (!v->mtu || (cur && cur->mtu == (int)v->mtu))
 			continue;
-		if (!(s = add_step(plan, cap, SRIOV_STEP_LINK, pf)))
+		if (!(s = plan_add_step(plan, cap, SRIOV_STEP_LINK, pf)))
 			return -ENOMEM;
 		s->on_vf = true;
 		s->vf = i;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ops/plan.h"
 #include "sriov.h"
 
 static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
@@ -26,29 +27,6 @@ static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
 		va_end(ap);
 	}
 	return r;
-}
-
-static struct sriov_step *add_step(struct sriov_plan *plan, size_t *cap,
-				   int kind, const struct sriov_pf *pf)
-{
-	struct sriov_step *s;
-
-	if (plan->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		struct sriov_step *v = realloc(plan->v, ncap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		plan->v = v;
-		*cap = ncap;
-	}
-	s = &plan->v[plan->n++];
-	memset(s, 0, sizeof(*s));
-	s->kind = kind;
-	snprintf(s->pf, sizeof(s->pf), "%s", pf->address);
-	snprintf(s->pf_name, sizeof(s->pf_name), "%s",
-		 pf->n_netdevs ? pf->netdevs[0].name : pf->address);
-	return s;
 }
 
 static bool same(const char *a, const char *b)
@@ -74,7 +52,7 @@ static int plan_pf(const struct sriov_pf *pf, const struct sriov_state_pf *sp,
 			    "PF %s: the state file has %u VFs, but the PF allows at most %u (sriov_totalvfs)",
 			    pf->address, sp->num_vfs, pf->total_vfs);
 	if (recreate || sp->drivers_autoprobe != pf->drivers_autoprobe) {
-		s = add_step(plan, cap, SRIOV_STEP_NUM_VFS, pf);
+		s = plan_add_step(plan, cap, SRIOV_STEP_NUM_VFS, pf);
 		if (!s)
 			return -ENOMEM;
 		s->old_num_vfs = pf->num_vfs;
@@ -87,7 +65,7 @@ static int plan_pf(const struct sriov_pf *pf, const struct sriov_state_pf *sp,
 
 	if (nd && ((sp->mtu > 0 && sp->mtu != nd->mtu) ||
 		   (sp->up >= 0 && sp->up != nd->up))) {
-		s = add_step(plan, cap, SRIOV_STEP_LINK, pf);
+		s = plan_add_step(plan, cap, SRIOV_STEP_LINK, pf);
 		if (!s)
 			return -ENOMEM;
 		s->old_mtu = nd->mtu;
@@ -111,7 +89,7 @@ static int plan_pf(const struct sriov_pf *pf, const struct sriov_state_pf *sp,
 			sriov_vf_settings_free(&set);
 			continue;
 		}
-		s = add_step(plan, cap, SRIOV_STEP_VF_ATTRS, pf);
+		s = plan_add_step(plan, cap, SRIOV_STEP_VF_ATTRS, pf);
 		if (!s) {
 			sriov_vf_settings_free(&set);
 			return -ENOMEM;
@@ -135,7 +113,7 @@ static int plan_pf(const struct sriov_pf *pf, const struct sriov_state_pf *sp,
 			continue;
 		if (recreate && !v->driver && !sp->drivers_autoprobe)
 			continue;
-		s = add_step(plan, cap, SRIOV_STEP_DRIVER, pf);
+		s = plan_add_step(plan, cap, SRIOV_STEP_DRIVER, pf);
 		if (!s)
 			return -ENOMEM;
 		s->vf = v->index;
@@ -153,7 +131,7 @@ static int plan_pf(const struct sriov_pf *pf, const struct sriov_state_pf *sp,
 
 		if (v->mtu <= 0 || (cur && cur->mtu == v->mtu))
 			continue;
-		s = add_step(plan, cap, SRIOV_STEP_LINK, pf);
+		s = plan_add_step(plan, cap, SRIOV_STEP_LINK, pf);
 		if (!s)
 			return -ENOMEM;
 		s->on_vf = true;

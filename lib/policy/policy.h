@@ -19,4 +19,8 @@ struct sriov_policy_vfs *policy_vfs_add(struct sriov_policy_pf *pf);
 const char *policy_vf_field_name(int f);
 const char *policy_pf_field_name(int f);
 
+/* Whether ranges @a and @b give VF field @f the same value. */
+bool policy_vfs_same(const struct sriov_policy_vfs *a,
+		     const struct sriov_policy_vfs *b, int f);
+
 #endif

@@ -19,8 +19,8 @@ static bool same_pf(const struct sriov_policy_pf *a, const struct sriov_policy_p
 	return a->value && b->value && strcasecmp(a->value, b->value) == 0;
 }
 
-static bool same_value(const struct sriov_policy_vfs *a,
-		       const struct sriov_policy_vfs *b, int f)
+bool policy_vfs_same(const struct sriov_policy_vfs *a,
+		     const struct sriov_policy_vfs *b, int f)
 {
 	switch (f) {
 	case SRIOV_PVF_DRIVER:
@@ -67,7 +67,7 @@ static int check_overlap(struct sriov_policy *p, const struct sriov_policy_pf *p
 	else
 		snprintf(vfs, sizeof(vfs), "VFs %u-%u", lo, hi);
 	for (int f = 0; f < SRIOV_PVF__COUNT; f++) {
-		if (!(a->set & b->set & 1u << f) || same_value(a, b, f))
+		if (!(a->set & b->set & 1u << f) || policy_vfs_same(a, b, f))
 			continue;
 		r = policy_error(p, &b->at[f], "%s of %s %s disagrees with the value "
 				 "at %s:%u:%u for the same VF%s",
