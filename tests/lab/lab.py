@@ -40,7 +40,7 @@ GUEST = HERE / "guest"
 CACHE_ROOT = Path(os.environ.get("SRIOV_LAB_CACHE") or "/var/cache/sriovctl-lab")
 RESULTS = Path(os.environ.get("SRIOV_LAB_RESULTS")
                or Path(tempfile.gettempdir()) / "sriovctl-lab-results")
-BOOT_TIMEOUT = int(os.environ.get("SRIOV_LAB_BOOT_TIMEOUT", "240"))
+BOOT_TIMEOUT = int(os.environ.get("SRIOV_LAB_BOOT_TIMEOUT", "480"))
 # A TCG guest starved of host CPU can stall in early boot (RCU stall
 # reports, no progress) and never reach /init: seen once with two 2-vCPU
 # guests and a compiler on 2 cores. /init prints "@@LAB start" within
