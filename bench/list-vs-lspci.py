@@ -10,7 +10,6 @@ Usage: bench/list-vs-lspci.py [--build DIR] [--runs N] [--keep DIR [--reuse]]
 """
 import argparse
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -19,24 +18,8 @@ import tempfile
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def run_quiet(cmd):
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=True)
-
-
-def callgrind(cmd, tmp):
-    out = os.path.join(tmp, "cg.out")
-    subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out]
-                   + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=True)
-    with open(out) as f:
-        for line in f:
-            m = re.match(r"summary:\s+(\d+)", line) or re.match(r"totals:\s+(\d+)", line)
-            if m:
-                return int(m.group(1))
-    return None
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import callgrind, run_quiet  # noqa: E402
 
 
 def main():

@@ -22,25 +22,9 @@ import tempfile
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import callgrind, run_quiet  # noqa: E402
 VFS, VFIO = 256, 8
-
-
-def run_quiet(cmd):
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=True)
-
-
-def callgrind(cmd, tmp):
-    out = os.path.join(tmp, "cg.out")
-    subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out]
-                   + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=True)
-    with open(out) as f:
-        for line in f:
-            m = re.match(r"summary:\s+(\d+)", line) or re.match(r"totals:\s+(\d+)", line)
-            if m:
-                return int(m.group(1))
-    return None
 
 
 def write_policy(root, path):
@@ -124,12 +108,12 @@ def main():
 
         for _ in range(3):
             run_quiet(lst)
-            subprocess.run(plan, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            run_quiet(plan, check=False)
         times = {"plan": [], "list": []}
         for _ in range(args.runs):  # alternate, so load hits both alike
             for name, cmd in (("plan", plan), ("list", lst)):
                 t = time.perf_counter()
-                subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                run_quiet(cmd, check=False)
                 times[name].append(time.perf_counter() - t)
         med = {k: statistics.median(v) for k, v in times.items()}
         print(f"median of {args.runs} runs: sriovctl plan {med['plan'] * 1000:.1f} ms, "

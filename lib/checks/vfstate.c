@@ -310,19 +310,6 @@ static void check_link_attrs(struct check_run *r, const struct sriov_pf *pf)
 			  check_pf_name(pf), seen);
 }
 
-static int netdev_mtu(struct check_run *r, const char *netdev)
-{
-	char path[128], buf[32];
-	ssize_t n;
-	int mtu;
-
-	snprintf(path, sizeof(path), "sys/class/net/%s/mtu", netdev);
-	n = rootfs_read(r->ctx->rfs, ROOTFS_TOP, path, buf, sizeof(buf));
-	if (n <= 0 || parse_int(buf, (size_t)n, 0, 1 << 24, &mtu) < 0)
-		return -1;
-	return mtu;
-}
-
 static void check_mtu(struct check_run *r, const struct sriov_pf *pf)
 {
 	const struct sriov_netdev *pnd = pf->n_netdevs ? &pf->netdevs[0] : NULL;
@@ -336,7 +323,7 @@ static void check_mtu(struct check_run *r, const struct sriov_pf *pf)
 		int mtu;
 
 		if (!check_sel_vf(r, pf, vf) || !vf->netdev ||
-		    (mtu = netdev_mtu(r, vf->netdev)) < 0)
+		    (mtu = vf->mtu) < 0)
 			continue;
 		seen++;
 		if (mtu <= pnd->mtu)

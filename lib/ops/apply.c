@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sriov.h"
+#include "util/strv.h"
 #include "ops/link.h"
 #include "ops/plan.h"
 
@@ -105,11 +106,6 @@ static int do_vf_attrs(const struct sriov_pf *pf, const struct sriov_step *s,
 	return 0;
 }
 
-static bool same(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
 /* One bind operation on one VF: 0, or -errno with o->msg. */
 static int bind_one(struct sriov_ctx *ctx, const struct sriov_host *host,
 		    const struct sriov_pf *pf, const struct sriov_vf *vf,
@@ -148,9 +144,9 @@ static int do_driver(struct sriov_ctx *ctx, const struct sriov_host *host,
 		return -ENOENT;
 	}
 	/* Pinned "no driver" is the override unbind leaves: "none". */
-	if (same(vf->driver, s->driver) &&
+	if (str_same(vf->driver, s->driver) &&
 	    (!s->pin_override ||
-	     same(vf->driver_override, s->driver ? s->driver : "none"))) {
+	     str_same(vf->driver_override, s->driver ? s->driver : "none"))) {
 		o->err = 1;
 		return 0;
 	}
@@ -177,7 +173,7 @@ static int do_driver(struct sriov_ctx *ctx, const struct sriov_host *host,
 	if (!s->pin_override) {
 		r = bind_one(ctx, host, pf, vf, SRIOV_BIND_KERNEL, NULL, &got,
 			     o);
-		if (r < 0 || same(got, s->driver)) {
+		if (r < 0 || str_same(got, s->driver)) {
 			free(got);
 			return r;
 		}

@@ -35,11 +35,6 @@ static void say(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-static bool same(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
 bool bind_driver_name_ok(const char *d)
 {
 	size_t n = d ? strlen(d) : 0;
@@ -162,7 +157,7 @@ static int step_decide(struct sriov_bind_plan *p, struct sriov_bind_step *s)
 	switch (p->mode) {
 	case SRIOV_BIND_DRIVER:
 		s->want = p->driver;
-		if (same(s->old_driver, p->driver))
+		if (str_same(s->old_driver, p->driver))
 			return 0; /* already there: nothing written */
 		ov = p->driver;
 		s->unbind = s->old_driver != NULL;
@@ -179,7 +174,7 @@ static int step_decide(struct sriov_bind_plan *p, struct sriov_bind_step *s)
 		s->unbind = s->old_driver != NULL;
 		break;
 	}
-	if (!same(ov, s->old_override)) {
+	if (!str_same(ov, s->old_override)) {
 		s->write_override = true;
 		if (ov && !(s->new_override = strdup(ov)))
 			return -ENOMEM;
@@ -472,7 +467,7 @@ static int driver_now(struct sriov_ctx *ctx, const char *addr,
 	for (;;) {
 		int r = sriov_pci_device_driver(ctx, addr, out);
 
-		if (r < 0 || same(*out, want) || ms <= 0)
+		if (r < 0 || str_same(*out, want) || ms <= 0)
 			return r;
 		free(*out);
 		*out = NULL;
@@ -519,7 +514,7 @@ static int run_step(struct sriov_ctx *ctx, struct sriov_bind_plan *p,
 		    strerror(-r));
 		return r;
 	}
-	if (p->mode == SRIOV_BIND_KERNEL || same(s->new_driver, s->want))
+	if (p->mode == SRIOV_BIND_KERNEL || str_same(s->new_driver, s->want))
 		return 0;
 	if (p->mode == SRIOV_BIND_UNBIND)
 		say(err, errlen, "%s: still bound to %s after the unbind",
@@ -550,7 +545,7 @@ static int undo_step(struct sriov_ctx *ctx, struct sriov_bind_step *s,
 		}
 	}
 	w = sriov_pci_device_driver(ctx, s->address, &cur);
-	if (w == 0 && !same(cur, s->old_driver)) {
+	if (w == 0 && !str_same(cur, s->old_driver)) {
 		if (cur)
 			unbind_dev(ctx, s->address);
 		if (s->old_driver) {
@@ -570,7 +565,7 @@ static int undo_step(struct sriov_ctx *ctx, struct sriov_bind_step *s,
 	free(s->new_driver);
 	s->new_driver = NULL;
 	w = sriov_pci_device_driver(ctx, s->address, &s->new_driver);
-	if (r == 0 && w == 0 && !same(s->new_driver, s->old_driver)) {
+	if (r == 0 && w == 0 && !str_same(s->new_driver, s->old_driver)) {
 		append(msg, msglen, "; %s: could not be put back on %s",
 		       s->address, s->old_driver ? s->old_driver : "no driver");
 		r = -EIO;
@@ -661,7 +656,7 @@ static int settle(struct sriov_ctx *ctx, struct sriov_bind_plan *plan,
 			if (!watch[i])
 				continue;
 			if (sriov_pci_device_driver(ctx, s->address, &now) < 0 ||
-			    same(now, s->new_driver)) {
+			    str_same(now, s->new_driver)) {
 				free(now);
 				if (device_ready(ctx, s->address)) {
 					watch[i] = false;
@@ -673,7 +668,7 @@ static int settle(struct sriov_ctx *ctx, struct sriov_bind_plan *plan,
 			left--;
 			s->released = s->new_driver;
 			s->new_driver = now;
-			if (plan->mode != SRIOV_BIND_DRIVER || same(now, s->want))
+			if (plan->mode != SRIOV_BIND_DRIVER || str_same(now, s->want))
 				continue;
 			say(err, errlen, "%s: %s took the device and let it go again (its probe failed late; see dmesg), it now has %s",
 			    s->address, s->released, now ? now : "no driver");

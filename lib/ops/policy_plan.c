@@ -15,6 +15,7 @@
 #include "policy/policy.h"
 #include "ops/plan.h"
 #include "sriov.h"
+#include "util/strv.h"
 
 /* What the policy wants of one VF, merged over every range naming it. */
 struct want_vf {
@@ -382,11 +383,6 @@ static int check_macs(struct sriov_policy *p, const struct want_pf *w,
 	return r;
 }
 
-static bool same(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
 static int plan_pf(const struct want_pf *w, struct sriov_plan *plan,
 		   size_t *cap)
 {
@@ -456,7 +452,7 @@ static int plan_pf(const struct want_pf *w, struct sriov_plan *plan,
 		if (!v->driver)
 			continue;
 		want = strcmp(v->driver, "none") == 0 ? NULL : v->driver;
-		if (!recreate && cur && same(cur->driver, want))
+		if (!recreate && cur && str_same(cur->driver, want))
 			continue;
 		/* Re-created VFs without autoprobe come without a driver. */
 		if (recreate && !want && !w->autoprobe)

@@ -13,6 +13,7 @@
 
 #include "ops/plan.h"
 #include "sriov.h"
+#include "util/strv.h"
 
 static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -27,11 +28,6 @@ static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
 		va_end(ap);
 	}
 	return r;
-}
-
-static bool same(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
 static int plan_pf(const struct sriov_pf *pf, const struct sriov_state_pf *sp,
@@ -109,7 +105,7 @@ static int plan_pf(const struct sriov_pf *pf, const struct sriov_state_pf *sp,
 		 * Re-created VFs get whatever autoprobe gives them: the step
 		 * stays, and is checked again when it is carried out.
 		 */
-		if (!recreate && cur && same(cur->driver, v->driver))
+		if (!recreate && cur && str_same(cur->driver, v->driver))
 			continue;
 		if (recreate && !v->driver && !sp->drivers_autoprobe)
 			continue;

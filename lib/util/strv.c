@@ -65,6 +65,11 @@ int strv_find(const struct sriov_strv *sv, const char *s)
 	return -1;
 }
 
+bool str_same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
 char *xstrdup_or_null(const char *s)
 {
 	return s ? strdup(s) : NULL;

@@ -4,6 +4,7 @@
 #define SRIOV_UTIL_STRV_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "sriov.h"
@@ -20,6 +21,9 @@ void strv_sort(struct sriov_strv *sv);
 
 /* Index of @s in @sv, or -1. */
 int strv_find(const struct sriov_strv *sv, const char *s);
+
+/* Whether @a and @b are equal strings, or both NULL ("no driver"). */
+bool str_same(const char *a, const char *b);
 
 /* strdup that accepts NULL (returns NULL). */
 char *xstrdup_or_null(const char *s);
