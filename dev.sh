@@ -126,9 +126,10 @@ test_all() {
 	setup_build build-asan -Db_sanitize=address,undefined -Db_lundef=false \
 		-Dbuildtype=debug
 	run_tests build
-	# The generator's own tests run no C code: once is enough.
+	# The generator's and the lab harness's own tests run no C code: once
+	# is enough.
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		ASAN_OPTIONS=detect_leaks=1 run_tests build-asan --no-suite hostgen
+		ASAN_OPTIONS=detect_leaks=1 run_tests build-asan --no-suite hostgen --no-suite lab-harness
 	summary build build-asan
 }
 

@@ -2,7 +2,8 @@
 """The sriovctl lab: sriovctl's tests on a real Linux kernel with real
 SR-IOV devices.
 
-Debian's own kernel boots in QEMU (TCG, or KVM when /dev/kvm exists) with an
+Debian's own kernel boots in QEMU (KVM when a probe guest proves it works,
+else TCG: accel.py) with an
 SR-IOV NVMe controller and an Intel 82576 (igb) behind PCIe root ports, an
 intel-iommu, and an out-of-tree netdevsim module. Guest scripts
 (tests/lab/guest/) run sriovctl and dump the kernel's raw facts on the serial
@@ -34,6 +35,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import accel
 
 HERE = Path(__file__).resolve().parent
 GUEST = HERE / "guest"
@@ -115,6 +118,31 @@ def run(cmd, timeout, *, check=True, cwd=None, env=None, input=None,
         raise LabError(f"{' '.join(cmd)}: exit {p.returncode}: "
                        f"{tail[-1500:]}")
     return subprocess.CompletedProcess(cmd, p.returncode, out, err)
+
+
+def usable_cpus():
+    """CPUs this process may run on (a container's or taskset's limit),
+    not the host's count."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+# A guest: -m 1024 plus what QEMU itself uses under TCG (seen 300-400 MB).
+GUEST_MEMORY_KB = 1536 * 1024
+
+
+def default_jobs():
+    """Two boots at once where two guests fit (two at a time is the
+    fastest on 2 cores); one where the CPUs or the memory do not allow."""
+    jobs = 2 if usable_cpus() >= 2 else 1
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                jobs = max(1, min(jobs, int(line.split()[1])
+                                  // GUEST_MEMORY_KB))
+    return jobs
 
 
 def tool(name):
@@ -300,6 +328,7 @@ class Prepared:
         self.igb_reason = igb_reason  # None when QEMU has igb
         self.abi = abi
         self.entry = entry          # the cache entry of the kernel
+        self.accel = accel.tcg("not probed")  # set by choose_accel()
 
     @property
     def vmlinuz(self):
@@ -428,7 +457,7 @@ def build_kernel_entry(apt, abi, entry):
                if k not in ("CC", "CFLAGS", "LDFLAGS", "ARCH", "CROSS_COMPILE",
                             "KBUILD_OUTPUT", "MAKEFLAGS", "MFLAGS")}
         r = run(["make", "-C", kdir, f"M={nsim}", "CONFIG_NETDEVSIM=m",
-                 f"-j{os.cpu_count() or 1}", "modules"], 1200, env=env,
+                 f"-j{usable_cpus()}", "modules"], 1200, env=env,
                 check=False)
         (tmp / "netdevsim-build.log").write_text(r.stdout + r.stderr)
         if r.returncode != 0 or not (nsim / "netdevsim.ko").is_file():
@@ -551,6 +580,15 @@ def add_program(stage, src, link=None):
             os.symlink(lreal, alias)
 
 
+def built_helper(var, name, sriovctl):
+    """A helper program of the lab: $var (meson sets it), else the one the
+    same build made beside sriovctl (BUILD/cli/sriovctl ->
+    BUILD/tests/lab/NAME), so that a run by hand has it too."""
+    p = os.environ.get(var) or str(Path(sriovctl).resolve().parent.parent
+                                   / "tests" / "lab" / name)
+    return p if os.access(p, os.X_OK) else None
+
+
 def build_initramfs(prep, sriovctl, out, tools=(), bench=None):
     """The guest's initramfs: busybox, sriovctl, ip, devlink, pci.ids, the
     modules and the guest scripts, as a gzip'd newc cpio at out. tools:
@@ -578,14 +616,13 @@ def build_initramfs(prep, sriovctl, out, tools=(), bench=None):
         # The real programs go first in the guest's PATH (busybox's ip has
         # no "vf" support).
         add_program(stage, sriovctl, "usr/local/bin/sriovctl")
-        # Helper programs built with the project (numvfs.sh's vfio holder).
-        hold = os.environ.get("SRIOV_LAB_VFIO_HOLD")
-        if hold and os.access(hold, os.X_OK):
-            add_program(stage, hold, "usr/local/bin/vfio-hold")
-        # reapply.sh's uevent listener
-        ulog = os.environ.get("SRIOV_LAB_UEVENT_LOG")
-        if ulog and os.access(ulog, os.X_OK):
-            add_program(stage, ulog, "usr/local/bin/uevent-log")
+        # Helper programs built with the project: numvfs.sh's vfio holder,
+        # reapply.sh's uevent listener.
+        for var, name in (("SRIOV_LAB_VFIO_HOLD", "vfio-hold"),
+                          ("SRIOV_LAB_UEVENT_LOG", "uevent-log")):
+            helper = built_helper(var, name, sriovctl)
+            if helper:
+                add_program(stage, helper, f"usr/local/bin/{name}")
         add_program(stage, tool("ip"), "usr/local/bin/ip")
         add_program(stage, tool("devlink"), "usr/local/bin/devlink")
         for t in tools:
@@ -675,10 +712,23 @@ BOOTS = {
 }
 
 
-def qemu_command(prep, spec, initrd, serial_log, with_igb):
+def choose_accel(prep, results):
+    """Probe (or take the forced) accelerator once for this run; print it."""
+    if not prep.qemu:
+        return prep.accel
+    Path(results).mkdir(parents=True, exist_ok=True)
+    try:
+        prep.accel = accel.choose(prep.qemu, prep.vmlinuz, tool("busybox"),
+                                  CACHE_ROOT, results, live=_LIVE, log=log)
+    except (ValueError, subprocess.SubprocessError) as e:
+        raise LabError(str(e))
+    log(prep.accel.describe())
+    return prep.accel
+
+
+def qemu_command(prep, spec, initrd, serial_log, with_igb, acc=None):
     v = NVME_VFS
-    kvm = os.access("/dev/kvm", os.R_OK | os.W_OK)
-    machine = "q35,accel=kvm,kernel-irqchip=split" if kvm else "q35,accel=tcg"
+    acc = acc or prep.accel
     # Not just leaving intel_iommu=on out: Debian's kernel is built with
     # INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF and turns the IOMMU on without it.
     # no_timer_check: under TCG on a busy host the kernel's early check of
@@ -689,7 +739,7 @@ def qemu_command(prep, spec, initrd, serial_log, with_igb):
               "panic=-1", "quiet", "no_timer_check",
               f"lab.scripts={','.join(spec.scripts)}"]
     rp0 = "pcie-root-port,id=rp0,chassis=1,port=16,addr=2.0"
-    cmd = [prep.qemu, "-machine", machine, "-cpu", "max", "-smp", "2",
+    cmd = [prep.qemu, "-machine", acc.machine, "-cpu", acc.cpu, "-smp", "2",
            "-m", "1024", "-nodefaults", "-display", "none", "-no-reboot",
            "-serial", f"file:{serial_log}", "-kernel", prep.vmlinuz,
            "-initrd", initrd, "-append", " ".join(append),
@@ -726,20 +776,22 @@ def wait_guest(p, serial, timeout):
                 return "stalled"
 
 
-def boot(prep, spec, initrd, results, timeout=BOOT_TIMEOUT):
+def boot(prep, spec, initrd, results, timeout=BOOT_TIMEOUT, acc=None):
     """Boot once; the serial log lands in results. Returns a Boot."""
+    acc = acc or prep.accel
     serial = results / f"boot-{spec.name}.serial.log"
     stderr_path = results / f"boot-{spec.name}.qemu.log"
     serial.unlink(missing_ok=True)
     if not prep.qemu:
         return Boot(spec, serial, error=prep.igb_reason or "no QEMU")
     with_igb = spec.igb and prep.igb_reason is None
-    cmd = qemu_command(prep, spec, initrd, serial, with_igb)
-    log(f"boot {spec.name} ({spec.title})")
+    cmd = qemu_command(prep, spec, initrd, serial, with_igb, acc)
+    log(f"boot {spec.name} ({spec.title}) under {acc.name}")
     t0 = time.monotonic()
     error = None
+    header = " ".join(cmd) + "\n\n"
     with open(stderr_path, "w") as qlog:
-        qlog.write(" ".join(cmd) + "\n\n")
+        qlog.write(header)
         qlog.flush()
         p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=qlog,
                              stderr=subprocess.STDOUT, start_new_session=True)
@@ -751,6 +803,19 @@ def boot(prep, spec, initrd, results, timeout=BOOT_TIMEOUT):
                          f"(kernel stuck before /init)")
             elif rc != 0:
                 error = f"QEMU exited {rc} (see {stderr_path})"
+                try:
+                    started = b"@@LAB start" in serial.read_bytes()
+                except OSError:  # QEMU ended before it made the file
+                    started = False
+                if not started:
+                    # QEMU's own words, not "400 checks failed"
+                    try:
+                        out = stderr_path.read_text(
+                            errors="replace")[len(header):]
+                    except OSError as e:
+                        out = f"({stderr_path}: {e.strerror})"
+                    error = accel.qemu_failure(rc, time.monotonic() - t0,
+                                               out)
         except subprocess.TimeoutExpired:
             error = f"guest still running after {timeout} s: killed"
         finally:
@@ -763,7 +828,7 @@ def boot(prep, spec, initrd, results, timeout=BOOT_TIMEOUT):
     log(f"boot {spec.name}: {elapsed:.1f} s"
         + (f" ({error})" if error else ""))
     b = Boot(spec, serial, error=error, elapsed=elapsed, with_igb=with_igb,
-             igb_reason=prep.igb_reason)
+             igb_reason=prep.igb_reason, command=" ".join(cmd), acc=acc)
     return b
 
 
@@ -775,7 +840,15 @@ def boot_all(prep, names, initrd, results, jobs):
         try:
             rd = initrd[name] if isinstance(initrd, dict) else initrd
             b = boot(prep, BOOTS[name], rd, results)
-            if b.error and b.error.startswith("stalled"):
+            if (not b.started and prep.accel.name == "kvm"
+                    and not prep.accel.forced):
+                # The probe passed but this guest did not start under
+                # KVM: TCG, which needs nothing from the host, decides.
+                log(f"boot {name}: {b.error}; booting it under TCG")
+                b = boot(prep, BOOTS[name], rd, results,
+                         acc=accel.tcg(f"boot {name} did not start under "
+                                       f"KVM: {b.error}"))
+            elif b.error and b.error.startswith("stalled"):
                 log(f"boot {name}: {b.error}; booting it once more")
                 b = boot(prep, BOOTS[name], rd, results)
             return b
@@ -806,9 +879,10 @@ class Boot:
     """One boot's serial log, parsed into sections."""
 
     def __init__(self, spec, serial, error=None, elapsed=None,
-                 with_igb=None, igb_reason=None):
+                 with_igb=None, igb_reason=None, command=None, acc=None):
         self.spec, self.serial, self.elapsed = spec, serial, elapsed
         self.error, self.igb_reason = error, igb_reason
+        self.command, self.accel = command, acc
         self.with_igb = with_igb if with_igb is not None else spec.igb
         self.sections, self.done, self.lines = {}, False, []
         self.guest_checks = []  # (ok, description, expected, actual)
@@ -816,9 +890,20 @@ class Boot:
             raw = serial.read_bytes().decode("utf-8", errors="replace")
         except OSError:
             raw = ""
+        self.started = "@@LAB start" in raw  # the guest's /init ran
         self.parse(raw.replace("\r\n", "\n").replace("\r", ""))
         if self.error is None and not self.done:
-            self.error = "the guest did not reach @@DONE"
+            self.error = ("the guest did not reach @@DONE" if self.started
+                          else "the guest's /init never ran")
+
+    @property
+    def skip_reason(self):
+        """Why this boot's checks are not judged at all: its guest never
+        reached /init, so nothing in it ran (one failure says so: the boot
+        check; the rest are skips with this reason)."""
+        if self.started:
+            return None
+        return f"boot {self.spec.name} never reached /init: {self.error}"
 
     def parse(self, text):
         cur = None
@@ -969,7 +1054,10 @@ class Tap:
         finally:
             self.guard = None
 
-    def check(self, desc, fn, boot=None):
+    def check(self, desc, fn, boot=None, skippable=True):
+        if boot is not None and skippable and boot.skip_reason:
+            self.results.append(("skip", desc, boot.skip_reason, None))
+            return
         try:
             if self.guard:
                 self.guard()
@@ -989,6 +1077,9 @@ class Tap:
         tailed = set()
         print(f"1..{len(self.results)}", file=out)
         for i, (ok, desc, diag, boot) in enumerate(self.results, 1):
+            if ok == "skip":
+                print(f"ok {i} - {desc} # SKIP {diag}", file=out)
+                continue
             print(f"{'ok' if ok else 'not ok'} {i} - {desc}", file=out)
             for line in diag.splitlines() if diag else []:
                 print(f"# {line}", file=out)
@@ -1778,9 +1869,18 @@ def acs_checks(tap, b, title):
 
 
 def boot_check(tap, b):
+    def judge():
+        if b.error is None:
+            return True
+        diag = b.error
+        if b.accel is not None:
+            diag += f"\naccel: {b.accel.describe()}"
+        if b.command and not b.started:
+            diag += f"\ncommand: {b.command}"
+        return False, diag
     tap.check(f"boot {b.spec.name} ({b.spec.title}) ran to the end "
-              f"(@@DONE, QEMU exit 0, < {BOOT_TIMEOUT} s)",
-              lambda: (b.error is None, b.error or ""), b)
+              f"(@@DONE, QEMU exit 0, < {BOOT_TIMEOUT} s)", judge, b,
+              skippable=False)
 
 
 def guest_checks(tap, b, title, scripts=None):
@@ -1882,10 +1982,14 @@ def cmd_run(args):
     tap = Tap()
     boots = {}
     timings = {}
+    prep_accel = None
     try:
         binary = sriovctl_path(args.sriovctl)
         prep = prepare()
         timings["prepare"] = round(time.monotonic() - t0, 1)
+        t1 = time.monotonic()
+        prep_accel = choose_accel(prep, results)
+        timings["accel probe"] = round(time.monotonic() - t1, 1)
         t1 = time.monotonic()
         # One initramfs per set of extra tools (strace only where needed).
         initrd, made = {}, {}
@@ -1913,15 +2017,22 @@ def cmd_run(args):
     evaluate(boots, tap)
     vf = artifacts(boots, results)
     timings["total"] = round(time.monotonic() - t0, 1)
-    failed = [r for r in tap.results if not r[0]]
+    failed = [r for r in tap.results if r[0] is False]
+    skipped = [r for r in tap.results if r[0] == "skip"]
+    passed = len(tap.results) - len(failed) - len(skipped)
     summary = {"checks": len(tap.results), "failed": len(failed),
-               "timings_s": timings,
-               "results": [{"ok": ok, "check": d, "diag": g}
+               "skipped": len(skipped), "accel": prep_accel.to_json()
+               if prep_accel else None, "timings_s": timings,
+               "results": [{"result": "skip" if ok == "skip" else
+                            "ok" if ok else "not ok", "check": d, "diag": g}
                            for ok, d, g, _ in tap.results]}
     (results / "results.json").write_text(json.dumps(summary, indent=1))
     tap.print()
-    print(f"# lab: {len(tap.results) - len(failed)} of {len(tap.results)} "
-          f"checks ok; timings {timings}")
+    print(f"# lab: {passed} of {len(tap.results)} checks ok"
+          + (f", {len(skipped)} skipped (their boot never ran /init)"
+             if skipped else "") + f"; timings {timings}")
+    if prep_accel:
+        print(f"# lab: {prep_accel.describe()}")
     print(f"# lab: serial logs, sections and results in {results}"
           + (f"; netlink VF view in {vf}" if vf else ""))
     return 0 if not failed else 1
@@ -1938,13 +2049,15 @@ def cmd_evaluate(args):
     evaluate(boots, tap)
     artifacts(boots, results)
     tap.print()
-    return 0 if all(r[0] for r in tap.results) else 1
+    return 0 if all(r[0] is True for r in tap.results) else 1
 
 
 def cmd_prepare(args):
     prep = prepare()
+    choose_accel(prep, Path(args.results))
     print(json.dumps({"qemu": prep.qemu, "igb": prep.igb_reason or "yes",
-                      "abi": prep.abi, "cache": str(prep.entry)}, indent=1))
+                      "abi": prep.abi, "cache": str(prep.entry),
+                      "accel": prep.accel.to_json()}, indent=1))
     return 0
 
 
@@ -1959,6 +2072,7 @@ def cmd_boot(args):
     prep = prepare()
     results = Path(args.results)
     results.mkdir(parents=True, exist_ok=True)
+    choose_accel(prep, results)
     initrd = build_initramfs(prep, sriovctl_path(args.sriovctl),
                              results / "initramfs.cpio.gz",
                              tools=BOOTS[args.name].tools)
@@ -1974,6 +2088,7 @@ def cmd_bench(args):
     prep = prepare()
     results = Path(args.results)
     results.mkdir(parents=True, exist_ok=True)
+    choose_accel(prep, results)
     initrd = build_initramfs(prep, sriovctl_path(args.sriovctl),
                              results / "initramfs-bench.cpio.gz",
                              tools=("strace",), bench=Path(args.script))
@@ -2007,9 +2122,10 @@ def main(argv=None):
                    help="which boots (default ABCDE)")
     p.add_argument("--jobs", type=int,
                    default=int(os.environ.get("SRIOV_LAB_JOBS", "0")) or
-                   (2 if (os.cpu_count() or 1) >= 2 else 1),
-                   help="boots at once ($SRIOV_LAB_JOBS; default 2 on 2+ "
-                   "cores)")
+                   default_jobs(),
+                   help="boots at once ($SRIOV_LAB_JOBS; default 2 when "
+                   "this process may run on 2+ CPUs and the memory holds "
+                   "two guests, else 1)")
     p = sub.add_parser("evaluate")
     p.add_argument("results")
     p = sub.add_parser("bench", help="boot once with a benchmark guest "
