@@ -1093,7 +1093,7 @@ class Tap:
                         errors="replace").splitlines()[-tail:]
                 except OSError as e:
                     lines = [f"(unreadable: {e})"]
-                for line in lines:
+                for line in lines or ["(empty: the guest printed nothing)"]:
                     print(f"#   {line}", file=out)
         out.flush()
 
