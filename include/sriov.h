@@ -288,7 +288,9 @@ void sriov_host_free(struct sriov_host *host);
 /*
  * Look up the pci.ids names of @only (a PF of @host), or of every PF when
  * NULL, after a load with SRIOV_LOAD_NO_NAMES: loading the database is most
- * of the cost of showing one PF, and a netdevsim PF needs none. Returns 0.
+ * of the cost of showing one PF, and a netdevsim PF needs none. A name
+ * database that cannot be read gives no names and one host warning.
+ * Returns 0 or -ENOMEM.
  */
 int sriov_host_load_names(struct sriov_ctx *ctx, struct sriov_host *host,
 			  const struct sriov_pf *only);
