@@ -1028,6 +1028,9 @@ int sriov_render_check_markdown(FILE *out);
 
 #define SRIOV_EXPLAIN_SCHEMA "sriovctl.explain/v1"
 
+/* The longest text sriov_explain() takes: 16 MiB (a day of a busy log). */
+#define SRIOV_EXPLAIN_TEXT_MAX (16u << 20)
+
 /*
  * One known failure of lib/explain/table.c: what an error message means,
  * the `sriovctl check` ids that find its cause, and the fix. Static data.
@@ -1102,8 +1105,12 @@ struct sriov_explanation {
  * numbers, netdev names and VF indexes it names, and look them up in
  * @host (NULL: no lookups) and through @ctx (group members and drivers;
  * may be NULL with @host). Advice lines name this host's devices.
- * Returns 0 (no match is 0 with n_matches 0), -ENOMEM, or -EINVAL when a
- * table pattern does not compile. Free with sriov_explanation_free().
+ * Matching takes time linear in the text's length: lines are matched on
+ * windows of 4 KiB (a longer line in windows overlapping by half), and the
+ * first 64 devices, groups and VFs it names are looked up.
+ * Returns 0 (no match is 0 with n_matches 0), -E2BIG when @text is longer
+ * than SRIOV_EXPLAIN_TEXT_MAX, -ENOMEM, or -EINVAL when a table pattern
+ * does not compile. Free with sriov_explanation_free().
  */
 int sriov_explain(struct sriov_ctx *ctx, const struct sriov_host *host,
 		  const char *text, struct sriov_explanation **out);

@@ -209,6 +209,42 @@ class Explain(TreeTest):
         self.explain("   ", rc=2)
         self.explain("--bogus", "x", rc=2)
 
+    def stdin(self, data, *args):
+        import subprocess
+        from common import SRIOVCTL, TIMEOUT
+        return subprocess.run([SRIOVCTL, "--root", self.root, "explain"] + list(args) + ["-"],
+                              input=data, capture_output=True, timeout=TIMEOUT)
+
+    def test_long_texts(self):
+        # over the cap: refused with the cap named, nothing matched
+        p = self.stdin(b"x\n" * ((16 << 20) // 2 + 1))
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn(b"longer than 16 MiB", p.stderr)
+        self.assertEqual(p.stdout, b"")
+        p = self.stdin(b"vfio 0000:0b:10.5: group 3\0 is not viable")
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn(b"NUL byte at offset 26", p.stderr)
+        # a message at the end of a 1 MiB line (quadratic before: hours)
+        vf = self.igb["vfs"][1]["address"]
+        p = self.stdin(b"A" * (1 << 20) + f" vfio {vf}: group 2 is not viable\n".encode(),
+                       "--json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        import json
+        j = json.loads(p.stdout)
+        f = j["failures"][0]
+        self.assertEqual(f["id"], "vfio.group-not-viable")
+        self.assertTrue(f["matched"].endswith(f"vfio {vf}: group 2 is not viable"))
+        self.assertLessEqual(len(f["matched"]), 4096)
+        self.assertEqual(j["devices"][0]["address"], vf)
+        # a log naming a thousand devices: the first 64 are placed
+        log = "".join(f"pci 0000:{i // 32:02x}:{i % 32:02x}.0: group {i} is not viable\n"
+                      for i in range(1000))
+        p = self.stdin(log.encode(), "--json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        j = json.loads(p.stdout)
+        self.assertEqual(len(j["devices"]), 64)
+        self.assertEqual(j["devices"][0]["written"], "0000:00:00.0")
+
     def test_without_inventory(self):
         # a root with no sys/: explained, not placed, and said so
         empty = self.path("empty")
