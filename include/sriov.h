@@ -1085,6 +1085,12 @@ struct sriov_explain_match {
 	const struct sriov_failure *failure;
 	char *excerpt;                /* the line that matched, trimmed */
 	struct sriov_strv advice;     /* for this host: facts and commands */
+	/*
+	 * The findings show the failure's fix is not for this host: nothing
+	 * the text names is here (another host's text), or the IOMMU that
+	 * vfio.no-iommu's fix turns on is on.
+	 */
+	bool fix_not_here;
 };
 
 /* Free with sriov_explanation_free(). */
@@ -1104,7 +1110,9 @@ struct sriov_explanation {
  * regexes, pull out the PCI addresses (full and short), IOMMU group
  * numbers, netdev names and VF indexes it names, and look them up in
  * @host (NULL: no lookups) and through @ctx (group members and drivers;
- * may be NULL with @host). Advice lines name this host's devices.
+ * may be NULL with @host). Advice lines name this host's devices; when the
+ * text names a PCI device the host does not have, its group numbers are
+ * not looked up here (they are the other host's).
  * Matching takes time linear in the text's length: lines are matched on
  * windows of 4 KiB (a longer line in windows overlapping by half), and the
  * first 64 devices, groups and VFs it names are looked up.

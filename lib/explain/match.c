@@ -28,6 +28,15 @@ struct builder {
 	const struct sriov_host *host;
 	struct sriov_explanation *e;
 	struct found *found;         /* parallel to e->devices */
+	/*
+	 * The text names a PCI device this host does not have: it comes from
+	 * another host (or the device was renamed), so its group numbers are
+	 * that host's and this host's groups of the same numbers are not
+	 * looked at.
+	 */
+	bool foreign;
+	bool present;                /* ...and names some device that is here */
+	const struct explain_refs *refs;
 };
 
 static void device_free(struct sriov_explain_device *d)
@@ -523,26 +532,44 @@ static int advise_numvfs(const struct builder *b, const char *id,
 	return r;
 }
 
-static int advise_iommu(const struct builder *b, struct sriov_strv *a)
+static int advise_iommu(const struct builder *b, struct sriov_explain_match *m)
 {
 	const struct sriov_host *h = b->host;
+	struct sriov_strv *a = &m->advice;
+	size_t named = 0;
 	int r = 0;
 
-	if (!h)
-		return 0;
-	if (!h->iommu_enabled)
+	if (!h->iommu_enabled) {
 		r = strv_push(a, "this host has no IOMMU groups (/sys/kernel/iommu_groups is empty): the IOMMU is off");
-	else
-		r = strv_pushf(a, "this host has %d IOMMU groups: the IOMMU is on", h->iommu_groups);
-	if (r >= 0 && h->cmdline && !strstr(h->cmdline, "intel_iommu=on") &&
-	    !strstr(h->cmdline, "amd_iommu=on") && !strstr(h->cmdline, "iommu.passthrough"))
-		r = strv_push(a, "/proc/cmdline has no intel_iommu=on or amd_iommu=on");
+		if (r >= 0 && h->cmdline && !strstr(h->cmdline, "intel_iommu=on") &&
+		    !strstr(h->cmdline, "amd_iommu=on") && !strstr(h->cmdline, "iommu.passthrough"))
+			r = strv_push(a, "/proc/cmdline has no intel_iommu=on or amd_iommu=on");
+		for (size_t i = 0; i < b->e->n_devices && r >= 0; i++) {
+			const struct sriov_explain_device *d = &b->e->devices[i];
+
+			if (d->kind != SRIOV_EXPLAIN_ABSENT && d->iommu_group < 0)
+				r = strv_pushf(a, "%s has no iommu_group", d->address);
+		}
+		return r;
+	}
+	/* the IOMMU is on: enabling it is not what this host needs */
+	m->fix_not_here = true;
+	r = strv_pushf(a, "this host has %d IOMMU groups: the IOMMU is on", h->iommu_groups);
 	for (size_t i = 0; i < b->e->n_devices && r >= 0; i++) {
 		const struct sriov_explain_device *d = &b->e->devices[i];
 
-		if (d->kind != SRIOV_EXPLAIN_ABSENT && d->iommu_group < 0)
-			r = strv_pushf(a, "%s has no iommu_group", d->address);
+		if (d->kind == SRIOV_EXPLAIN_ABSENT)
+			continue;
+		named++;
+		if (d->iommu_group >= 0)
+			r = strv_pushf(a, "%s is in IOMMU group %d: vfio-pci can take it now; the message is from before the IOMMU was on, or from another host",
+				       d->address, d->iommu_group);
+		else
+			r = strv_pushf(a, "%s has no iommu_group although the IOMMU is on: no IOMMU unit covers it (look for DMAR or AMD-Vi lines about it in dmesg; the firmware's device scope may leave it out)",
+				       d->address);
 	}
+	if (r >= 0 && named == 0 && !b->foreign)
+		r = strv_push(a, "the message is from before the IOMMU was on, or from another host: the fix below is for a host whose IOMMU is off");
 	return r;
 }
 
@@ -651,12 +678,44 @@ static int advise_one(struct builder *b, struct sriov_explain_match *m)
 	if (strcmp(id, "vfio.group-not-viable") == 0)
 		return advise_group(b, &m->advice);
 	if (strcmp(id, "vfio.no-iommu") == 0)
-		return advise_iommu(b, &m->advice);
+		return advise_iommu(b, m);
 	if (strncmp(id, "numvfs.", 7) == 0)
 		return advise_numvfs(b, id, &m->advice);
 	if (strncmp(id, "nova.", 5) == 0)
 		return advise_devices(b, &m->advice);
 	return advise_vf_link(b, id, &m->advice);
+}
+
+/* The text's device is not here: say so, and that the fix is the general one. */
+static int advise_foreign(const struct builder *b, struct sriov_explain_match *m)
+{
+	const struct explain_refs *refs = b->refs;
+	char groups[160] = "";
+	size_t len = 0;
+	int r = 0;
+
+	for (size_t i = 0; i < b->e->n_devices && r >= 0; i++)
+		if (b->e->devices[i].kind == SRIOV_EXPLAIN_ABSENT)
+			r = strv_pushf(&m->advice, "there is no PCI device %s on this host",
+				       b->e->devices[i].address);
+	if (refs->n_groups)
+		len = (size_t)snprintf(groups, sizeof(groups), "; IOMMU group%s",
+				       refs->n_groups > 1 ? "s" : "");
+	for (size_t i = 0; i < refs->n_groups && len < sizeof(groups); i++)
+		len += (size_t)snprintf(groups + len, sizeof(groups) - len, "%s %d",
+					i ? "," : "", refs->groups[i]);
+	if (refs->n_groups && len < sizeof(groups))
+		snprintf(groups + len, sizeof(groups) - len,
+			 " of the text %s that host's, not this one's",
+			 refs->n_groups > 1 ? "are" : "is");
+	if (r >= 0)
+		r = strv_pushf(&m->advice, "the text comes from another host, or the device was renamed or re-created since%s",
+			       groups);
+	if (r >= 0 && !b->present)
+		r = strv_push(&m->advice, "nothing the text names is on this host: the fix below is the general one");
+	if (!b->present)
+		m->fix_not_here = true;
+	return r;
 }
 
 static int advise(struct builder *b, struct sriov_explain_match *m)
@@ -666,6 +725,8 @@ static int advise(struct builder *b, struct sriov_explain_match *m)
 	if (!b->host)
 		return 0;
 	r = advise_one(b, m);
+	if (r >= 0 && b->foreign)
+		r = advise_foreign(b, m);
 	return r < 0 ? r : dedupe(&m->advice);
 }
 
@@ -698,15 +759,21 @@ int sriov_explain(struct sriov_ctx *ctx, const struct sriov_host *host,
 	if (r < 0)
 		goto fail;
 	r = lookup_refs(&b, text, &refs);
-	for (size_t i = 0; i < refs.n_groups && r >= 0; i++)
+	b.refs = &refs;
+	for (size_t i = 0; i < b.e->n_devices; i++) {
+		b.foreign |= b.e->devices[i].kind == SRIOV_EXPLAIN_ABSENT;
+		b.present |= b.e->devices[i].kind != SRIOV_EXPLAIN_ABSENT;
+	}
+	/* this host's group N is a namesake of a foreign text's */
+	for (size_t i = 0; i < refs.n_groups && r >= 0 && !b.foreign; i++)
 		r = add_group(&b, refs.groups[i]);
 	/* the groups of the devices named, when groups are the question */
 	for (size_t i = 0; i < b.e->n_devices && r >= 0; i++)
 		if (matched(b.e, "vfio.group-not-viable"))
 			r = add_group(&b, b.e->devices[i].iommu_group);
-	explain_refs_free(&refs);
 	for (size_t i = 0; i < b.e->n_matches && r >= 0; i++)
 		r = advise(&b, &b.e->matches[i]);
+	explain_refs_free(&refs);
 	if (r < 0)
 		goto fail;
 	free(b.found);
