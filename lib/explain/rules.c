@@ -4,8 +4,9 @@
  * unanchored regexec() restarts at every offset, and a pattern such as
  * "vlan.*peer" then runs to the end of the line from each "vlan": a line
  * of them is quadratic. So every pattern is compiled as "^.*(RE)" without
- * sub-matches and run on one line at a time: glibc sees it anchored and
- * runs its DFA once over the line. A union of the rules still open skips
+ * sub-matches and run on one line at a time, copied out and terminated
+ * (regexec() and its sanitizer interceptor take the string's length):
+ * glibc sees the pattern anchored and runs its DFA once over the line. A union of the rules still open skips
  * the lines that none of them can match; it is rebuilt each time a rule is
  * decided, at most once per rule.
  */
@@ -56,11 +57,17 @@ static bool next_window(const char *text, size_t len, struct cursor *c,
 	return true;
 }
 
-static bool win_match(const regex_t *rx, const struct window *w)
+/* A window, NUL-terminated, in a buffer of EXPLAIN_LINE_MAX + 1 bytes. */
+static const char *win_copy(char *buf, const struct window *w)
 {
-	regmatch_t m = { .rm_so = 0, .rm_eo = (regoff_t)w->len };
+	memcpy(buf, w->s, w->len);
+	buf[w->len] = '\0';
+	return buf;
+}
 
-	return regexec(rx, w->s, 0, &m, REG_STARTEND) == 0;
+static bool win_match(const regex_t *rx, const char *line)
+{
+	return regexec(rx, line, 0, NULL, 0) == 0;
 }
 
 /* Compile the alternatives @res (n of them) as one line-anchored pattern. */
@@ -103,6 +110,8 @@ struct matcher {
 	bool ctx_found[8];
 	size_t n_ctx;
 	struct explain_match_stats st;
+	char line[EXPLAIN_LINE_MAX + 1];      /* the window being matched */
+	char ctx_line[EXPLAIN_LINE_MAX + 1];  /* one of a context scan */
 };
 
 static int rebuild_union(struct matcher *m)
@@ -145,7 +154,7 @@ static int context_found(struct matcher *m, const char *ctx)
 		return r;
 	while (!found && next_window(m->text, m->len, &cur, &w)) {
 		m->st.context_windows++;
-		found = win_match(&rx, &w);
+		found = win_match(&rx, win_copy(m->ctx_line, &w));
 	}
 	regfree(&rx);
 	if (m->n_ctx < sizeof(m->ctx_seen) / sizeof(m->ctx_seen[0])) {
@@ -181,56 +190,70 @@ static int decide(struct matcher *m, size_t i, const struct window *w,
 	return 0;
 }
 
-int explain_match_rules(const char *text, size_t len, struct explain_hit *hits,
-			struct explain_match_stats *stats)
+static int match_all(struct matcher *m, struct explain_hit *hits)
 {
-	struct matcher m = { .text = text, .len = len };
 	struct cursor cur = { 0 };
 	struct window w;
 	size_t compiled = 0;
 	int r = 0;
 
-	m.rules = explain_rules(&m.n);
-	memset(hits, 0, m.n * sizeof(*hits));
-	m.rx = calloc(m.n, sizeof(*m.rx));
-	m.state = calloc(m.n, sizeof(*m.state));
-	if (!m.rx || !m.state) {
+	m->rules = explain_rules(&m->n);
+	memset(hits, 0, m->n * sizeof(*hits));
+	m->rx = calloc(m->n, sizeof(*m->rx));
+	m->state = calloc(m->n, sizeof(*m->state));
+	if (!m->rx || !m->state) {
 		r = -ENOMEM;
 		goto out;
 	}
-	while (compiled < m.n) {
-		r = compile_line(&m.rx[compiled], &m.rules[compiled].re, 1);
+	while (compiled < m->n) {
+		r = compile_line(&m->rx[compiled], &m->rules[compiled].re, 1);
 		if (r < 0)
 			goto out;
 		compiled++;
 	}
-	r = rebuild_union(&m);
-	while (r == 0 && m.have_uni && next_window(text, len, &cur, &w)) {
+	r = rebuild_union(m);
+	while (r == 0 && m->have_uni && next_window(m->text, m->len, &cur, &w)) {
+		const char *line = win_copy(m->line, &w);
 		bool changed = false;
 
-		m.st.windows++;
-		if (!win_match(&m.uni, &w))
+		m->st.windows++;
+		if (!win_match(&m->uni, line))
 			continue;
-		for (size_t i = 0; i < m.n && r == 0; i++) {
-			if (m.state[i] != OPEN)
+		for (size_t i = 0; i < m->n && r == 0; i++) {
+			if (m->state[i] != OPEN)
 				continue;
-			m.st.rule_tries++;
-			if (win_match(&m.rx[i], &w)) {
-				r = decide(&m, i, &w, hits);
+			m->st.rule_tries++;
+			if (win_match(&m->rx[i], line)) {
+				r = decide(m, i, &w, hits);
 				changed = true;
 			}
 		}
 		if (r == 0 && changed)
-			r = rebuild_union(&m);
+			r = rebuild_union(m);
 	}
 out:
-	if (stats)
-		*stats = m.st;
-	if (m.have_uni)
-		regfree(&m.uni);
+	if (m->have_uni)
+		regfree(&m->uni);
 	for (size_t i = 0; i < compiled; i++)
-		regfree(&m.rx[i]);
-	free(m.rx);
-	free(m.state);
+		regfree(&m->rx[i]);
+	free(m->rx);
+	free(m->state);
+	return r;
+}
+
+int explain_match_rules(const char *text, size_t len, struct explain_hit *hits,
+			struct explain_match_stats *stats)
+{
+	struct matcher *m = calloc(1, sizeof(*m));  /* two 4 KiB buffers */
+	int r;
+
+	if (!m)
+		return -ENOMEM;
+	m->text = text;
+	m->len = len;
+	r = match_all(m, hits);
+	if (stats)
+		*stats = m->st;
+	free(m);
 	return r;
 }
