@@ -6,9 +6,9 @@
  * of them is quadratic. So every pattern is compiled as "^.*(RE)" without
  * sub-matches and run on one line at a time, copied out and terminated
  * (regexec() and its sanitizer interceptor take the string's length):
- * glibc sees the pattern anchored and runs its DFA once over the line. A union of the rules still open skips
- * the lines that none of them can match; it is rebuilt each time a rule is
- * decided, at most once per rule.
+ * glibc sees the pattern anchored and runs its DFA once over the line. A
+ * union of the rules still open skips the lines that none of them can
+ * match; it is rebuilt each time a rule is decided, at most once per rule.
  */
 #include <errno.h>
 #include <regex.h>
