@@ -32,8 +32,14 @@ struct cli {
 #define CLI_LOCK_WAIT_MS 10000u
 #define CLI_LOCK_WAIT_BOOT_MS 60000u
 
-/* "sriovctl: " + message on stderr. */
+/*
+ * "sriovctl: " + message on stderr, escaped as sriov_escape_printf() does:
+ * messages quote device names, paths and the library's text of them.
+ */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* printf on stdout, escaped: for every line that quotes a name or input. */
+void cli_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * Parse the common options after a verb, check the count of positional

@@ -20,8 +20,8 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		r = sriov_render_json(c->ctx, host, NULL, false, c->pretty,
 				      stdout);
 	else if (host->n_pfs == 0)
-		printf("no SR-IOV devices under %s (IOMMU %s)\n", host->root,
-		       host->iommu_enabled ? "on" : "off");
+		cli_print("no SR-IOV devices under %s (IOMMU %s)\n", host->root,
+			  host->iommu_enabled ? "on" : "off");
 	else
 		r = sriov_render_list_text(host, stdout);
 	sriov_host_free(host);

@@ -20,7 +20,7 @@ void cli_error(const char *fmt, ...)
 
 	fputs("sriovctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	sriov_escape_vprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }

@@ -192,7 +192,7 @@ static void print_plan(const struct sriov_plan *plan, FILE *out)
 	for (size_t i = 0; i < plan->n; i++)
 		for (size_t j = 0; sriov_step_describe(&plan->v[i], j, line,
 						       sizeof(line)) == 0; j++)
-			fprintf(out, "%s\n", line);
+			sriov_escape_printf(out, "%s\n", line);
 }
 
 /* The number of lines the plan prints: one per attribute changed. */

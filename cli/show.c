@@ -41,10 +41,10 @@ static void not_found(struct cli *c, const struct sriov_host *host,
 		return;
 	}
 	if (sriov_host_suggest(host, name, 5, &hints) == 0 && hints.n > 0) {
-		fprintf(stderr, "sriovctl: no SR-IOV PF or VF named '%s' under %s; did you mean: ",
-			name, host->root);
+		sriov_escape_printf(stderr, "sriovctl: no SR-IOV PF or VF named '%s' under %s; did you mean: ",
+				    name, host->root);
 		for (size_t i = 0; i < hints.n; i++)
-			fprintf(stderr, "%s%s", i ? ", " : "", hints.v[i]);
+			sriov_escape_printf(stderr, "%s%s", i ? ", " : "", hints.v[i]);
 		fputs("?\n", stderr);
 	} else {
 		cli_error("no SR-IOV PF or VF named '%s' under %s; 'sriovctl list' shows them",
