@@ -92,6 +92,8 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 		r = sriov_render_explain_json(e, c->pretty, stdout);
 	else if (e->n_matches)
 		r = sriov_render_explain_text(e, stdout);
+	if (r < 0)
+		cli_output_error(r, "the explanation");
 	if (!host)
 		cli_error("could not read the devices under %s: the devices the text names were not looked up",
 			  c->root);

@@ -228,9 +228,10 @@ int cmd_plan(struct cli *c, int argc, char **argv)
 		goto out;
 	n = count_changes(&plan);
 	if (c->json) {
-		if (sriov_plan_write_json(&plan, c->pretty, stdout) < 0) {
-			cli_error("cannot write the plan: %s", strerror(errno));
-			rc = EXIT_FAILED;
+		int r = sriov_plan_write_json(&plan, c->pretty, stdout);
+
+		if (r < 0) {
+			rc = cli_output_error(r, "the plan");
 			goto out;
 		}
 	} else if (n == 0) {
@@ -240,8 +241,6 @@ int cmd_plan(struct cli *c, int argc, char **argv)
 		printf("%zu change%s\n", n, n == 1 ? "" : "s");
 	}
 	rc = a.detailed && n ? EXIT_CHANGES : EXIT_OK;
-	if (fflush(stdout) != 0)
-		rc = EXIT_FAILED;
 out:
 	sriov_plan_free(&plan);
 	sriov_host_free(host);

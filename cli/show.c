@@ -84,9 +84,5 @@ int cmd_show(struct cli *c, int argc, char **argv)
 	else
 		r = sriov_render_pf_text(c->ctx, pf, stdout);
 	sriov_host_free(host);
-	if (r < 0) {
-		cli_error("cannot write the output: %s", strerror(-r));
-		return EXIT_FAILED;
-	}
-	return EXIT_OK;
+	return r < 0 ? cli_output_error(r, "the output") : EXIT_OK;
 }

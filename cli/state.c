@@ -44,10 +44,9 @@ int cmd_save(struct cli *c, int argc, char **argv)
 		rc = EXIT_FAILED;
 		goto out;
 	}
-	if (sriov_state_write(st, c->pretty, stdout) < 0 || fflush(stdout) != 0) {
-		cli_error("cannot write the state: %s", strerror(errno));
-		rc = EXIT_FAILED;
-	}
+	r = sriov_state_write(st, c->pretty, stdout);
+	if (r < 0)
+		rc = cli_output_error(r, "the state");
 out:
 	free(pfs);
 	sriov_state_free(st);

@@ -1,14 +1,16 @@
 # SPDX-License-Identifier: MIT
 """What sriovctl prints: strings from sysfs, /proc and input reach the
 terminal escaped (a netdev, a driver link and a process comm with escape
-sequences, on a generated host edited by hand)."""
+sequences, on a generated host edited by hand), and every command fails
+with the real errno when its output cannot be written (stdout on
+/dev/full, or closed)."""
 import json
 import os
 import re
 import subprocess
 import unittest
 
-from common import SRIOVCTL, TIMEOUT, TreeTest, hostgen
+from common import SOURCE, SRIOVCTL, TIMEOUT, TreeTest, hostgen
 
 # A valid netdev name (no '/', ':' or space, under 16 bytes) that clears
 # the screen and retitles the window when printed raw.
@@ -142,6 +144,64 @@ class Escaped(TreeTest):
             f.write(state)
         out, _ = self.sriovctl("restore", "--dry-run", name)
         self.assertIn(r"state\x1b[2J.json", out)
+
+
+# The sample host and its policy: every command has output there.
+SAMPLE = os.path.join(SOURCE, "samples/hosts/dual-e810-cx6")
+POLICY = os.path.join(SOURCE, "samples/policies/dual-e810-cx6.yaml")
+COMMANDS = [
+    ["list"], ["list", "--json"], ["show", "ens1f0np0"],
+    ["show", "--json", "ens1f0np0"], ["show", "ens1f0np0/vf0"],
+    ["check"], ["check", "--json"], ["check", "--list-checks"],
+    ["check", "--list-checks", "--markdown"],
+    ["explain", "vfio 0000:0b:10.5: group 3 is not viable"],
+    ["explain", "--json", "vfio 0000:0b:10.5: group 3 is not viable"],
+    ["policy", "check", "-f", POLICY], ["plan", "-f", POLICY],
+    ["plan", "--json", "-f", POLICY],
+    ["plan", "--detailed-exitcode", "-f", POLICY],
+    ["apply", "--dry-run", "-f", POLICY], ["save"],
+    ["pf", "ens1f0np0", "set-vfs", "4", "--dry-run"],
+    ["vf", "ens1f0np0/vf0", "bind", "vfio-pci", "--dry-run"],
+    ["--help"], ["help"], ["--version"],
+]
+
+
+class WriteErrors(unittest.TestCase):
+    def test_full_stdout(self):
+        for args in COMMANDS:
+            with self.subTest(args=args):
+                code, out, _ = run(*args, root=SAMPLE)
+                self.assertIn(code, (0, 3), args)
+                self.assertTrue(out)
+                with open("/dev/full", "w") as full:
+                    code, _, err = run(*args, root=SAMPLE, stdout=full)
+                self.assertEqual(code, 1, err)
+                self.assertEqual(err.decode().count("write error"), 1, err)
+                self.assertTrue(err.decode().endswith(
+                    "sriovctl: write error: No space left on device\n"), err)
+
+    def test_restore_dry_run(self):
+        code, state, _ = run("save", root=SAMPLE)
+        self.assertEqual(code, 0)
+        r, w = os.pipe()
+        os.write(w, state)
+        os.close(w)
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([SRIOVCTL, "--root", SAMPLE, "restore",
+                                "--dry-run", "-"], stdin=r, stdout=full,
+                               stderr=subprocess.PIPE, timeout=TIMEOUT)
+        os.close(r)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn(b"write error: No space left on device", p.stderr)
+
+    def test_closed_stdout(self):
+        for args in (["--version"], ["list"], ["show", "ens1f0np0"]):
+            with self.subTest(args=args):
+                code, _, err = run(*args, root=SAMPLE,
+                                   preexec_fn=lambda: os.close(1))
+                self.assertEqual(code, 1, err)
+                self.assertEqual(
+                    err, b"sriovctl: write error: Bad file descriptor\n")
 
 
 if __name__ == "__main__":
