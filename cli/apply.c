@@ -38,9 +38,9 @@ static void print_attrs(const struct sriov_step *step,
 	     sriov_step_describe(&sent, j, line, sizeof(line)) == 0; j++) {
 		const struct sriov_vf_result *x = &o->attrs.v[j];
 
-		fputs(line, out);
+		sriov_escape_printf(out, "%s", line);
 		if (x->err < 0)
-			fprintf(out, ": refused by the driver (%s)%s%s%s",
+			sriov_escape_printf(out, ": refused by the driver (%s)%s%s%s",
 				strerror(-x->err), x->msg ? ": " : "",
 				x->msg ? x->msg : "",
 				step->optional_mask & (1u << x->setting->attr) ?
@@ -64,7 +64,7 @@ static void print_step(const struct sriov_step *step,
 	}
 	for (size_t j = 0; sriov_step_describe(step, j, line, sizeof(line)) == 0;
 	     j++)
-		fprintf(out, "%s%s\n", line, o->err < 0 ? ": failed" : "");
+		sriov_escape_printf(out, "%s%s\n", line, o->err < 0 ? ": failed" : "");
 }
 
 static void print_report(const struct sriov_plan *plan,

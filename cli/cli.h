@@ -26,14 +26,41 @@ struct cli {
 	int lock_fd;          /* the host lock while held, else -1 */
 	const char *command;  /* the command line, for the change log */
 	struct sriov_ctx *ctx;
+	int out_err;          /* errno of stdout's first failed write, else 0 */
+	FILE *real_stdout;    /* the stdout cli_output_open() replaced */
 };
 
 /* How long a writing command waits for another one to finish. */
 #define CLI_LOCK_WAIT_MS 10000u
 #define CLI_LOCK_WAIT_BOOT_MS 60000u
 
-/* "sriovctl: " + message on stderr. */
+/*
+ * "sriovctl: " + message on stderr, escaped as sriov_escape_printf() does:
+ * messages quote device names, paths and the library's text of them.
+ */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Standard output (cli/output.c). */
+
+/*
+ * Make stdout a stream that keeps in @c the errno of its first failed
+ * write: with a buffer, that errno is gone by the time fflush() fails.
+ * First, a closed standard descriptor gets /dev/null (a closed stdout
+ * counts as a write error), so no file the command opens takes its place.
+ */
+void cli_output_open(struct cli *c);
+/* Flush and close stdout. Returns 0 or the first write error's errno. */
+int cli_output_close(struct cli *c);
+
+/* printf on stdout, escaped: for every line that quotes a name or input. */
+void cli_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * A renderer failed with @r: says "cannot write @what" unless stdout
+ * itself failed, which main() reports once as it closes stdout. Returns
+ * EXIT_FAILED.
+ */
+int cli_output_error(int r, const char *what);
 
 /*
  * Parse the common options after a verb, check the count of positional

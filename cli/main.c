@@ -20,7 +20,7 @@ void cli_error(const char *fmt, ...)
 
 	fputs("sriovctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	sriov_escape_vprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -272,10 +272,17 @@ int main(int argc, char **argv)
 {
 	struct cli c = { .root = "/", .lock_timeout = -1, .lock_fd = -1 };
 	char *command = join_command(argc, argv);  /* before getopt reorders argv */
-	int r;
+	int r, err;
 
 	c.command = command ? command : "sriovctl";
+	cli_output_open(&c);
 	r = run(&c, argc, argv);
+	/* every command, --help and --version too: a lost line is a failure */
+	err = cli_output_close(&c);
+	if (err) {
+		cli_error("write error: %s", strerror(err));
+		r = EXIT_FAILED;
+	}
 	if (c.lock_fd >= 0)
 		close(c.lock_fd);
 	sriov_ctx_free(c.ctx);

@@ -192,7 +192,7 @@ static void print_plan(const struct sriov_plan *plan, FILE *out)
 	for (size_t i = 0; i < plan->n; i++)
 		for (size_t j = 0; sriov_step_describe(&plan->v[i], j, line,
 						       sizeof(line)) == 0; j++)
-			fprintf(out, "%s\n", line);
+			sriov_escape_printf(out, "%s\n", line);
 }
 
 /* The number of lines the plan prints: one per attribute changed. */
@@ -228,9 +228,10 @@ int cmd_plan(struct cli *c, int argc, char **argv)
 		goto out;
 	n = count_changes(&plan);
 	if (c->json) {
-		if (sriov_plan_write_json(&plan, c->pretty, stdout) < 0) {
-			cli_error("cannot write the plan: %s", strerror(errno));
-			rc = EXIT_FAILED;
+		int r = sriov_plan_write_json(&plan, c->pretty, stdout);
+
+		if (r < 0) {
+			rc = cli_output_error(r, "the plan");
 			goto out;
 		}
 	} else if (n == 0) {
@@ -240,8 +241,6 @@ int cmd_plan(struct cli *c, int argc, char **argv)
 		printf("%zu change%s\n", n, n == 1 ? "" : "s");
 	}
 	rc = a.detailed && n ? EXIT_CHANGES : EXIT_OK;
-	if (fflush(stdout) != 0)
-		rc = EXIT_FAILED;
 out:
 	sriov_plan_free(&plan);
 	sriov_host_free(host);

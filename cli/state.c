@@ -44,10 +44,9 @@ int cmd_save(struct cli *c, int argc, char **argv)
 		rc = EXIT_FAILED;
 		goto out;
 	}
-	if (sriov_state_write(st, c->pretty, stdout) < 0 || fflush(stdout) != 0) {
-		cli_error("cannot write the state: %s", strerror(errno));
-		rc = EXIT_FAILED;
-	}
+	r = sriov_state_write(st, c->pretty, stdout);
+	if (r < 0)
+		rc = cli_output_error(r, "the state");
 out:
 	free(pfs);
 	sriov_state_free(st);
@@ -109,7 +108,7 @@ static void print_plan(const struct sriov_plan *plan, FILE *out)
 	for (size_t i = 0; i < plan->n; i++)
 		for (size_t j = 0; sriov_step_describe(&plan->v[i], j, line,
 						       sizeof(line)) == 0; j++)
-			fprintf(out, "%s\n", line);
+			sriov_escape_printf(out, "%s\n", line);
 }
 
 int cmd_restore(struct cli *c, int argc, char **argv)
@@ -160,7 +159,7 @@ int cmd_restore(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	if (plan.n == 0) {
-		printf("nothing to do: the host matches %s\n", args[0]);
+		cli_print("nothing to do: the host matches %s\n", args[0]);
 		goto out;
 	}
 	if (c->dry_run) {

@@ -14,6 +14,7 @@
 #define SRIOV_H
 
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -345,6 +346,23 @@ int sriov_lookup_non_sriov(struct sriov_ctx *ctx, const char *name,
  */
 int sriov_host_suggest(const struct sriov_host *host, const char *name,
 		       size_t max, struct sriov_strv *out);
+
+/* ---------------------------------------------------------------- text output */
+
+/*
+ * fprintf() for text a person reads, with the whole formatted text escaped,
+ * so that no string from sysfs, /proc, netlink, a file or the command line
+ * reaches a terminal raw: control bytes, DEL and backslash become C
+ * escapes (\x1b, \n, \t, \\), bytes that are not UTF-8 \xNN, C1 controls
+ * and the marks that reorder or hide text (U+202E...) escapes too;
+ * printable UTF-8 stays. A newline that ends @fmt is written as it is: a
+ * newline inside the text is escaped. Every text renderer and the CLI
+ * print untrusted strings only through these. Returns 0, -ENOMEM or -EIO.
+ */
+int sriov_escape_printf(FILE *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int sriov_escape_vprintf(FILE *out, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /* ---------------------------------------------------------------- rendering */
 
