@@ -465,7 +465,9 @@ static int parse_journal(struct sriov_ctx *ctx, const char *text, size_t len,
 		json_object_put(o);
 		json_tokener_free(tok);
 		if (r == -EINVAL && errlen)
-			snprintf(err, errlen, "%s line %zu is not a record of sriovctl's journal%s%s",
+			snprintf(err, errlen, "%s%s line %zu is not a record of sriovctl's journal%s%s",
+				 strcmp(sriov_ctx_root(ctx), "/") ?
+					sriov_ctx_root(ctx) : "",
 				 SRIOV_JOURNAL_PATH, line, sub[0] ? ": " : "", sub);
 	}
 	if (r < 0) {
