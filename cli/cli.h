@@ -102,25 +102,34 @@ int cmd_policy(struct cli *c, int argc, char **argv);
 int cmd_plan(struct cli *c, int argc, char **argv);
 int cmd_apply(struct cli *c, int argc, char **argv);
 
-/* The change log and syslog of one apply or restore (cli/changelog.c). */
+/* The change log and syslog of one apply, restore or recovery (cli/changelog.c). */
 struct cli_changelog {
 	struct cli *c;
-	char *path;           /* NULL: no change log */
-	int fd;               /* -1 until the first record */
-	bool failed;          /* could not open or write it: warned once */
+	struct sriov_changelog *log;  /* NULL: no change log */
 	bool syslog;          /* only on the real host (root "/") */
 };
 
 /*
- * Where the records go: --change-log FILE, none for "-", else
- * SRIOV_CHANGELOG_PATH (under --root when it is not "/"). The file is
- * created (0640, its directory 0755) on the first record; trouble with it
- * is a warning. Close with cli_changelog_close().
+ * Open the change log: --change-log FILE, none for "-", else
+ * SRIOV_CHANGELOG_PATH (under --root when it is not "/"). One that cannot
+ * be used (a symbolic link, not a regular file) is an error before
+ * anything changes. Returns -1 to go on, else an exit code. Close with
+ * cli_changelog_close().
  */
-void cli_changelog_open(struct cli_changelog *log, struct cli *c);
-/* sriov_apply_opts.on_change: one JSON line, one syslog message. */
+int cli_changelog_open(struct cli_changelog *log, struct cli *c);
+/* sriov_apply_opts.on_change: one syslog message. */
 void cli_changelog_record(void *data, const struct sriov_change *ch);
+/* The warning for records the log lost (an apply report's log_err). */
+void cli_changelog_warn(const struct cli_changelog *log, int err);
 void cli_changelog_close(struct cli_changelog *log);
+
+/*
+ * An apply that died left its journal: finish it (sriov_txn_recover) and
+ * say what was done, before anything else changes the host; with
+ * --dry-run, say what would be. @only: `apply --recover`, which also says
+ * when there is nothing to finish. Returns -1 to go on, else an exit code.
+ */
+int cli_recover(struct cli *c, bool only);
 
 /*
  * Carry out @plan on the live host, rolling back on failure (and on SIGINT

@@ -23,6 +23,7 @@ struct plan_args {
 	const char *pf;       /* --pf PF */
 	bool detailed;        /* plan --detailed-exitcode */
 	bool boot;            /* apply --boot */
+	bool recover;         /* apply --recover */
 	int boot_timeout_s;   /* --boot-timeout S; -1: BOOT_TIMEOUT_S */
 };
 
@@ -68,6 +69,8 @@ static int parse_args(struct cli *c, int argc, char **argv, bool apply,
 			a->detailed = true;
 		} else if (apply && strcmp(o, "--boot") == 0) {
 			a->boot = true;
+		} else if (apply && strcmp(o, "--recover") == 0) {
+			a->recover = true;
 		} else if (apply && (strcmp(o, "--boot-timeout") == 0 ||
 				     strncmp(o, "--boot-timeout=", 15) == 0)) {
 			const char *v = o[14] == '=' ? o + 15 :
@@ -89,6 +92,10 @@ static int parse_args(struct cli *c, int argc, char **argv, bool apply,
 	argv[j] = NULL;
 	if (a->boot_timeout_s >= 0 && !a->boot) {
 		cli_error("--boot-timeout goes with --boot");
+		return EXIT_USAGE;
+	}
+	if (a->recover && (a->boot || a->file || a->pf)) {
+		cli_error("--recover goes alone (or with --dry-run): it finishes an apply that did not, and applies no policy");
 		return EXIT_USAGE;
 	}
 	return cli_args(c, j, argv, 0, 0, &args, &nargs);
@@ -260,6 +267,11 @@ int cmd_apply(struct cli *c, int argc, char **argv)
 	rc = parse_args(c, argc, argv, true, &a);
 	if (rc >= 0)
 		return rc;
+	if (a.recover) {
+		if (!c->dry_run && (rc = cli_lock(c, CLI_LOCK_WAIT_MS)) >= 0)
+			return rc;
+		return cli_recover(c, true);
+	}
 	rc = cli_policy_load(c, a.file, "apply", &p);
 	if (rc >= 0)
 		return rc;
@@ -274,6 +286,10 @@ int cmd_apply(struct cli *c, int argc, char **argv)
 		if (rc >= 0)
 			goto out;
 	}
+	/* An apply that died first; then the plan, from the host as it is. */
+	rc = cli_recover(c, false);
+	if (rc >= 0)
+		goto out;
 	/* Read under the lock: the plan is made from the host as it stays. */
 	rc = make_plan(c, &a, p, "apply", &host, &plan);
 	if (rc >= 0)

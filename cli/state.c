@@ -148,6 +148,9 @@ int cmd_restore(struct cli *c, int argc, char **argv)
 		if (rc >= 0)
 			goto out;
 	}
+	rc = cli_recover(c, false);
+	if (rc >= 0)
+		goto out;
 	rc = cli_load(c, SRIOV_LOAD_NO_NAMES | SRIOV_LOAD_NO_CONFIG, &host);
 	if (rc != EXIT_OK)
 		goto out;
