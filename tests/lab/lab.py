@@ -63,7 +63,7 @@ PRUNE = ["kernel/drivers/gpu", "kernel/drivers/media", "kernel/sound",
          "kernel/drivers/scsi", "kernel/drivers/hid", "kernel/net/bluetooth",
          "kernel/drivers/bluetooth", "kernel/fs"]
 HOST_PACKAGES = ["busybox-static", "kmod", "cpio", "gzip", "xz-utils",
-                 "iproute2", "pci.ids", "make"]
+                 "iproute2", "pci.ids", "make", "udev"]
 
 
 class LabError(Exception):
@@ -580,6 +580,25 @@ def add_program(stage, src, link=None):
             os.symlink(lreal, alias)
 
 
+# Debian's udev (systemd-udevd is udevadm by another name), the rules and
+# .link file that name netdevs as on a host, and sriovctl's own rule and
+# unit for udev.sh (boot F).
+UDEV_FILES = ["/usr/lib/udev/rules.d/75-net-description.rules",
+              "/usr/lib/udev/rules.d/80-net-setup-link.rules",
+              "/usr/lib/systemd/network/99-default.link"]
+DATA = Path(__file__).resolve().parent.parent.parent / "data"
+
+
+def add_udev(stage):
+    add_program(stage, tool("udevadm"), "usr/lib/systemd/systemd-udevd")
+    for f in UDEV_FILES:
+        if not Path(f).exists():
+            raise LabError(f"{f}: missing (package udev)")
+        _copy_file(f, stage, f.lstrip("/"))
+    for f in ("udev/90-sriovctl.rules.in", "systemd/sriovctl-apply@.service.in"):
+        _copy_file(DATA / f, stage, "lab/data/" + Path(f).name)
+
+
 def built_helper(var, name, sriovctl):
     """A helper program of the lab: $var (meson sets it), else the one the
     same build made beside sriovctl (BUILD/cli/sriovctl ->
@@ -626,7 +645,10 @@ def build_initramfs(prep, sriovctl, out, tools=(), bench=None):
         add_program(stage, tool("ip"), "usr/local/bin/ip")
         add_program(stage, tool("devlink"), "usr/local/bin/devlink")
         for t in tools:
-            add_program(stage, tool(t), f"usr/local/bin/{t}")
+            if t == "udev":
+                add_udev(stage)
+            else:
+                add_program(stage, tool(t), f"usr/local/bin/{t}")
         ids = Path("/usr/share/misc/pci.ids")
         if not ids.exists():
             raise LabError(f"{ids}: missing (package pci.ids)")
@@ -687,7 +709,7 @@ class BootSpec:
 BUILTIN_SCRIPTS = ["nvme", "igb", "netdevsim"]
 # Self-checking scenarios that run in a boot of their own, not in A.
 OTHER_BOOT_SCRIPTS = {"B": ["bind-noiommu", "check-noiommu"], "C": ["bind-acs"], "D": ["scale"],
-                      "E": ["reapply"]}
+                      "E": ["reapply"], "F": ["udev"]}
 EXTRA_SCRIPTS = sorted(p.stem for p in GUEST.glob("*.sh")
                        if p.stem not in BUILTIN_SCRIPTS + ["lib"]
                        + sum(OTHER_BOOT_SCRIPTS.values(), []))
@@ -709,6 +731,10 @@ BOOTS = {
     "E": BootSpec("E", "a PF's driver reloaded: the uevents of the udev re-apply",
                   iommu=True, acs_off=False, igb=True,
                   scripts=OTHER_BOOT_SCRIPTS["E"]),
+    # its own boot: udevd renames igb's netdev and reloads its driver
+    "F": BootSpec("F", "systemd-udevd runs the rules that keep VF counts",
+                  iommu=True, acs_off=False, igb=True,
+                  scripts=OTHER_BOOT_SCRIPTS["F"], tools=["udev"]),
 }
 
 
@@ -1922,6 +1948,10 @@ def evaluate(boots, tap):
     if E:
         boot_check(tap, E)
         guest_checks(tap, E, "E reapply", OTHER_BOOT_SCRIPTS["E"])
+    F = boots.get("F")
+    if F:
+        boot_check(tap, F)
+        guest_checks(tap, F, "F udev", OTHER_BOOT_SCRIPTS["F"])
 
 
 def artifacts(boots, results):
@@ -2118,8 +2148,8 @@ def main(argv=None):
     p.add_argument("--sriovctl")
     p = sub.add_parser("run")
     p.add_argument("--sriovctl")
-    p.add_argument("--boots", default="ABCDE",
-                   help="which boots (default ABCDE)")
+    p.add_argument("--boots", default="ABCDEF",
+                   help="which boots (default ABCDEF)")
     p.add_argument("--jobs", type=int,
                    default=int(os.environ.get("SRIOV_LAB_JOBS", "0")) or
                    default_jobs(),
