@@ -1345,7 +1345,11 @@ int sriov_change_write_json(const struct sriov_change_origin *who,
  * Take the host-wide lock every command that writes holds (flock on
  * SRIOV_LOCK_PATH, created when missing), waiting up to @timeout_ms
  * (0: not at all). Returns the lock's fd (close it to release), -EWOULDBLOCK
- * (@holder gets the pid written in the file, 0 if unknown) or -errno.
+ * (@holder gets the pid written in the file, 0 if unknown), -EINTR when a
+ * caught signal ends the wait, or -errno. What is there must be a regular
+ * file with one name and our owner, never followed if it is a link:
+ * -ELOOP (a link), -EISDIR, -EBADFD (a FIFO, socket or device), -EMLINK
+ * (a hard link), -EPERM (another owner); nothing is written to it then.
  */
 int sriov_lock_host(struct sriov_ctx *ctx, unsigned timeout_ms, int *holder);
 
