@@ -259,7 +259,7 @@ int cli_recover(struct cli *c, bool only)
 			cli_error("cannot read the journal %s%s: %s",
 				  strcmp(root, "/") ? root : "", SRIOV_JOURNAL_PATH,
 				  r == -ELOOP ? "it is a symbolic link" :
-				  r == -EINVAL ? "it is not a regular file" :
+				  r == -EBADFD ? "it is not a regular file" :
 				  strerror(-r));
 		return EXIT_FAILED;
 	}

@@ -18,7 +18,7 @@ static const char *why(int r)
 	switch (r) {
 	case -ELOOP:
 		return "it (or its directory sriovctl/) is a symbolic link, and sriovctl follows none where it writes";
-	case -EINVAL:
+	case -EBADFD:
 		return "it is not a regular file";
 	case -ENOTDIR:
 		return "a directory of its path is not a directory";

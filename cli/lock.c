@@ -29,6 +29,19 @@ int cli_lock(struct cli *c, unsigned wait_ms)
 			  path);
 		return EXIT_FAILED;
 	}
+	if (fd == -EINTR) {
+		cli_error("interrupted while waiting for the host lock %s; nothing was changed",
+			  path);
+		return EXIT_FAILED;
+	}
+	/* Refused, not followed: what sits there is not the lock it made. */
+	if (fd == -ELOOP || fd == -EBADFD || fd == -EISDIR || fd == -EMLINK) {
+		cli_error("cannot take the host lock %s: it is %s, not a file of sriovctl's own; nothing was changed (remove it and try again)",
+			  path, fd == -ELOOP ? "a symbolic link" :
+				fd == -EMLINK ? "a file with two names (a hard link)" :
+				fd == -EISDIR ? "a directory" : "a FIFO, socket or device");
+		return EXIT_FAILED;
+	}
 	if (fd < 0) {
 		cli_error("cannot take the host lock %s: %s; nothing was changed",
 			  path, strerror(-fd));

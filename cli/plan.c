@@ -262,6 +262,7 @@ int cmd_apply(struct cli *c, int argc, char **argv)
 	struct sriov_host *host = NULL;
 	struct sriov_plan plan = { 0 };
 	size_t n;
+	bool tree;
 	int rc;
 
 	rc = parse_args(c, argc, argv, true, &a);
@@ -275,13 +276,14 @@ int cmd_apply(struct cli *c, int argc, char **argv)
 	rc = cli_policy_load(c, a.file, "apply", &p);
 	if (rc >= 0)
 		return rc;
+	tree = strcmp(sriov_ctx_root(c->ctx), "/") != 0;
 	/* Not under the lock: the wait writes nothing. */
 	if (a.boot) {
 		rc = boot_wait(c, &a, p);
 		if (rc >= 0)
 			goto out;
 	}
-	if (!c->dry_run) {
+	if (!c->dry_run && !tree) {
 		rc = cli_lock(c, a.boot ? CLI_LOCK_WAIT_BOOT_MS : CLI_LOCK_WAIT_MS);
 		if (rc >= 0)
 			goto out;
@@ -295,6 +297,18 @@ int cmd_apply(struct cli *c, int argc, char **argv)
 	if (rc >= 0)
 		goto out;
 	n = count_changes(&plan);
+	/* A tree takes no writes: refused before its lock makes run/ in it. */
+	if (!c->dry_run && tree && n) {
+		cli_error("apply changes the running kernel and cannot make the %zu change%s on --root %s; 'sriovctl plan' shows them",
+			  n, n == 1 ? "" : "s", c->root);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (!c->dry_run && tree) {
+		rc = cli_lock(c, a.boot ? CLI_LOCK_WAIT_BOOT_MS : CLI_LOCK_WAIT_MS);
+		if (rc >= 0)
+			goto out;
+	}
 	rc = EXIT_OK;
 	if (n == 0) {
 		printf("nothing to do: the host matches the policy\n");
@@ -302,10 +316,6 @@ int cmd_apply(struct cli *c, int argc, char **argv)
 		print_plan(&plan, stdout);
 		printf("%zu change%s (dry run: nothing was written)\n", n,
 		       n == 1 ? "" : "s");
-	} else if (strcmp(sriov_ctx_root(c->ctx), "/") != 0) {
-		cli_error("apply changes the running kernel and cannot make the %zu change%s on --root %s; 'sriovctl plan' shows them",
-			  n, n == 1 ? "" : "s", c->root);
-		rc = EXIT_USAGE;
 	} else {
 		rc = cli_apply(c, host, &plan);
 	}

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* sriovctl save [PF...] / restore FILE: VF counts, drivers, attributes. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -54,10 +57,37 @@ out:
 	return rc;
 }
 
+/*
+ * A regular file @path, opened without blocking on a FIFO: -EBADFD for
+ * anything else ("-" reads a pipe).
+ */
+static FILE *open_regular(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), e = 0;
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0)
+		e = errno;
+	else if (!S_ISREG(st.st_mode))
+		e = S_ISDIR(st.st_mode) ? EISDIR : EBADFD;
+	if (e) {
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f)
+		close(fd);
+	return f;
+}
+
 /* The whole of @path ("-": standard input) in a NUL-terminated buffer. */
 static int read_all(const char *path, char **out, size_t *len)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	FILE *f = strcmp(path, "-") == 0 ? stdin : open_regular(path);
 	char *buf = NULL;
 	size_t n = 0, cap = 0;
 	int r = 0;
@@ -125,7 +155,9 @@ int cmd_restore(struct cli *c, int argc, char **argv)
 		return r;
 	r = read_all(args[0], &text, &len);
 	if (r < 0) {
-		cli_error("cannot read state file %s: %s", args[0], strerror(-r));
+		cli_error("cannot read state file %s: %s", args[0],
+			  r == -EBADFD ? "not a regular file ('-' reads standard input)" :
+					 strerror(-r));
 		return EXIT_FAILED;
 	}
 	r = sriov_state_parse(text, len, &st, err, sizeof(err));

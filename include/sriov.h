@@ -1394,7 +1394,7 @@ int sriov_change_write_json(const struct sriov_change_origin *who,
  * working directory), or SRIOV_CHANGELOG_PATH under @ctx's root when NULL.
  * Missing directories are made (0755), the file too (0640). The file, and
  * for the default path its directory sriovctl/, must not be symbolic
- * links (-ELOOP) and the file must be a regular file (-EINVAL; -ENOTDIR
+ * links (-ELOOP) and the file must be a regular file (-EBADFD; -ENOTDIR
  * for a directory of ours that is not one). A last line without its
  * newline (a write cut short) is ended, so that the next record starts on
  * a line of its own. @who's uid and command (copied; may be NULL) go into
@@ -1473,7 +1473,7 @@ struct sriov_txn {
  * finish: no journal, an empty one, or one whose header was never
  * completely written (the apply died before its first step). Returns 0,
  * -EINVAL with @err naming the line that is not sriovctl's (it is left
- * alone), -ELOOP / -EINVAL for a journal that is a symbolic link or not a
+ * alone), -ELOOP / -EBADFD for a journal that is a symbolic link or not a
  * regular file, -EFBIG above 64 MiB, or -errno.
  * Free with sriov_txn_free().
  */
@@ -1502,7 +1502,11 @@ int sriov_txn_recover(struct sriov_ctx *ctx, const struct sriov_txn *txn,
  * Take the host-wide lock every command that writes holds (flock on
  * SRIOV_LOCK_PATH, created when missing), waiting up to @timeout_ms
  * (0: not at all). Returns the lock's fd (close it to release), -EWOULDBLOCK
- * (@holder gets the pid written in the file, 0 if unknown) or -errno.
+ * (@holder gets the pid written in the file, 0 if unknown), -EINTR when a
+ * caught signal ends the wait, or -errno. What is there must be a regular
+ * file with one name and our owner, never followed if it is a link:
+ * -ELOOP (a link), -EISDIR, -EBADFD (a FIFO, socket or device), -EMLINK
+ * (a hard link), -EPERM (another owner); nothing is written to it then.
  */
 int sriov_lock_host(struct sriov_ctx *ctx, unsigned timeout_ms, int *holder);
 

@@ -98,11 +98,12 @@ int owned_open(struct rootfs *rfs, const char *path, int flags, mode_t mode,
 		if (fd == -EEXIST)
 			fd = rootfs_open(rfs, ROOTFS_TOP, path, oflags);
 	}
+	/* the rooted layer's "not a regular file" (root.h) */
 	if (fd == -ENXIO || fd == -EISDIR)
-		return -EINVAL;
+		return -EBADFD;
 	if (fd < 0)
 		return fd;
-	r = fstat(fd, &st) < 0 ? -errno : S_ISREG(st.st_mode) ? 0 : -EINVAL;
+	r = fstat(fd, &st) < 0 ? -errno : S_ISREG(st.st_mode) ? 0 : -EBADFD;
 	if (r < 0) {
 		close(fd);
 		return r;

@@ -20,7 +20,7 @@
  * var/log/sriovctl/changes.log): they, and the file itself, must not be
  * symbolic links (-ELOOP); one of them that is not a directory is
  * -ENOTDIR; a file that is not a regular file (a FIFO, a device, a
- * directory) is -EINVAL. A file or directory made here is fsync'd into
+ * directory) is -EBADFD (root.h). A file or directory made here is fsync'd into
  * its parent. *created (may be NULL) says whether the file was made.
  * Returns an fd (close-on-exec, blocking) or -errno.
  */

@@ -494,10 +494,10 @@ int sriov_txn_load(struct sriov_ctx *ctx, struct sriov_txn **out, char *err,
 	if (fd == -ENOENT)
 		return 0;
 	if (fd == -ENXIO || fd == -EISDIR)
-		fd = -EINVAL;
+		fd = -EBADFD;
 	if (fd < 0)
 		return fd;
-	r = fstat(fd, &st) < 0 ? -errno : S_ISREG(st.st_mode) ? 0 : -EINVAL;
+	r = fstat(fd, &st) < 0 ? -errno : S_ISREG(st.st_mode) ? 0 : -EBADFD;
 	if (r == 0)
 		r = read_fd(fd, &text, &len);
 	close(fd);

@@ -636,9 +636,10 @@ def build_initramfs(prep, sriovctl, out, tools=(), bench=None):
         # no "vf" support).
         add_program(stage, sriovctl, "usr/local/bin/sriovctl")
         # Helper programs built with the project: numvfs.sh's vfio holder,
-        # reapply.sh's uevent listener.
+        # reapply.sh's uevent listener, rootfs.sh's seccomp filter.
         for var, name in (("SRIOV_LAB_VFIO_HOLD", "vfio-hold"),
-                          ("SRIOV_LAB_UEVENT_LOG", "uevent-log")):
+                          ("SRIOV_LAB_UEVENT_LOG", "uevent-log"),
+                          ("SRIOV_LAB_NO_OPENAT2", "no-openat2")):
             helper = built_helper(var, name, sriovctl)
             if helper:
                 add_program(stage, helper, f"usr/local/bin/{name}")

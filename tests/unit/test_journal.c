@@ -190,10 +190,10 @@ static void test_changelog_file(void **state)
 
 	/* A FIFO (or anything not a regular file): refused, without blocking. */
 	assert_int_equal(mkfifo(path_of("var/log/sriovctl/changes.log"), 0600), 0);
-	assert_int_equal(sriov_changelog_open(ctx, NULL, &who, &log), -EINVAL);
+	assert_int_equal(sriov_changelog_open(ctx, NULL, &who, &log), -EBADFD);
 	unlink(path_of("var/log/sriovctl/changes.log"));
 	assert_int_equal(mkdir(path_of("var/log/sriovctl/changes.log"), 0700), 0);
-	assert_int_equal(sriov_changelog_open(ctx, NULL, &who, &log), -EINVAL);
+	assert_int_equal(sriov_changelog_open(ctx, NULL, &who, &log), -EBADFD);
 	rmdir(path_of("var/log/sriovctl/changes.log"));
 
 	/* A last line cut short: the next record starts on its own line. */
