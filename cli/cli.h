@@ -86,6 +86,12 @@ int cli_policy_errors(const struct sriov_policy *p, const char *verb);
  * after saying who holds it.
  */
 int cli_lock(struct cli *c, unsigned wait_ms);
+/*
+ * cli_lock() for the commands that change the host without a journal of
+ * their own (pf set-vfs, vf set, vf bind): refused while an apply that died
+ * has left its journal, whose recovery would undo them.
+ */
+int cli_lock_unjournaled(struct cli *c, unsigned wait_ms);
 
 /* Load the inventory, reporting failures; returns an exit code. */
 int cli_load(struct cli *c, unsigned flags, struct sriov_host **out);

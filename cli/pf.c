@@ -204,7 +204,7 @@ static int set_vfs(struct cli *c, const char *name, const char *count,
 		return EXIT_USAGE;
 	}
 	if (!c->dry_run) {
-		rc = cli_lock(c, CLI_LOCK_WAIT_MS);
+		rc = cli_lock_unjournaled(c, CLI_LOCK_WAIT_MS);
 		if (rc >= 0)
 			return rc;
 	}

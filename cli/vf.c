@@ -86,7 +86,7 @@ static int vf_set(struct cli *c, const char *name, int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	rc = cli_lock(c, CLI_LOCK_WAIT_MS);
+	rc = cli_lock_unjournaled(c, CLI_LOCK_WAIT_MS);
 	if (rc >= 0)
 		goto out;
 	rc = cli_load(c, SRIOV_LOAD_NO_NAMES | SRIOV_LOAD_NO_CONFIG, &host);
@@ -221,7 +221,7 @@ static int vf_bind(struct cli *c, const char *name, int mode,
 		return EXIT_USAGE;
 	}
 	if (!o->dry_run) {
-		rc = cli_lock(c, CLI_LOCK_WAIT_MS);
+		rc = cli_lock_unjournaled(c, CLI_LOCK_WAIT_MS);
 		if (rc >= 0)
 			return rc;
 	}

@@ -107,6 +107,14 @@ N=$(sed -n '1s/.*"steps":\([0-9]*\).*/\1/p' "$J")
 check "the journal: a header with the plan's steps, one intent" "yes 1" \
 	"$([ "${N:-0}" -ge 4 ] && echo yes) $(grep -c '"intent":' "$J")"
 check "killed before step 1: nothing changed yet" yes "$(same_as /tmp/journal.s2.json)"
+# The commands without a journal of their own wait for the recovery, which
+# would undo them.
+for cmd in "pf $INET set-vfs $IN1" "vf $INET/vf0 set vlan 7" "vf $INET/vf0 bind vfio-pci"; do
+	sec journal.unjournaled sriovctl $cmd
+	check "an unfinished journal: '$cmd' refused, exit 1" \
+		"1 yes" "$? $(grep -q "an apply that did not finish left its journal $J: run 'sriovctl apply --recover' first; nothing was changed" /tmp/sec.err && echo yes)"
+done
+check "an unfinished journal: the refused commands changed nothing" yes "$(same_as /tmp/journal.s2.json)"
 sec journal.recover0 sriovctl apply --recover
 check "apply --recover: exit 0" 0 $?
 check "apply --recover: says what it finds" yes \
