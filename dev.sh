@@ -20,6 +20,10 @@ PACKAGES=(
 	libjson-c-dev libpci-dev pci.ids pciutils libmnl-dev
 	libcmocka-dev libkmod-dev libyaml-dev strace
 	systemd # systemd-analyze verify of the units; systemd.pc for their dir
+	# udev.pc for the rules dir: installed before meson setup, or a build
+	# configured without it disagrees with the install test once the lab
+	# installs udev (the lab runs systemd-udevd in boot F)
+	udev
 )
 
 need_root() {

@@ -62,7 +62,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	r = c->json ? sriov_render_check_json(rep, c->pretty, stdout)
 		    : sriov_render_check_text(rep, stdout);
 	if (r < 0)
-		cli_error("cannot write the report: %s", strerror(-r));
+		cli_output_error(r, "the report");
 	r = r < 0 || rep->n_by_severity[SRIOV_SEV_FAIL] ? EXIT_FAILED : EXIT_OK;
 	sriov_check_report_free(rep);
 	sriov_host_free(host);

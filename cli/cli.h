@@ -26,14 +26,41 @@ struct cli {
 	int lock_fd;          /* the host lock while held, else -1 */
 	const char *command;  /* the command line, for the change log */
 	struct sriov_ctx *ctx;
+	int out_err;          /* errno of stdout's first failed write, else 0 */
+	FILE *real_stdout;    /* the stdout cli_output_open() replaced */
 };
 
 /* How long a writing command waits for another one to finish. */
 #define CLI_LOCK_WAIT_MS 10000u
 #define CLI_LOCK_WAIT_BOOT_MS 60000u
 
-/* "sriovctl: " + message on stderr. */
+/*
+ * "sriovctl: " + message on stderr, escaped as sriov_escape_printf() does:
+ * messages quote device names, paths and the library's text of them.
+ */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Standard output (cli/output.c). */
+
+/*
+ * Make stdout a stream that keeps in @c the errno of its first failed
+ * write: with a buffer, that errno is gone by the time fflush() fails.
+ * First, a closed standard descriptor gets /dev/null (a closed stdout
+ * counts as a write error), so no file the command opens takes its place.
+ */
+void cli_output_open(struct cli *c);
+/* Flush and close stdout. Returns 0 or the first write error's errno. */
+int cli_output_close(struct cli *c);
+
+/* printf on stdout, escaped: for every line that quotes a name or input. */
+void cli_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * A renderer failed with @r: says "cannot write @what" unless stdout
+ * itself failed, which main() reports once as it closes stdout. Returns
+ * EXIT_FAILED.
+ */
+int cli_output_error(int r, const char *what);
 
 /*
  * Parse the common options after a verb, check the count of positional
@@ -59,6 +86,12 @@ int cli_policy_errors(const struct sriov_policy *p, const char *verb);
  * after saying who holds it.
  */
 int cli_lock(struct cli *c, unsigned wait_ms);
+/*
+ * cli_lock() for the commands that change the host without a journal of
+ * their own (pf set-vfs, vf set, vf bind): refused while an apply that died
+ * has left its journal, whose recovery would undo them.
+ */
+int cli_lock_unjournaled(struct cli *c, unsigned wait_ms);
 
 /* Load the inventory, reporting failures; returns an exit code. */
 int cli_load(struct cli *c, unsigned flags, struct sriov_host **out);
@@ -78,25 +111,34 @@ int cmd_policy(struct cli *c, int argc, char **argv);
 int cmd_plan(struct cli *c, int argc, char **argv);
 int cmd_apply(struct cli *c, int argc, char **argv);
 
-/* The change log and syslog of one apply or restore (cli/changelog.c). */
+/* The change log and syslog of one apply, restore or recovery (cli/changelog.c). */
 struct cli_changelog {
 	struct cli *c;
-	char *path;           /* NULL: no change log */
-	int fd;               /* -1 until the first record */
-	bool failed;          /* could not open or write it: warned once */
+	struct sriov_changelog *log;  /* NULL: no change log */
 	bool syslog;          /* only on the real host (root "/") */
 };
 
 /*
- * Where the records go: --change-log FILE, none for "-", else
- * SRIOV_CHANGELOG_PATH (under --root when it is not "/"). The file is
- * created (0640, its directory 0755) on the first record; trouble with it
- * is a warning. Close with cli_changelog_close().
+ * Open the change log: --change-log FILE, none for "-", else
+ * SRIOV_CHANGELOG_PATH (under --root when it is not "/"). One that cannot
+ * be used (a symbolic link, not a regular file) is an error before
+ * anything changes. Returns -1 to go on, else an exit code. Close with
+ * cli_changelog_close().
  */
-void cli_changelog_open(struct cli_changelog *log, struct cli *c);
-/* sriov_apply_opts.on_change: one JSON line, one syslog message. */
+int cli_changelog_open(struct cli_changelog *log, struct cli *c);
+/* sriov_apply_opts.on_change: one syslog message. */
 void cli_changelog_record(void *data, const struct sriov_change *ch);
+/* The warning for records the log lost (an apply report's log_err). */
+void cli_changelog_warn(const struct cli_changelog *log, int err);
 void cli_changelog_close(struct cli_changelog *log);
+
+/*
+ * An apply that died left its journal: finish it (sriov_txn_recover) and
+ * say what was done, before anything else changes the host; with
+ * --dry-run, say what would be. @only: `apply --recover`, which also says
+ * when there is nothing to finish. Returns -1 to go on, else an exit code.
+ */
+int cli_recover(struct cli *c, bool only);
 
 /*
  * Carry out @plan on the live host, rolling back on failure (and on SIGINT

@@ -110,9 +110,11 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 		r = sriov_render_explain_json(e, c->pretty, stdout);
 	else if (e->n_matches)
 		r = sriov_render_explain_text(e, stdout);
+	if (r < 0)
+		cli_output_error(r, "the explanation");
 	if (!host)
-		fprintf(stderr, "sriovctl: could not read the devices under %s: the devices the text names were not looked up\n",
-			c->root);
+		cli_error("could not read the devices under %s: the devices the text names were not looked up",
+			  c->root);
 	if (e->n_matches == 0)
 		cli_error("no known SR-IOV failure matches this text; 'sriovctl check' looks for the causes on this host");
 	r = r < 0 ? EXIT_FAILED : e->n_matches ? EXIT_OK : EXIT_FAILED;

@@ -30,14 +30,10 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		r = sriov_render_json(c->ctx, host, NULL, false, c->pretty,
 				      stdout);
 	else if (host->n_pfs == 0)
-		printf("no SR-IOV devices under %s (IOMMU %s)\n", host->root,
-		       host->iommu_enabled ? "on" : "off");
+		cli_print("no SR-IOV devices under %s (IOMMU %s)\n", host->root,
+			  host->iommu_enabled ? "on" : "off");
 	else
 		r = sriov_render_list_text(host, stdout);
 	sriov_host_free(host);
-	if (r < 0) {
-		cli_error("cannot write the output: %s", strerror(-r));
-		return EXIT_FAILED;
-	}
-	return EXIT_OK;
+	return r < 0 ? cli_output_error(r, "the output") : EXIT_OK;
 }

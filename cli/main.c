@@ -2,6 +2,7 @@
 /* sriovctl: inspect and operate SR-IOV devices. Verbs live in their files. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@ void cli_error(const char *fmt, ...)
 
 	fputs("sriovctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	sriov_escape_vprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -71,6 +72,8 @@ static void usage(FILE *f)
 	      "                       carry the plan out, rolling back on failure or\n"
 	      "                       SIGINT/SIGTERM; each change is logged (--boot: first wait\n"
 	      "                       up to S seconds, default 60, for the policy's PFs)\n"
+	      "  apply --recover [--dry-run]  roll back an apply that died (its journal);\n"
+	      "                       apply and restore do it first on their own\n"
 	      "  help                 this text\n"
 	      "\n"
 	      "DEVICE is a netdev (ens1f0), a PCI address (0000:3b:00.0 or 3b:00.0),\n"
@@ -272,10 +275,19 @@ int main(int argc, char **argv)
 {
 	struct cli c = { .root = "/", .lock_timeout = -1, .lock_fd = -1 };
 	char *command = join_command(argc, argv);  /* before getopt reorders argv */
-	int r;
+	int r, err;
 
 	c.command = command ? command : "sriovctl";
+	cli_output_open(&c);
+	/* Past RLIMIT_FSIZE a write fails (EFBIG) instead of killing us. */
+	signal(SIGXFSZ, SIG_IGN);
 	r = run(&c, argc, argv);
+	/* every command, --help and --version too: a lost line is a failure */
+	err = cli_output_close(&c);
+	if (err) {
+		cli_error("write error: %s", strerror(err));
+		r = EXIT_FAILED;
+	}
 	if (c.lock_fd >= 0)
 		close(c.lock_fd);
 	sriov_ctx_free(c.ctx);

@@ -123,11 +123,11 @@ static void print_plan(const char *pfname, const struct sriov_numvfs_plan *p)
 		const struct sriov_numvfs_step *s = &p->steps[i];
 
 		if (s->attr == SRIOV_NUMVFS_WRITE)
-			printf("%s: would write sriov_numvfs: %u -> %u\n",
-			       pfname, s->from, s->to);
+			cli_print("%s: would write sriov_numvfs: %u -> %u\n",
+				  pfname, s->from, s->to);
 		else
-			printf("%s: would write sriov_drivers_autoprobe: %s -> %s\n",
-			       pfname, onoff((int)s->from), onoff((int)s->to));
+			cli_print("%s: would write sriov_drivers_autoprobe: %s -> %s\n",
+				  pfname, onoff((int)s->from), onoff((int)s->to));
 	}
 }
 
@@ -138,7 +138,7 @@ static void print_holders(const struct sriov_numvfs_plan *p, FILE *f,
 
 	for (size_t i = 0; i < p->holders.n; i++) {
 		sriov_holder_describe(&p->holders.v[i], h, sizeof(h));
-		fprintf(f, "%s%s\n", prefix, h);
+		sriov_escape_printf(f, "%s%s\n", prefix, h);
 	}
 }
 
@@ -151,13 +151,13 @@ static int report(const char *pfname, const struct sriov_numvfs_plan *p,
 		const struct sriov_numvfs_vf *v = &res->vfs[i];
 
 		if (!p->pci) {
-			printf("%s/vf%u\n", pfname, v->index);
+			cli_print("%s/vf%u\n", pfname, v->index);
 			continue;
 		}
-		printf("%s/vf%u: %s, %s%s%s\n", pfname, v->index,
-		       v->address[0] ? v->address : "no virtfn link yet",
-		       v->driver ? v->driver : "no driver",
-		       v->netdev ? ", netdev " : "", v->netdev ? v->netdev : "");
+		cli_print("%s/vf%u: %s, %s%s%s\n", pfname, v->index,
+			  v->address[0] ? v->address : "no virtfn link yet",
+			  v->driver ? v->driver : "no driver",
+			  v->netdev ? ", netdev " : "", v->netdev ? v->netdev : "");
 	}
 	if (!res->vfs_settled && !res->failed_err) {
 		cli_error("%s: after %u s not every VF has appeared (a virtfn link, or the netdev of a VF on a network driver, is missing); see 'sriovctl show %s' and dmesg",
@@ -165,18 +165,18 @@ static int report(const char *pfname, const struct sriov_numvfs_plan *p,
 		rc = EXIT_FAILED;
 	}
 	if (res->carrier == 1)
-		printf("%s carrier: up again after %u.%u s\n", pfname,
-		       res->carrier_ms / 1000, res->carrier_ms % 1000 / 100);
+		cli_print("%s carrier: up again after %u.%u s\n", pfname,
+			  res->carrier_ms / 1000, res->carrier_ms % 1000 / 100);
 	else if (res->carrier == 0)
 		cli_error("%s: the PF's link was up before and has no carrier yet; it may still come back (igb resets the link when VFs are enabled)",
 			  pfname);
 	if (res->final_vfs != p->old_vfs)
-		printf("%s num_vfs: %u -> %u\n", pfname, p->old_vfs,
-		       res->final_vfs);
+		cli_print("%s num_vfs: %u -> %u\n", pfname, p->old_vfs,
+			  res->final_vfs);
 	if (!res->rolled_back && p->new_autoprobe != p->old_autoprobe &&
 	    res->steps_done == p->n_steps)
-		printf("%s drivers_autoprobe: %s -> %s\n", pfname,
-		       onoff(p->old_autoprobe), onoff(p->new_autoprobe));
+		cli_print("%s drivers_autoprobe: %s -> %s\n", pfname,
+			  onoff(p->old_autoprobe), onoff(p->new_autoprobe));
 	return rc;
 }
 
@@ -204,7 +204,7 @@ static int set_vfs(struct cli *c, const char *name, const char *count,
 		return EXIT_USAGE;
 	}
 	if (!c->dry_run) {
-		rc = cli_lock(c, CLI_LOCK_WAIT_MS);
+		rc = cli_lock_unjournaled(c, CLI_LOCK_WAIT_MS);
 		if (rc >= 0)
 			return rc;
 	}
@@ -230,18 +230,17 @@ static int set_vfs(struct cli *c, const char *name, const char *count,
 		goto out;
 	}
 	if (plan.n_steps == 0) {
-		printf("%s: already %u VFs (autoprobe %s); nothing written\n",
-		       pfname, plan.old_vfs, onoff(plan.old_autoprobe));
+		cli_print("%s: already %u VFs (autoprobe %s); nothing written\n",
+			  pfname, plan.old_vfs, onoff(plan.old_autoprobe));
 		goto out;
 	}
 	if (plan.holders.n > 0) {
-		fprintf(stderr, "sriovctl: %s: --force: removing VFs in use:\n",
-			pfname);
+		cli_error("%s: --force: removing VFs in use:", pfname);
 		print_holders(&plan, stderr, "sriovctl:   ");
 	}
 	if (c->dry_run) {
 		print_plan(pfname, &plan);
-		printf("%s: dry run: nothing written\n", pfname);
+		cli_print("%s: dry run: nothing written\n", pfname);
 		goto out;
 	}
 	r = sriov_numvfs_apply(c->ctx, &plan, o->timeout_s * 1000u, &res, err,

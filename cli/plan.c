@@ -23,6 +23,7 @@ struct plan_args {
 	const char *pf;       /* --pf PF */
 	bool detailed;        /* plan --detailed-exitcode */
 	bool boot;            /* apply --boot */
+	bool recover;         /* apply --recover */
 	int boot_timeout_s;   /* --boot-timeout S; -1: BOOT_TIMEOUT_S */
 };
 
@@ -68,6 +69,8 @@ static int parse_args(struct cli *c, int argc, char **argv, bool apply,
 			a->detailed = true;
 		} else if (apply && strcmp(o, "--boot") == 0) {
 			a->boot = true;
+		} else if (apply && strcmp(o, "--recover") == 0) {
+			a->recover = true;
 		} else if (apply && (strcmp(o, "--boot-timeout") == 0 ||
 				     strncmp(o, "--boot-timeout=", 15) == 0)) {
 			const char *v = o[14] == '=' ? o + 15 :
@@ -89,6 +92,10 @@ static int parse_args(struct cli *c, int argc, char **argv, bool apply,
 	argv[j] = NULL;
 	if (a->boot_timeout_s >= 0 && !a->boot) {
 		cli_error("--boot-timeout goes with --boot");
+		return EXIT_USAGE;
+	}
+	if (a->recover && (a->boot || a->file || a->pf)) {
+		cli_error("--recover goes alone (or with --dry-run): it finishes an apply that did not, and applies no policy");
 		return EXIT_USAGE;
 	}
 	return cli_args(c, j, argv, 0, 0, &args, &nargs);
@@ -192,7 +199,7 @@ static void print_plan(const struct sriov_plan *plan, FILE *out)
 	for (size_t i = 0; i < plan->n; i++)
 		for (size_t j = 0; sriov_step_describe(&plan->v[i], j, line,
 						       sizeof(line)) == 0; j++)
-			fprintf(out, "%s\n", line);
+			sriov_escape_printf(out, "%s\n", line);
 }
 
 /* The number of lines the plan prints: one per attribute changed. */
@@ -228,9 +235,10 @@ int cmd_plan(struct cli *c, int argc, char **argv)
 		goto out;
 	n = count_changes(&plan);
 	if (c->json) {
-		if (sriov_plan_write_json(&plan, c->pretty, stdout) < 0) {
-			cli_error("cannot write the plan: %s", strerror(errno));
-			rc = EXIT_FAILED;
+		int r = sriov_plan_write_json(&plan, c->pretty, stdout);
+
+		if (r < 0) {
+			rc = cli_output_error(r, "the plan");
 			goto out;
 		}
 	} else if (n == 0) {
@@ -240,8 +248,6 @@ int cmd_plan(struct cli *c, int argc, char **argv)
 		printf("%zu change%s\n", n, n == 1 ? "" : "s");
 	}
 	rc = a.detailed && n ? EXIT_CHANGES : EXIT_OK;
-	if (fflush(stdout) != 0)
-		rc = EXIT_FAILED;
 out:
 	sriov_plan_free(&plan);
 	sriov_host_free(host);
@@ -256,30 +262,53 @@ int cmd_apply(struct cli *c, int argc, char **argv)
 	struct sriov_host *host = NULL;
 	struct sriov_plan plan = { 0 };
 	size_t n;
+	bool tree;
 	int rc;
 
 	rc = parse_args(c, argc, argv, true, &a);
 	if (rc >= 0)
 		return rc;
+	if (a.recover) {
+		if (!c->dry_run && (rc = cli_lock(c, CLI_LOCK_WAIT_MS)) >= 0)
+			return rc;
+		return cli_recover(c, true);
+	}
 	rc = cli_policy_load(c, a.file, "apply", &p);
 	if (rc >= 0)
 		return rc;
+	tree = strcmp(sriov_ctx_root(c->ctx), "/") != 0;
 	/* Not under the lock: the wait writes nothing. */
 	if (a.boot) {
 		rc = boot_wait(c, &a, p);
 		if (rc >= 0)
 			goto out;
 	}
-	if (!c->dry_run) {
+	if (!c->dry_run && !tree) {
 		rc = cli_lock(c, a.boot ? CLI_LOCK_WAIT_BOOT_MS : CLI_LOCK_WAIT_MS);
 		if (rc >= 0)
 			goto out;
 	}
+	/* An apply that died first; then the plan, from the host as it is. */
+	rc = cli_recover(c, false);
+	if (rc >= 0)
+		goto out;
 	/* Read under the lock: the plan is made from the host as it stays. */
 	rc = make_plan(c, &a, p, "apply", &host, &plan);
 	if (rc >= 0)
 		goto out;
 	n = count_changes(&plan);
+	/* A tree takes no writes: refused before its lock makes run/ in it. */
+	if (!c->dry_run && tree && n) {
+		cli_error("apply changes the running kernel and cannot make the %zu change%s on --root %s; 'sriovctl plan' shows them",
+			  n, n == 1 ? "" : "s", c->root);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (!c->dry_run && tree) {
+		rc = cli_lock(c, a.boot ? CLI_LOCK_WAIT_BOOT_MS : CLI_LOCK_WAIT_MS);
+		if (rc >= 0)
+			goto out;
+	}
 	rc = EXIT_OK;
 	if (n == 0) {
 		printf("nothing to do: the host matches the policy\n");
@@ -287,10 +316,6 @@ int cmd_apply(struct cli *c, int argc, char **argv)
 		print_plan(&plan, stdout);
 		printf("%zu change%s (dry run: nothing was written)\n", n,
 		       n == 1 ? "" : "s");
-	} else if (strcmp(sriov_ctx_root(c->ctx), "/") != 0) {
-		cli_error("apply changes the running kernel and cannot make the %zu change%s on --root %s; 'sriovctl plan' shows them",
-			  n, n == 1 ? "" : "s", c->root);
-		rc = EXIT_USAGE;
 	} else {
 		rc = cli_apply(c, host, &plan);
 	}

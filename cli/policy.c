@@ -17,7 +17,7 @@ static void print_vfs(const struct sriov_policy_vfs *r)
 	else
 		printf("    VFs %u-%u:", r->first, r->last);
 	if (s & 1u << SRIOV_PVF_DRIVER)
-		printf(" driver %s", r->driver);
+		cli_print(" driver %s", r->driver);
 	if (s & 1u << SRIOV_PVF_MAC) {
 		if (r->mac_auto)
 			printf(" mac auto");
@@ -57,7 +57,7 @@ static void print_vfs(const struct sriov_policy_vfs *r)
 	}
 	if (!s && !r->optional)
 		printf(" (nothing set)");
-	printf("  (%s:%u)\n", r->loc.file, r->loc.line);
+	cli_print("  (%s:%u)\n", r->loc.file, r->loc.line);
 }
 
 static void print_pf(const struct sriov_policy_pf *pf)
@@ -68,7 +68,7 @@ static void print_pf(const struct sriov_policy_pf *pf)
 	if (pf->match == SRIOV_POLICY_MATCH_ID)
 		printf("PF vendor %04x device %04x:", pf->vendor_id, pf->device_id);
 	else
-		printf("PF %s %s:", kinds[pf->match], pf->value ? pf->value : "?");
+		cli_print("PF %s %s:", kinds[pf->match], pf->value ? pf->value : "?");
 	if (s & 1u << SRIOV_PPF_NUM_VFS)
 		printf(" num_vfs %u", pf->num_vfs);
 	if (s & 1u << SRIOV_PPF_MTU)
@@ -79,7 +79,7 @@ static void print_pf(const struct sriov_policy_pf *pf)
 		printf(" link %s", pf->link_up ? "up" : "down");
 	if (pf->from_selector)
 		printf(" (VFs only)");
-	printf("  (%s:%u)\n", pf->loc.file, pf->loc.line);
+	cli_print("  (%s:%u)\n", pf->loc.file, pf->loc.line);
 	for (size_t i = 0; i < pf->n_vfs; i++)
 		print_vfs(&pf->vfs[i]);
 }
@@ -90,7 +90,7 @@ int cli_policy_errors(const struct sriov_policy *p, const char *verb)
 
 	for (size_t i = 0; i < p->n_errors; i++) {
 		sriov_policy_error_format(&p->errors[i], line, sizeof(line));
-		fprintf(stderr, "%s\n", line);
+		sriov_escape_printf(stderr, "%s\n", line);
 	}
 	cli_error("the policy has %zu error%s; nothing was done. Fix %s and run "
 		  "'sriovctl %s' again", p->n_errors,

@@ -41,10 +41,10 @@ static void not_found(struct cli *c, const struct sriov_host *host,
 		return;
 	}
 	if (sriov_host_suggest(host, name, 5, &hints) == 0 && hints.n > 0) {
-		fprintf(stderr, "sriovctl: no SR-IOV PF or VF named '%s' under %s; did you mean: ",
-			name, host->root);
+		sriov_escape_printf(stderr, "sriovctl: no SR-IOV PF or VF named '%s' under %s; did you mean: ",
+				    name, host->root);
 		for (size_t i = 0; i < hints.n; i++)
-			fprintf(stderr, "%s%s", i ? ", " : "", hints.v[i]);
+			sriov_escape_printf(stderr, "%s%s", i ? ", " : "", hints.v[i]);
 		fputs("?\n", stderr);
 	} else {
 		cli_error("no SR-IOV PF or VF named '%s' under %s; 'sriovctl list' shows them",
@@ -85,9 +85,5 @@ int cmd_show(struct cli *c, int argc, char **argv)
 	else
 		r = sriov_render_pf_text(c->ctx, pf, stdout);
 	sriov_host_free(host);
-	if (r < 0) {
-		cli_error("cannot write the output: %s", strerror(-r));
-		return EXIT_FAILED;
-	}
-	return EXIT_OK;
+	return r < 0 ? cli_output_error(r, "the output") : EXIT_OK;
 }

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* sriovctl save [PF...] / restore FILE: VF counts, drivers, attributes. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -44,10 +47,9 @@ int cmd_save(struct cli *c, int argc, char **argv)
 		rc = EXIT_FAILED;
 		goto out;
 	}
-	if (sriov_state_write(st, c->pretty, stdout) < 0 || fflush(stdout) != 0) {
-		cli_error("cannot write the state: %s", strerror(errno));
-		rc = EXIT_FAILED;
-	}
+	r = sriov_state_write(st, c->pretty, stdout);
+	if (r < 0)
+		rc = cli_output_error(r, "the state");
 out:
 	free(pfs);
 	sriov_state_free(st);
@@ -55,10 +57,37 @@ out:
 	return rc;
 }
 
+/*
+ * A regular file @path, opened without blocking on a FIFO: -EBADFD for
+ * anything else ("-" reads a pipe).
+ */
+static FILE *open_regular(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), e = 0;
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0)
+		e = errno;
+	else if (!S_ISREG(st.st_mode))
+		e = S_ISDIR(st.st_mode) ? EISDIR : EBADFD;
+	if (e) {
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f)
+		close(fd);
+	return f;
+}
+
 /* The whole of @path ("-": standard input) in a NUL-terminated buffer. */
 static int read_all(const char *path, char **out, size_t *len)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	FILE *f = strcmp(path, "-") == 0 ? stdin : open_regular(path);
 	char *buf = NULL;
 	size_t n = 0, cap = 0;
 	int r = 0;
@@ -109,7 +138,7 @@ static void print_plan(const struct sriov_plan *plan, FILE *out)
 	for (size_t i = 0; i < plan->n; i++)
 		for (size_t j = 0; sriov_step_describe(&plan->v[i], j, line,
 						       sizeof(line)) == 0; j++)
-			fprintf(out, "%s\n", line);
+			sriov_escape_printf(out, "%s\n", line);
 }
 
 int cmd_restore(struct cli *c, int argc, char **argv)
@@ -126,7 +155,9 @@ int cmd_restore(struct cli *c, int argc, char **argv)
 		return r;
 	r = read_all(args[0], &text, &len);
 	if (r < 0) {
-		cli_error("cannot read state file %s: %s", args[0], strerror(-r));
+		cli_error("cannot read state file %s: %s", args[0],
+			  r == -EBADFD ? "not a regular file ('-' reads standard input)" :
+					 strerror(-r));
 		return EXIT_FAILED;
 	}
 	r = sriov_state_parse(text, len, &st, err, sizeof(err));
@@ -149,6 +180,9 @@ int cmd_restore(struct cli *c, int argc, char **argv)
 		if (rc >= 0)
 			goto out;
 	}
+	rc = cli_recover(c, false);
+	if (rc >= 0)
+		goto out;
 	rc = cli_load(c, SRIOV_LOAD_NO_NAMES | SRIOV_LOAD_NO_CONFIG, &host);
 	if (rc != EXIT_OK)
 		goto out;
@@ -160,7 +194,7 @@ int cmd_restore(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	if (plan.n == 0) {
-		printf("nothing to do: the host matches %s\n", args[0]);
+		cli_print("nothing to do: the host matches %s\n", args[0]);
 		goto out;
 	}
 	if (c->dry_run) {

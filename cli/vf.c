@@ -86,7 +86,7 @@ static int vf_set(struct cli *c, const char *name, int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	rc = cli_lock(c, CLI_LOCK_WAIT_MS);
+	rc = cli_lock_unjournaled(c, CLI_LOCK_WAIT_MS);
 	if (rc >= 0)
 		goto out;
 	rc = cli_load(c, SRIOV_LOAD_NO_NAMES | SRIOV_LOAD_NO_CONFIG, &host);
@@ -115,14 +115,14 @@ static int vf_set(struct cli *c, const char *name, int argc, char **argv)
 		if (x->err == 0) {
 			sriov_vf_link_value(&vf->link, x->setting->attr, old,
 					    sizeof(old));
-			printf("%s %.*s: %s -> %s\n", vname, (int)w, text, old,
-			       text[w] ? text + w + 1 : "");
+			cli_print("%s %.*s: %s -> %s\n", vname, (int)w, text, old,
+				  text[w] ? text + w + 1 : "");
 			continue;
 		}
 		rc = EXIT_FAILED;
-		printf("%s %s: refused by the driver (%s)%s%s\n", vname,
-		       x->setting->text, strerror(-x->err),
-		       x->msg ? ": " : "", x->msg ? x->msg : "");
+		cli_print("%s %s: refused by the driver (%s)%s%s\n", vname,
+			  x->setting->text, strerror(-x->err),
+			  x->msg ? ": " : "", x->msg ? x->msg : "");
 	}
 	if (fflush(stdout) != 0)
 		rc = EXIT_FAILED;
@@ -181,14 +181,14 @@ static void print_step(const struct sriov_bind_plan *p,
 
 	if (!s->write_override && !s->unbind && !s->probe) {
 		if (p->mode == SRIOV_BIND_DRIVER)
-			printf("%s: already bound to %s, nothing to do\n",
-			       s->address, p->driver);
+			cli_print("%s: already bound to %s, nothing to do\n",
+				  s->address, p->driver);
 		else if (p->mode == SRIOV_BIND_UNBIND)
-			printf("%s: already unbound (driver_override none), nothing to do\n",
-			       s->address);
+			cli_print("%s: already unbound (driver_override none), nothing to do\n",
+				  s->address);
 		else
-			printf("%s: no driver_override, bound to %s by the kernel, nothing to do\n",
-			       s->address, s->old_driver);
+			cli_print("%s: no driver_override, bound to %s by the kernel, nothing to do\n",
+				  s->address, s->old_driver);
 		return;
 	}
 	if (after)
@@ -197,12 +197,12 @@ static void print_step(const struct sriov_bind_plan *p,
 		newdrv = "(the kernel's default)";
 	else
 		newdrv = orn(s->want, "none");
-	printf("%s driver: %s -> %s%s\n", s->address,
-	       orn(s->old_driver, "none"), newdrv, tag);
+	cli_print("%s driver: %s -> %s%s\n", s->address,
+		  orn(s->old_driver, "none"), newdrv, tag);
 	if (s->write_override)
-		printf("%s driver_override: %s -> %s%s\n", s->address,
-		       orn(s->old_override, "(null)"),
-		       orn(s->new_override, "(null)"), tag);
+		cli_print("%s driver_override: %s -> %s%s\n", s->address,
+			  orn(s->old_override, "(null)"),
+			  orn(s->new_override, "(null)"), tag);
 }
 
 static int vf_bind(struct cli *c, const char *name, int mode,
@@ -221,7 +221,7 @@ static int vf_bind(struct cli *c, const char *name, int mode,
 		return EXIT_USAGE;
 	}
 	if (!o->dry_run) {
-		rc = cli_lock(c, CLI_LOCK_WAIT_MS);
+		rc = cli_lock_unjournaled(c, CLI_LOCK_WAIT_MS);
 		if (rc >= 0)
 			return rc;
 	}
@@ -242,15 +242,15 @@ static int vf_bind(struct cli *c, const char *name, int mode,
 	if (o->dry_run) {
 		printf("dry run: nothing is written\n");
 		if (plan->load_module)
-			printf("module %s: not loaded, would be loaded\n",
-			       plan->driver);
+			cli_print("module %s: not loaded, would be loaded\n",
+				  plan->driver);
 		for (size_t i = 0; i < plan->n; i++)
 			print_step(plan, &plan->v[i], false);
 		goto flush;
 	}
 	r = sriov_bind_apply(c->ctx, plan, err, sizeof(err));
 	if (plan->module_loaded)
-		printf("module %s: loaded\n", plan->driver);
+		cli_print("module %s: loaded\n", plan->driver);
 	if (r < 0) {
 		bool undone = false;
 

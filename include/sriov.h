@@ -14,6 +14,7 @@
 #define SRIOV_H
 
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -348,6 +349,23 @@ int sriov_lookup_non_sriov(struct sriov_ctx *ctx, const char *name,
 int sriov_host_suggest(const struct sriov_host *host, const char *name,
 		       size_t max, struct sriov_strv *out);
 
+/* ---------------------------------------------------------------- text output */
+
+/*
+ * fprintf() for text a person reads, with the whole formatted text escaped,
+ * so that no string from sysfs, /proc, netlink, a file or the command line
+ * reaches a terminal raw: control bytes, DEL and backslash become C
+ * escapes (\x1b, \n, \t, \\), bytes that are not UTF-8 \xNN, C1 controls
+ * and the marks that reorder or hide text (U+202E...) escapes too;
+ * printable UTF-8 stays. A newline that ends @fmt is written as it is: a
+ * newline inside the text is escaped. Every text renderer and the CLI
+ * print untrusted strings only through these. Returns 0, -ENOMEM or -EIO.
+ */
+int sriov_escape_printf(FILE *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int sriov_escape_vprintf(FILE *out, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
 /* ---------------------------------------------------------------- rendering */
 
 #define SRIOV_INVENTORY_SCHEMA "sriovctl.inventory/v1"
@@ -639,7 +657,11 @@ struct sriov_change {
 	int err;                 /* 0 done, -errno refused/failed */
 	const char *message;     /* why it failed, or NULL */
 	bool rollback;           /* undoing an earlier change */
+	bool interrupted;        /* begun by an apply that died before it
+				    recorded the result (sriov_txn_recover) */
 };
+
+struct sriov_changelog;
 
 struct sriov_apply_opts {
 	unsigned timeout_ms;     /* for each VF count change (set-vfs) */
@@ -654,6 +676,27 @@ struct sriov_apply_opts {
 	/* Called for every attribute changed, failed or undone. NULL: none. */
 	void (*on_change)(void *data, const struct sriov_change *c);
 	void *data;
+	/*
+	 * Every change is appended here before the next step begins; an
+	 * append that fails fails the apply (which rolls back; the undo's
+	 * own records are tried, and their failure is only reported).
+	 * NULL: no change log. Borrowed.
+	 */
+	struct sriov_changelog *log;
+	/*
+	 * Keep the transaction's journal (SRIOV_JOURNAL_PATH under the ctx's
+	 * root) while it runs: the state before, each step's intent and
+	 * result, so that sriov_txn_recover() can finish it after a crash.
+	 */
+	bool journal;
+	const struct sriov_change_origin *who;  /* for the journal; NULL: uid only */
+	/*
+	 * Called once step @i's intent is journaled, before it is carried
+	 * out (@done false; a cancel is looked at after this), and once it
+	 * was carried out, before its result is recorded (@done true).
+	 * For progress and for tests that stop an apply there. NULL: none.
+	 */
+	void (*on_step)(void *data, size_t i, bool done);
 };
 
 /* What carrying out one step did. */
@@ -677,13 +720,21 @@ struct sriov_apply_report {
 	char *rollback_msg;
 	struct sriov_plan rollback_plan;      /* the undo plan, */
 	struct sriov_apply_report *rollback;  /* and its own report */
+	char *msg;               /* a failure before the first step (the
+				    journal cannot be written), or NULL */
+	int log_err;             /* the first change log append that failed */
 };
 
 /*
  * Carry out @plan on the live host with the checks of the single commands
  * (a VF count change refuses VFs in use unless @opts->force, binding checks
  * IOMMU groups, ...). The host is read again after each step that changed
- * it. When a step fails, the state of every PF the plan touches, recorded
+ * it, and what the step claims is read back (the VF count and virtfn
+ * links, autoprobe, the driver link, the VF's link as rtnetlink reports
+ * it, the netdev's MTU and admin state): a value that differs fails the
+ * step (-EIO, its message naming the attribute and the value read). With
+ * @opts->journal, an unfinished transaction already in the journal is
+ * -EBUSY (recover it first). When a step fails, the state of every PF the plan touches, recorded
  * before the first step, is restored by a plan of its own (not after a
  * write that timed out: it would block as well), unless @opts->no_rollback.
  * Returns 0, or the failed step's -errno. Free @out with
@@ -1348,11 +1399,117 @@ struct sriov_change_origin {
 /*
  * One JSON object on one line (docs/changelog.md): time (RFC 3339 UTC with
  * microseconds), uid, command, device, pf, attribute, old, new, result
- * ("ok", "failed", "rolled back"), error (strerror or null), message.
+ * ("ok", "failed", "rolled back", "rollback failed", "interrupted"),
+ * error (strerror or null), message.
  * Returns 0 or -EIO.
  */
 int sriov_change_write_json(const struct sriov_change_origin *who,
 			    const struct sriov_change *c, FILE *out);
+
+/*
+ * Open the change log for appending: @path as given (absolute, or from the
+ * working directory), or SRIOV_CHANGELOG_PATH under @ctx's root when NULL.
+ * Missing directories are made (0755), the file too (0640). The file, and
+ * for the default path its directory sriovctl/, must not be symbolic
+ * links (-ELOOP) and the file must be a regular file (-EBADFD; -ENOTDIR
+ * for a directory of ours that is not one). A last line without its
+ * newline (a write cut short) is ended, so that the next record starts on
+ * a line of its own. @who's uid and command (copied; may be NULL) go into
+ * every record. Returns 0 or -errno. Free with sriov_changelog_free().
+ */
+int sriov_changelog_open(struct sriov_ctx *ctx, const char *path,
+			 const struct sriov_change_origin *who,
+			 struct sriov_changelog **out);
+void sriov_changelog_free(struct sriov_changelog *log);
+
+/* The log's path as messages name it (under the root when not "/"). */
+const char *sriov_changelog_path(const struct sriov_changelog *log);
+
+/*
+ * Append @c as one line with one write(2), then fdatasync: by @who, or by
+ * the log's origin at the current time when NULL. A write cut short
+ * (RLIMIT_FSIZE: the caller ignores SIGXFSZ; a full disk) is taken back.
+ * Returns 0, -EFBIG, -ENOSPC, -EIO or another -errno.
+ */
+int sriov_changelog_append(struct sriov_changelog *log,
+			   const struct sriov_change_origin *who,
+			   const struct sriov_change *c);
+
+/* ---------------------------------------------------------------- journal */
+
+/*
+ * The transaction journal of sriov_plan_apply() (docs/journal.md): JSON
+ * lines under the root, each synced before the step it announces: the
+ * state of the PFs the plan touches before its first step, then each
+ * step's intent and its result. Emptied when the apply ends, rolled back
+ * or not; a journal that is not empty belongs to an apply that died.
+ * Under var/lib, not run/: after a power loss it still tells what was
+ * under way (its boot id says the kernel has since dropped the changes).
+ */
+#define SRIOV_JOURNAL_PATH "/var/lib/sriovctl/journal"  /* under the root */
+
+/* One change of a step's intent. */
+struct sriov_txn_change {
+	char *device, *pf, *attribute;
+	char *old_value;         /* NULL: unknown */
+	char *new_value;
+};
+
+/* A step an unfinished apply began. */
+#define SRIOV_TXN_NO_RESULT 2    /* sriov_txn_step.result: none recorded */
+
+struct sriov_txn_step {
+	size_t index;            /* in its plan */
+	long long time_us;       /* of the intent */
+	struct sriov_txn_change *changes;
+	size_t n_changes;
+	int result;              /* 0 done, 1 nothing to do, -errno failed,
+				    SRIOV_TXN_NO_RESULT */
+};
+
+/* An apply that did not finish, as its journal has it. */
+struct sriov_txn {
+	int pid;
+	unsigned uid;
+	long long time_us;       /* when it began */
+	char *command;           /* NULL: not recorded */
+	bool rollback;           /* it would have rolled back a failure */
+	bool rolling_back;       /* it was rolling one back */
+	bool recovering;         /* a recovery began already (and died) */
+	bool other_boot;         /* written in an earlier boot: the kernel
+				    has dropped its changes since */
+	size_t n_planned;        /* steps in its plan */
+	struct sriov_txn_step *steps;  /* those it began, in order */
+	size_t n_steps;
+	struct sriov_state *before;    /* the PFs it touches, before */
+};
+
+/*
+ * Read the journal under @ctx's root, holding the host lock (which is how
+ * its writer is known to be gone). *out is NULL when there is nothing to
+ * finish: no journal, an empty one, or one whose header was never
+ * completely written (the apply died before its first step). Returns 0,
+ * -EINVAL with @err naming the line that is not sriovctl's (it is left
+ * alone), -ELOOP / -EBADFD for a journal that is a symbolic link or not a
+ * regular file, -EFBIG above 64 MiB, or -errno.
+ * Free with sriov_txn_free().
+ */
+int sriov_txn_load(struct sriov_ctx *ctx, struct sriov_txn **out,
+		   char *err, size_t errlen);
+void sriov_txn_free(struct sriov_txn *txn);
+
+/*
+ * Finish @txn: record in @opts->log (and @opts->on_change) each change of
+ * a step it began without a result, as "interrupted" by its own origin;
+ * then, unless it ran without rollback or in an earlier boot, bring every
+ * PF it touched back to txn->before with a plan of its own (@out's
+ * rollback_plan and rollback; its records are "rolled back"); then empty
+ * the journal. Returns 0, or the undo's -errno: the journal then stays
+ * for a later try. Free @out with sriov_apply_report_free().
+ */
+int sriov_txn_recover(struct sriov_ctx *ctx, const struct sriov_txn *txn,
+		      const struct sriov_apply_opts *opts,
+		      struct sriov_apply_report *out);
 
 /* ---------------------------------------------------------------- host lock */
 
@@ -1362,7 +1519,11 @@ int sriov_change_write_json(const struct sriov_change_origin *who,
  * Take the host-wide lock every command that writes holds (flock on
  * SRIOV_LOCK_PATH, created when missing), waiting up to @timeout_ms
  * (0: not at all). Returns the lock's fd (close it to release), -EWOULDBLOCK
- * (@holder gets the pid written in the file, 0 if unknown) or -errno.
+ * (@holder gets the pid written in the file, 0 if unknown), -EINTR when a
+ * caught signal ends the wait, or -errno. What is there must be a regular
+ * file with one name and our owner, never followed if it is a link:
+ * -ELOOP (a link), -EISDIR, -EBADFD (a FIFO, socket or device), -EMLINK
+ * (a hard link), -EPERM (another owner); nothing is written to it then.
  */
 int sriov_lock_host(struct sriov_ctx *ctx, unsigned timeout_ms, int *holder);
 

@@ -103,6 +103,13 @@ void checks_vfstate(struct check_run *r);
 void checks_policy(struct check_run *r);
 void checks_perf(struct check_run *r);
 
+/* vf.persisted (persist.c): what re-creates VFs at boot, read once. */
+struct persist_set;
+struct persist_set *persist_scan(struct check_run *r);
+void persist_check(struct check_run *r, const struct persist_set *set,
+		   const struct sriov_pf *pf);
+void persist_free(struct persist_set *set);
+
 /* The table of checks (registry.c). */
 const struct sriov_check_info *check_info(const char *id);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * VF state checks: VF count persisted (vf.persisted), PF link (pf.link),
+ * VF state checks: VF count persisted (vf.persisted, persist.c), PF link (pf.link),
  * MAC addresses (vf.mac.duplicate, vf.mac.zero), security settings
  * (vf.spoofchk, vf.trust) and MTU (vf.mtu).
  */
@@ -12,158 +12,6 @@
 
 #include "checks/checks.h"
 #include "io/parse.h"
-
-/* A file that may re-create VFs at boot, and what it holds. */
-struct persist_file {
-	char path[256];
-	char *text;
-	bool policy;     /* a sriovctl policy: names PFs, no sriov_numvfs */
-};
-
-struct persist_set {
-	struct persist_file *v;
-	size_t n;
-	bool boot_unit;  /* sriovctl-apply.service enabled: a policy is applied */
-};
-
-#define BOOT_UNIT "sriovctl-apply.service"
-
-struct dir_scan {
-	struct check_run *r;
-	struct persist_set *set;
-	const char *dir;
-	const char *pattern;
-	bool policy;
-};
-
-static void persist_add(struct check_run *r, struct persist_set *set,
-			const char *path, bool policy)
-{
-	struct persist_file *v;
-	int e;
-	char *text = check_read_file(r, path, &e);
-
-	if (!text)
-		return;
-	v = realloc(set->v, (set->n + 1) * sizeof(*v));
-	if (!v) {
-		free(text);
-		r->err = -ENOMEM;
-		return;
-	}
-	set->v = v;
-	snprintf(v[set->n].path, sizeof(v[set->n].path), "%s", path);
-	v[set->n].text = text;
-	v[set->n].policy = policy;
-	set->n++;
-}
-
-static int scan_entry(const char *name, void *data)
-{
-	struct dir_scan *s = data;
-	char path[256];
-
-	if (fnmatch(s->pattern, name, 0) != 0)
-		return 0;
-	snprintf(path, sizeof(path), "%s/%s", s->dir, name);
-	persist_add(s->r, s->set, path, s->policy);
-	return 0;
-}
-
-/* `systemctl enable` puts a link to the unit in a target's .wants dir. */
-static int wants_entry(const char *name, void *data)
-{
-	struct check_run *r = data;
-	size_t n = strlen(name);
-	char path[320], target[256];
-
-	if (n < 6 || strcmp(name + n - 6, ".wants") != 0)
-		return 0;
-	snprintf(path, sizeof(path), "etc/systemd/system/%s/" BOOT_UNIT, name);
-	return rootfs_readlink(r->ctx->rfs, ROOTFS_TOP, path, target, sizeof(target)) >= 0 ||
-	       rootfs_exists(r->ctx->rfs, ROOTFS_TOP, path);
-}
-
-static void persist_scan(struct check_run *r, struct persist_set *set)
-{
-	static const struct { const char *dir, *pattern; bool policy; } dirs[] = {
-		{ "etc/sriovctl/conf.d", "*.yaml", true },
-		{ "etc/udev/rules.d", "*.rules", false },
-		{ "etc/systemd/system", "*.service", false },
-	};
-
-	persist_add(r, set, "etc/sriovctl/sriovctl.yaml", true);
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		struct dir_scan s = { r, set, dirs[i].dir, dirs[i].pattern, dirs[i].policy };
-
-		rootfs_foreach(r->ctx->rfs, ROOTFS_TOP, dirs[i].dir, scan_entry, &s);
-	}
-	persist_add(r, set, "etc/rc.local", false);
-	set->boot_unit = rootfs_foreach(r->ctx->rfs, ROOTFS_TOP, "etc/systemd/system",
-					wants_entry, r) > 0;
-}
-
-static bool mentions(const char *text, const char *word)
-{
-	return word && *word && strstr(text, word);
-}
-
-static void check_persisted(struct check_run *r, const struct persist_set *set,
-			    const struct sriov_pf *pf)
-{
-	const char *nd = pf->n_netdevs ? pf->netdevs[0].name : NULL;
-	char remedy[512];
-
-	if (pf->num_vfs == 0)
-		return;
-	if (strcmp(pf->bus, "pci") != 0) {
-		check_add(r, "vf.persisted", SRIOV_SEV_SKIP, check_pf_name(pf), NULL,
-			  "%s is a %s device, created at run time with its VFs", pf->address, pf->bus);
-		return;
-	}
-	const struct persist_file *unapplied = NULL;
-
-	for (size_t i = 0; i < set->n; i++) {
-		const struct persist_file *f = &set->v[i];
-
-		if (!f->policy && !strstr(f->text, "sriov_numvfs"))
-			continue;
-		if (!mentions(f->text, pf->address) && !mentions(f->text, nd))
-			continue;
-		/* a policy persists nothing unless the boot unit applies it */
-		if (f->policy && !set->boot_unit) {
-			if (!unapplied)
-				unapplied = f;
-			continue;
-		}
-		check_add(r, "vf.persisted", SRIOV_SEV_OK, check_pf_name(pf), NULL,
-			  "/%s %s %s%s", f->path,
-			  f->policy ? "is a sriovctl policy naming" : "writes sriov_numvfs for",
-			  mentions(f->text, pf->address) ? pf->address : nd,
-			  f->policy ? ", applied at boot by " BOOT_UNIT : "");
-		return;
-	}
-	if (unapplied) {
-		check_add(r, "vf.persisted", SRIOV_SEV_WARN, check_pf_name(pf),
-			  "systemctl enable " BOOT_UNIT,
-			  "/%s is a sriovctl policy naming %s, but " BOOT_UNIT
-			  " is not enabled: nothing applies it at boot",
-			  unapplied->path,
-			  mentions(unapplied->text, pf->address) ? pf->address : nd);
-		return;
-	}
-	if (nd)
-		snprintf(remedy, sizeof(remedy),
-			 "add to /etc/udev/rules.d/70-sriov.rules: ACTION==\"add\", SUBSYSTEM==\"net\", KERNEL==\"%s\", ATTR{device/sriov_numvfs}=\"%u\"",
-			 nd, pf->num_vfs);
-	else
-		snprintf(remedy, sizeof(remedy),
-			 "add to /etc/udev/rules.d/70-sriov.rules: ACTION==\"add\", SUBSYSTEM==\"pci\", KERNEL==\"%s\", ATTR{sriov_numvfs}=\"%u\"",
-			 pf->address, pf->num_vfs);
-	check_add(r, "vf.persisted", SRIOV_SEV_WARN, check_pf_name(pf), remedy,
-		  "%u VF%s enabled, but no sriovctl policy, udev rule, /etc/rc.local or systemd unit under /etc sets sriov_numvfs for %s: they are gone after a reboot",
-		  pf->num_vfs, pf->num_vfs == 1 ? "" : "s", nd ? nd : pf->address);
-}
 
 static void check_link(struct check_run *r, const struct sriov_pf *pf)
 {
@@ -345,21 +193,18 @@ static void check_mtu(struct check_run *r, const struct sriov_pf *pf)
 
 void checks_vfstate(struct check_run *r)
 {
-	struct persist_set set = { 0 };
+	struct persist_set *set = persist_scan(r);
 
-	persist_scan(r, &set);
 	for (size_t i = 0; i < r->host->n_pfs; i++) {
 		const struct sriov_pf *pf = &r->host->pfs[i];
 
 		if (!check_sel_pf(r, pf))
 			continue;
-		check_persisted(r, &set, pf);
+		persist_check(r, set, pf);
 		check_link(r, pf);
 		check_duplicates(r, pf);
 		check_link_attrs(r, pf);
 		check_mtu(r, pf);
 	}
-	for (size_t i = 0; i < set.n; i++)
-		free(set.v[i].text);
-	free(set.v);
+	persist_free(set);
 }

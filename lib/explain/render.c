@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 
 #include "sriov.h"
+#include "util/escape.h"
 #include "util/jsonout.h"
 
 static const char *kind_name(int kind)
@@ -23,33 +24,34 @@ static const char *kind_name(int kind)
 	}
 }
 
+/* The text quotes the input and names read from the host: all escaped. */
 static void text_device(const struct sriov_explain_device *d, FILE *out)
 {
-	fprintf(out, "  %s: ", d->written);
+	esc_printf(out, "  %s: ", d->written);
 	switch (d->kind) {
 	case SRIOV_EXPLAIN_ABSENT:
-		fprintf(out, "no such device on this host\n");
+		fputs("no such device on this host\n", out);
 		return;
 	case SRIOV_EXPLAIN_OTHER:
-		fprintf(out, "PCI device %s without SR-IOV, driver %s", d->address,
-			d->driver ? d->driver : "none");
+		esc_printf(out, "PCI device %s without SR-IOV, driver %s", d->address,
+			   d->driver ? d->driver : "none");
 		break;
 	case SRIOV_EXPLAIN_PF:
 		fputs("PF", out);
 		if (strcmp(d->address, d->written) != 0)
-			fprintf(out, " %s", d->address);
+			esc_printf(out, " %s", d->address);
 		if (d->netdev && strcmp(d->netdev, d->written) != 0)
-			fprintf(out, " %s", d->netdev);
-		fprintf(out, ", driver %s, %u of %u VFs",
-			d->pf_driver ? d->pf_driver : "none", d->num_vfs, d->total_vfs);
+			esc_printf(out, " %s", d->netdev);
+		esc_printf(out, ", driver %s, %u of %u VFs",
+			   d->pf_driver ? d->pf_driver : "none", d->num_vfs, d->total_vfs);
 		break;
 	case SRIOV_EXPLAIN_VF:
-		fprintf(out, "VF %d of %s (%s)", d->vf_index,
-			d->pf_netdev ? d->pf_netdev : d->pf, d->pf);
+		esc_printf(out, "VF %d of %s (%s)", d->vf_index,
+			   d->pf_netdev ? d->pf_netdev : d->pf, d->pf);
 		if (d->address[0] && strcmp(d->address, d->written) != 0)
-			fprintf(out, ", %s", d->address);
-		fprintf(out, "%s%s, driver %s", d->netdev ? ", netdev " : "",
-			d->netdev ? d->netdev : "", d->driver ? d->driver : "none");
+			esc_printf(out, ", %s", d->address);
+		esc_printf(out, "%s%s, driver %s", d->netdev ? ", netdev " : "",
+			   d->netdev ? d->netdev : "", d->driver ? d->driver : "none");
 		break;
 	}
 	if (d->iommu_group >= 0)
@@ -66,23 +68,21 @@ int sriov_render_explain_text(const struct sriov_explanation *e, FILE *out)
 		if (i)
 			fputc('\n', out);
 		fprintf(out, "%s: %s\n", f->id, f->title);
-		fprintf(out, "  matched: %s\n", m->excerpt);
+		esc_printf(out, "  matched: %s\n", m->excerpt);
 		fprintf(out, "  from:    %s\n", f->source);
 		fprintf(out, "\nWhat it means:\n  %s\n", f->meaning);
-		if (e->n_devices) {
+		if (e->n_devices || m->advice.n)
 			fputs("\nOn this host:\n", out);
-			for (size_t j = 0; j < e->n_devices; j++)
-				text_device(&e->devices[j], out);
-		}
+		for (size_t j = 0; j < e->n_devices; j++)
+			text_device(&e->devices[j], out);
 		for (size_t j = 0; j < m->advice.n; j++)
-			fprintf(out, "%s  - %s\n", j || e->n_devices ? "" : "\nOn this host:\n",
-				m->advice.v[j]);
+			esc_printf(out, "  - %s\n", m->advice.v[j]);
 		if (f->checks[0]) {
 			fputs("\nChecks to run: sriovctl check", out);
 			for (size_t j = 0; j < e->n_devices; j++)
 				if (e->devices[j].kind != SRIOV_EXPLAIN_ABSENT)
-					fprintf(out, " %s", e->devices[j].address[0] ?
-						e->devices[j].address : e->devices[j].written);
+					esc_printf(out, " %s", e->devices[j].address[0] ?
+						   e->devices[j].address : e->devices[j].written);
 			fputs(", see", out);
 			for (size_t j = 0; f->checks[j]; j++)
 				fprintf(out, "%s %s", j ? "," : "", f->checks[j]);

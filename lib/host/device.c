@@ -34,7 +34,7 @@ static void excerpt(const char *buf, ssize_t len, char *out, size_t outsz)
 
 static void warn_errno(struct dev_reader *d, const char *attr, int err)
 {
-	strv_pushf(d->warnings, "%s: unreadable (%s)", attr, strerror(-err));
+	strv_pushf(d->warnings, "%s: unreadable (%s)", attr, rootfs_strerror(err));
 }
 
 static void warn_value(struct dev_reader *d, const char *attr,

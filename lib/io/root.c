@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,16 +18,45 @@
 #define HAVE_OPENAT2_H 1
 #endif
 
+/* The kernel's bound on the symlinks one lookup follows (MAXSYMLINKS). */
+#define WALK_MAX_LINKS 40
+/* A path with one link's target spliced in. */
+#define WALK_BUF (2 * PATH_MAX)
+
 struct rootfs {
 	int fd;
 	char *path;
-	bool openat2; /* false once the kernel says ENOSYS/EPERM (seccomp) */
+	bool openat2; /* false: the component walk (no openat2, or a seccomp filter) */
 };
 
-int rootfs_new(const char *root, struct rootfs **out)
+/*
+ * Whether openat2 answers here: kernels before 5.6 say ENOSYS, container
+ * runtimes' seccomp filters ENOSYS or EPERM. Asked once, with an open that
+ * cannot fail otherwise.
+ */
+static bool have_openat2(int rootfd)
+{
+#ifdef HAVE_OPENAT2_H
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT };
+	int fd = (int)syscall(SYS_openat2, rootfd, ".", &how, sizeof(how));
+
+	if (fd >= 0) {
+		close(fd);
+		return true;
+	}
+#else
+	(void)rootfd;
+#endif
+	return false;
+}
+
+int rootfs_new_opts(const char *root, unsigned flags, struct rootfs **out)
 {
 	struct rootfs *rfs;
 
+	if (flags & ~ROOTFS_WALK)
+		return -EINVAL;
 	if (!root || !*root)
 		root = "/";
 	rfs = calloc(1, sizeof(*rfs));
@@ -45,11 +75,14 @@ int rootfs_new(const char *root, struct rootfs **out)
 		free(rfs);
 		return r;
 	}
-#ifdef HAVE_OPENAT2_H
-	rfs->openat2 = true;
-#endif
+	rfs->openat2 = !(flags & ROOTFS_WALK) && have_openat2(rfs->fd);
 	*out = rfs;
 	return 0;
+}
+
+int rootfs_new(const char *root, struct rootfs **out)
+{
+	return rootfs_new_opts(root, 0, out);
 }
 
 void rootfs_free(struct rootfs *rfs)
@@ -66,16 +99,214 @@ const char *rootfs_path(const struct rootfs *rfs)
 	return rfs->path;
 }
 
+bool rootfs_uses_openat2(const struct rootfs *rfs)
+{
+	return rfs->openat2;
+}
+
+const char *rootfs_strerror(int err)
+{
+	if (err == -EBADFD)
+		return "not a regular file";
+	/* RESOLVE_BENEATH's answer, and the walk's */
+	if (err == -EXDEV)
+		return "leads out of the directory it is read from";
+	return strerror(-err);
+}
+
+/*
+ * The directories a walk has entered: fd[0] is where it began (the root or
+ * the caller's directory, not ours to close), then one O_PATH fd per
+ * component. ".." pops one, so it never consults the filesystem and can
+ * climb no higher than fd[0].
+ */
+struct walk {
+	int *fd;
+	size_t n, cap;
+};
+
+static int walk_push(struct walk *w, int fd)
+{
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 16;
+		int *nfd = realloc(w->fd, cap * sizeof(*nfd));
+
+		if (!nfd)
+			return -ENOMEM;
+		w->fd = nfd;
+		w->cap = cap;
+	}
+	w->fd[w->n++] = fd;
+	return 0;
+}
+
+static void walk_unwind(struct walk *w, size_t to)
+{
+	while (w->n > to)
+		close(w->fd[--w->n]);
+}
+
+/*
+ * If @name in @dir is a symlink, splice its target in front of @rest (in
+ * @buf) and go back to the start for an absolute one. 0 when it was a
+ * link; -EINVAL when it is not; -ELOOP after WALK_MAX_LINKS; -EXDEV when
+ * an absolute link would leave a walk that must stay beneath its start.
+ */
+static int walk_link(struct walk *w, bool in_root, int dir, const char *name,
+		     char *buf, const char **rest, unsigned *links)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlinkat(dir, name, target, sizeof(target));
+	size_t rlen;
+
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= sizeof(target))
+		return -ENAMETOOLONG;
+	if (n == 0)
+		return -ENOENT;
+	if (++*links > WALK_MAX_LINKS)
+		return -ELOOP;
+	if (target[0] == '/') {
+		if (!in_root)
+			return -EXDEV;
+		walk_unwind(w, 1);
+	}
+	/* @rest is "" or "/…": the target takes the link's place */
+	rlen = strlen(*rest);
+	if ((size_t)n + rlen + 1 > WALK_BUF)
+		return -ENAMETOOLONG;
+	memmove(buf + n, *rest, rlen + 1);
+	memcpy(buf, target, (size_t)n);
+	*rest = buf;
+	return 0;
+}
+
+static bool fd_is_link(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+/*
+ * openat2's RESOLVE_IN_ROOT (@in_root) or RESOLVE_BENEATH by hand, for
+ * kernels and sandboxes without it: one component at a time, never
+ * following a link by the kernel (O_NOFOLLOW), reading each link and
+ * resolving its target inside the walk. ".." at the root stays there
+ * (-EXDEV above a directory fd), an absolute target starts again at the
+ * root (-EXDEV below a directory fd), and more than WALK_MAX_LINKS links
+ * are -ELOOP.
+ */
+static int walk_open(struct rootfs *rfs, int dirfd, const char *path,
+		     int flags, mode_t mode)
+{
+	bool in_root = dirfd == ROOTFS_TOP;
+	bool follow = !(flags & (O_NOFOLLOW | O_CREAT));
+	char buf[WALK_BUF], name[NAME_MAX + 1];
+	struct walk w = { 0 };
+	const char *p = buf;
+	unsigned links = 0;
+	int fd, r;
+
+	if (strlen(path) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	strcpy(buf, path);
+	r = walk_push(&w, in_root ? rfs->fd : dirfd);
+	while (r == 0) {
+		const char *end;
+		size_t len;
+		int dir;
+
+		while (*p == '/')
+			p++;
+		end = strchrnul(p, '/');
+		len = (size_t)(end - p);
+		if (len > NAME_MAX) {
+			r = -ENAMETOOLONG;
+			break;
+		}
+		/* "" at the end ("dir/", or the start itself) opens the directory */
+		memcpy(name, len ? p : ".", len ? len : 1);
+		name[len ? len : 1] = '\0';
+		p = end;
+		if (strcmp(name, "..") == 0) {
+			if (w.n > 1)
+				walk_unwind(&w, w.n - 1);
+			else if (!in_root)
+				r = -EXDEV;
+			strcpy(name, ".");
+		}
+		dir = w.fd[w.n - 1];
+		if (r < 0 || (strcmp(name, ".") == 0 && *p))
+			continue;
+		if (*p) {
+			fd = openat(dir, name,
+				    O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd >= 0) {
+				r = walk_push(&w, fd);
+				if (r < 0)
+					close(fd);
+				continue;
+			}
+			/* a link (ENOTDIR; ELOOP on some kernels) or a file */
+			r = -errno;
+			if (r == -ENOTDIR || r == -ELOOP) {
+				r = walk_link(&w, in_root, dir, name, buf, &p,
+					      &links);
+				if (r == -EINVAL)
+					r = -ENOTDIR;
+			}
+			continue;
+		}
+		fd = openat(dir, name, flags | O_NOFOLLOW, mode);
+		/* O_PATH|O_NOFOLLOW opens a link itself */
+		if (fd >= 0 && !(follow && (flags & O_PATH) && fd_is_link(fd))) {
+			r = fd;
+			break;
+		}
+		r = fd >= 0 ? -ELOOP : -errno;
+		if (fd >= 0)
+			close(fd);
+		if (!follow || (r != -ELOOP && r != -ENOTDIR))
+			break;
+		fd = walk_link(&w, in_root, dir, name, buf, &p, &links);
+		/* not a link after all: the open's own answer */
+		if (fd != -EINVAL)
+			r = fd;
+	}
+	walk_unwind(&w, 1);
+	free(w.fd);
+	return r;
+}
+
+/* systemd's convention: a directory, a link, anything else. */
+static int fd_regular(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISREG(st.st_mode))
+		return 0;
+	return S_ISDIR(st.st_mode) ? -EISDIR :
+	       S_ISLNK(st.st_mode) ? -ELOOP : -EBADFD;
+}
+
 static int open_mode(struct rootfs *rfs, int dirfd, const char *path,
 		     int flags, mode_t mode)
 {
-	int fd;
+	bool file = !(flags & (O_PATH | O_DIRECTORY));
+	int fd, r;
 
 	while (*path == '/')
 		path++;
 	if (!*path)
 		path = ".";
 	flags |= O_CLOEXEC;
+	/* A FIFO must not block the open, nor a tty become ours. */
+	if (file)
+		flags |= O_NONBLOCK | O_NOCTTY;
 #ifdef HAVE_OPENAT2_H
 	if (rfs->openat2) {
 		struct open_how how = {
@@ -88,16 +319,33 @@ static int open_mode(struct rootfs *rfs, int dirfd, const char *path,
 		fd = (int)syscall(SYS_openat2,
 				  dirfd == ROOTFS_TOP ? rfs->fd : dirfd, path,
 				  &how, sizeof(how));
-		if (fd >= 0)
-			return fd;
-		/* Kernels before 5.6, or a seccomp filter: plain openat. */
-		if (errno != ENOSYS && errno != EPERM)
-			return -errno;
-		rfs->openat2 = false;
-	}
+		if (fd < 0)
+			fd = -errno;
+	} else
 #endif
-	fd = openat(dirfd == ROOTFS_TOP ? rfs->fd : dirfd, path, flags, mode);
-	return fd >= 0 ? fd : -errno;
+		fd = walk_open(rfs, dirfd, path, flags, mode);
+	if (fd < 0 || !file)
+		return fd;
+	r = fd_regular(fd);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+int rootfs_open_outside(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return -errno;
+	r = fd_regular(fd);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
 }
 
 int rootfs_open(struct rootfs *rfs, int dirfd, const char *path, int flags)
@@ -108,8 +356,30 @@ int rootfs_open(struct rootfs *rfs, int dirfd, const char *path, int flags)
 int rootfs_create(struct rootfs *rfs, const char *path, int flags,
 		  mode_t mode)
 {
-	return open_mode(rfs, ROOTFS_TOP, path, flags | O_CREAT, mode);
+	struct stat st;
+	int fd, r = 0;
+
+	if (flags & (O_PATH | O_DIRECTORY | O_TRUNC))
+		return -EINVAL;
+	fd = open_mode(rfs, ROOTFS_TOP, path, flags | O_CREAT | O_NOFOLLOW,
+		       mode);
+	if (fd < 0)
+		return fd;
+	/* A second name (a hard link planted to another file) or another
+	 * owner: not the file sriovctl made. */
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (st.st_nlink != 1)
+		r = -EMLINK;
+	else if (st.st_uid != geteuid())
+		r = -EPERM;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
 }
+
 
 int rootfs_mkdir(struct rootfs *rfs, const char *path, mode_t mode)
 {
@@ -356,8 +626,9 @@ int rootfs_write(struct rootfs *rfs, int dirfd, const char *path,
 	int fd, r = 0;
 
 	/* O_TRUNC as the shell's ">" does: sysfs ignores it, a file in a
-	 * generated tree needs it */
-	fd = rootfs_open(rfs, dirfd, path, O_WRONLY | O_TRUNC | O_NOCTTY);
+	 * generated tree needs it. Never through a link: attributes are
+	 * files, a link where one should be is planted. */
+	fd = rootfs_open(rfs, dirfd, path, O_WRONLY | O_TRUNC | O_NOFOLLOW);
 	if (fd < 0)
 		return fd;
 	do

@@ -2,8 +2,9 @@
 /*
  * Carrying out a plan on the live host, step by step, through the same
  * operations as the single commands (set-vfs, vf set, bind), each with its
- * own checks. The state of the PFs the plan touches is recorded first; when
- * a step fails, the host is brought back to it by a plan of its own.
+ * own checks, and each read back. The state of the PFs the plan touches is
+ * recorded first (in the journal too, with each step's intent and result);
+ * when a step fails, the host is brought back to it by a plan of its own.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,8 +14,11 @@
 
 #include "sriov.h"
 #include "util/strv.h"
+#include "ops/apply.h"
+#include "ops/journal.h"
 #include "ops/link.h"
 #include "ops/plan.h"
+#include "ops/readback.h"
 
 static void set_msg(struct sriov_step_outcome *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -131,13 +135,13 @@ static int bind_one(struct sriov_ctx *ctx, const struct sriov_host *host,
 	return r;
 }
 
-static int do_driver(struct sriov_ctx *ctx, const struct sriov_host *host,
+static int do_driver(struct sriov_ctx *ctx, struct sriov_host **host,
 		     const struct sriov_pf *pf, const struct sriov_step *s,
 		     struct sriov_step_outcome *o)
 {
 	const struct sriov_vf *vf = sriov_pf_vf(pf, s->vf);
 	char *got = NULL;
-	int r;
+	int r = 0;
 
 	if (!vf) {
 		set_msg(o, "%s/vf%u does not exist", s->pf_name, s->vf);
@@ -152,15 +156,31 @@ static int do_driver(struct sriov_ctx *ctx, const struct sriov_host *host,
 	}
 	if (!s->driver) {
 		/*
-		 * Unbound without an override stays so only while the PF's
-		 * autoprobe is off (the kernel probes no VF then): clear the
-		 * override. Otherwise pin "none", or the next probe binds it.
+		 * Without autoprobe no driver can probe a VF that has no
+		 * override: an unpinned "none" ends with the override
+		 * cleared. Otherwise "none" stays pinned, or the next probe
+		 * binds the VF again. Either way the VF is unbound first.
 		 */
 		bool clear = !s->pin_override && !pf->drivers_autoprobe;
 
-		r = bind_one(ctx, host, pf, vf,
-			     clear ? SRIOV_BIND_KERNEL : SRIOV_BIND_UNBIND,
-			     NULL, &got, o);
+		if (vf->driver || !clear)
+			r = bind_one(ctx, *host, pf, vf, SRIOV_BIND_UNBIND,
+				     NULL, &got, o);
+		if (r == 0 && clear) {
+			r = load(ctx, host);
+			pf = r == 0 ? sriov_host_pf(*host, s->pf) : NULL;
+			vf = pf ? sriov_pf_vf(pf, s->vf) : NULL;
+			if (r < 0)
+				set_msg(o, "cannot read the host again: %s",
+					strerror(-r));
+			else if (!vf)
+				r = -ENODEV;
+			if (!vf && r == -ENODEV)
+				set_msg(o, "%s/vf%u is gone", s->pf_name, s->vf);
+			if (r == 0 && vf->driver_override)
+				r = bind_one(ctx, *host, pf, vf,
+					     SRIOV_BIND_KERNEL, NULL, &got, o);
+		}
 		if (r == 0 && got) {
 			set_msg(o, "%s/vf%u: %s took the VF again", s->pf_name,
 				s->vf, got);
@@ -171,7 +191,7 @@ static int do_driver(struct sriov_ctx *ctx, const struct sriov_host *host,
 	}
 	/* The kernel's own choice first, when the driver was not pinned. */
 	if (!s->pin_override) {
-		r = bind_one(ctx, host, pf, vf, SRIOV_BIND_KERNEL, NULL, &got,
+		r = bind_one(ctx, *host, pf, vf, SRIOV_BIND_KERNEL, NULL, &got,
 			     o);
 		if (r < 0 || str_same(got, s->driver)) {
 			free(got);
@@ -180,7 +200,7 @@ static int do_driver(struct sriov_ctx *ctx, const struct sriov_host *host,
 		free(got);
 		got = NULL;
 	}
-	r = bind_one(ctx, host, pf, vf, SRIOV_BIND_DRIVER, s->driver, &got, o);
+	r = bind_one(ctx, *host, pf, vf, SRIOV_BIND_DRIVER, s->driver, &got, o);
 	free(got);
 	return r;
 }
@@ -248,7 +268,7 @@ static int run_step(struct sriov_ctx *ctx, struct sriov_host **host,
 		r = do_vf_attrs(pf, s, o);
 		break;
 	case SRIOV_STEP_DRIVER:
-		r = do_driver(ctx, *host, pf, s, o);
+		r = do_driver(ctx, host, pf, s, o);
 		break;
 	case SRIOV_STEP_LINK:
 		r = do_link(pf, s, o);
@@ -256,14 +276,27 @@ static int run_step(struct sriov_ctx *ctx, struct sriov_host **host,
 	default:
 		return -EINVAL;
 	}
-	/* Later steps must see what this one changed. */
+	/* Later steps must see what this one changed; and so must we. */
 	if (!(r < 0 && o->timed_out) && o->err != 1) {
 		int lr = load(ctx, host);
+		char msg[512];
 
 		if (lr < 0 && r == 0) {
 			set_msg(o, "cannot read the host again: %s",
 				strerror(-lr));
 			r = lr;
+		} else if (lr == 0 && r == 0) {
+			size_t bad = o->attrs.n;
+
+			r = step_read_back(*host, s, o, &bad, msg, sizeof(msg));
+			if (r < 0)
+				set_msg(o, "%s", msg);
+			/* the record of that attribute says so */
+			if (r < 0 && bad < o->attrs.n) {
+				o->attrs.v[bad].err = r;
+				free(o->attrs.v[bad].msg);
+				o->attrs.v[bad].msg = strdup(msg);
+			}
 		}
 	}
 	return r;
@@ -279,6 +312,7 @@ void sriov_apply_report_free(struct sriov_apply_report *rep)
 		sriov_vf_results_free(&rep->v[i].attrs);
 	}
 	free(rep->v);
+	free(rep->msg);
 	free(rep->rollback_msg);
 	sriov_apply_report_free(rep->rollback);
 	free(rep->rollback);
@@ -331,16 +365,31 @@ static int step_now(const struct sriov_host *host, const struct sriov_step *s,
 	return 0;
 }
 
-/* One sriov_change per line of the step @now as @o carried it out. */
-static void report_changes(const struct sriov_apply_opts *opts,
-			   const struct sriov_step *now,
-			   const struct sriov_step_outcome *o, bool rollback)
+int apply_record(const struct sriov_apply_opts *opts,
+		 const struct sriov_change_origin *who,
+		 const struct sriov_change *c)
+{
+	int r = opts->log ? sriov_changelog_append(opts->log, who, c) : 0;
+
+	if (opts->on_change)
+		opts->on_change(opts->data, c);
+	return r;
+}
+
+/*
+ * One sriov_change per line of the step @now as @o carried it out.
+ * Returns the first change log append that failed, or 0.
+ */
+static int report_changes(const struct sriov_apply_opts *opts,
+			  const struct sriov_step *now,
+			  const struct sriov_step_outcome *o, bool rollback)
 {
 	struct sriov_step t = *now;
 	struct step_line l;
+	int r = 0;
 
-	if (!opts->on_change || o->err == 1)
-		return;
+	if (o->err == 1)
+		return 0;
 	/* VF attributes: what was sent, against the link of that moment. */
 	if (now->kind == SRIOV_STEP_VF_ATTRS && o->sent.n) {
 		t.settings = o->sent;
@@ -359,9 +408,12 @@ static void report_changes(const struct sriov_apply_opts *opts,
 			.message = x ? x->msg : o->err < 0 ? o->msg : NULL,
 			.rollback = rollback,
 		};
+		int e = apply_record(opts, NULL, &c);
 
-		opts->on_change(opts->data, &c);
+		if (e < 0 && r == 0)
+			r = e;
 	}
+	return r;
 }
 
 /* The state of the PFs @plan touches, as @host has them now. */
@@ -389,12 +441,24 @@ static int capture_touched(const struct sriov_host *host,
 	return r;
 }
 
+/* The journal's path as messages name it. */
+static void journal_where(struct sriov_ctx *ctx, char *buf, size_t len)
+{
+	const char *root = sriov_ctx_root(ctx);
+
+	snprintf(buf, len, "%s%s", strcmp(root, "/") ? root : "",
+		 SRIOV_JOURNAL_PATH);
+}
+
 static int apply(struct sriov_ctx *ctx, const struct sriov_plan *plan,
 		 const struct sriov_apply_opts *opts,
 		 struct sriov_apply_report *rep, int depth)
 {
 	struct sriov_host *host = NULL;
 	struct sriov_state *before = NULL;
+	struct journal *j = NULL;
+	bool journal = opts->journal && depth == 0;
+	char where[4200];
 	int r, failed = 0;
 
 	memset(rep, 0, sizeof(*rep));
@@ -403,12 +467,28 @@ static int apply(struct sriov_ctx *ctx, const struct sriov_plan *plan,
 	rep->v = calloc(plan->n, sizeof(*rep->v));
 	if (!rep->v)
 		return -ENOMEM;
+	journal_where(ctx, where, sizeof(where));
 	r = load(ctx, &host);
 	if (r < 0)
 		return r;
-	if (!opts->no_rollback && depth == 0) {
+	if (depth == 0 && (!opts->no_rollback || journal)) {
 		r = capture_touched(host, plan, &before);
 		if (r < 0 && r != -ENOENT) {
+			sriov_host_free(host);
+			return r;
+		}
+	}
+	if (journal) {
+		r = journal_begin(ctx, opts->who, !opts->no_rollback, plan->n,
+				  before, &j);
+		if (r < 0) {
+			if (r == -EBUSY)
+				r = asprintf(&rep->msg, "%s records an apply that did not finish: recover it first ('sriovctl apply --recover'); nothing was changed",
+					     where) < 0 ? -ENOMEM : -EBUSY;
+			else if (asprintf(&rep->msg, "cannot write the journal %s: %s; nothing was changed",
+					  where, strerror(-r)) < 0)
+				rep->msg = NULL;
+			sriov_state_free(before);
 			sriov_host_free(host);
 			return r;
 		}
@@ -417,17 +497,49 @@ static int apply(struct sriov_ctx *ctx, const struct sriov_plan *plan,
 		struct sriov_step_outcome *o = &rep->v[rep->n++];
 		struct sriov_step now;
 		char *now_driver;
+		bool ran = false;
+		int lr;
 
 		r = step_now(host, &plan->v[i], &now, &now_driver);
+		if (r == 0 && j) {
+			r = journal_intent(j, i, &now);
+			if (r < 0)
+				set_msg(o, "cannot write the journal %s: %s",
+					where, strerror(-r));
+		}
+		if (r == 0 && opts->on_step)
+			opts->on_step(opts->data, i, false);
 		if (r == 0 && opts->cancel && *opts->cancel) {
 			set_msg(o, "interrupted");
 			r = -ECANCELED;
 		} else if (r == 0) {
 			r = run_step(ctx, &host, &plan->v[i], opts, o);
+			ran = true;
+			if (opts->on_step)
+				opts->on_step(opts->data, i, true);
 		}
 		if (r < 0)
 			o->err = r;
-		report_changes(opts, &now, o, depth > 0);
+		if (j && (ran || r == -ECANCELED)) {
+			int jr = journal_result(j, i, o->err);
+
+			if (jr < 0 && r == 0) {
+				set_msg(o, "cannot write the journal %s: %s",
+					where, strerror(-jr));
+				r = jr;
+			}
+		}
+		lr = report_changes(opts, &now, o, depth > 0);
+		if (lr < 0 && !rep->log_err)
+			rep->log_err = lr;
+		/* A change the log does not have is not made. */
+		if (lr < 0 && r == 0 && depth == 0) {
+			set_msg(o, "cannot write the change log %s: %s",
+				sriov_changelog_path(opts->log), strerror(-lr));
+			r = lr;
+		}
+		if (r < 0)
+			o->err = r;
 		free(now_driver);
 		if (r < 0) {
 			failed = r;
@@ -436,12 +548,17 @@ static int apply(struct sriov_ctx *ctx, const struct sriov_plan *plan,
 		}
 	}
 	/* A write still blocked in the kernel: undoing would block too. */
-	if (failed && before && !rep->v[rep->n - 1].timed_out) {
+	if (failed && before && !opts->no_rollback &&
+	    !rep->v[rep->n - 1].timed_out) {
 		struct sriov_apply_opts ro = *opts;
 		struct sriov_plan *back = &rep->rollback_plan;
 		char err[512];
 
+		if (j)
+			journal_note(j, "rollback");
 		ro.no_rollback = true;
+		ro.journal = false;
+		ro.on_step = NULL;
 		ro.cancel = NULL;  /* an interruption is what is undone here */
 		r = load(ctx, &host);
 		if (r == 0)
@@ -455,6 +572,8 @@ static int apply(struct sriov_ctx *ctx, const struct sriov_plan *plan,
 			r = apply(ctx, back, &ro, rep->rollback, depth + 1);
 		else if (r == 0)
 			r = -ENOMEM;
+		if (rep->rollback && rep->rollback->log_err && !rep->log_err)
+			rep->log_err = rep->rollback->log_err;
 		if (r < 0 && !rep->rollback_msg)
 			rep->rollback_msg = strdup(rep->rollback &&
 						   rep->rollback->n ?
@@ -462,6 +581,14 @@ static int apply(struct sriov_ctx *ctx, const struct sriov_plan *plan,
 		rep->rollback_err = r;
 		rep->rolled_back = r == 0;
 	}
+	/* Over, whatever the outcome: the journal is for an apply that died. */
+	if (j && (r = journal_end(j)) < 0 && !failed) {
+		if (asprintf(&rep->msg, "cannot empty the journal %s: %s; remove it, or the next apply rolls this one back",
+			     where, strerror(-r)) < 0)
+			rep->msg = NULL;
+		failed = r;
+	}
+	journal_free(j);
 	sriov_state_free(before);
 	sriov_host_free(host);
 	return failed;
@@ -472,4 +599,17 @@ int sriov_plan_apply(struct sriov_ctx *ctx, const struct sriov_plan *plan,
 		     struct sriov_apply_report *out)
 {
 	return apply(ctx, plan, opts, out, 0);
+}
+
+int apply_undo(struct sriov_ctx *ctx, const struct sriov_plan *plan,
+	       const struct sriov_apply_opts *opts,
+	       struct sriov_apply_report *rep)
+{
+	struct sriov_apply_opts ro = *opts;
+
+	ro.no_rollback = true;
+	ro.journal = false;
+	ro.on_step = NULL;
+	ro.cancel = NULL;
+	return apply(ctx, plan, &ro, rep, 1);
 }

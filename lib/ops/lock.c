@@ -24,13 +24,13 @@ static unsigned long long now_ms(void)
 	return (unsigned long long)ts.tv_sec * 1000 + (unsigned long long)ts.tv_nsec / 1000000;
 }
 
-static void sleep_ms(unsigned ms)
+/* 0, or -EINTR when a caught signal ends the sleep (and so the wait). */
+static int sleep_ms(unsigned ms)
 {
 	struct timespec ts = { .tv_sec = ms / 1000,
 			       .tv_nsec = (long)(ms % 1000) * 1000000 };
 
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
+	return nanosleep(&ts, NULL) < 0 ? -errno : 0;
 }
 
 static int read_pid(int fd)
@@ -61,26 +61,29 @@ int sriov_lock_host(struct sriov_ctx *ctx, unsigned timeout_ms, int *holder)
 		if (r < 0 && r != -EEXIST)
 			return r;
 	}
-	fd = rootfs_create(ctx->rfs, SRIOV_LOCK_PATH, O_RDWR | O_NOCTTY, 0644);
+	/*
+	 * Never through a link, only a regular file with one name and our
+	 * owner: the truncation below is then of the lock and nothing else.
+	 */
+	fd = rootfs_create(ctx->rfs, SRIOV_LOCK_PATH, O_RDWR, 0644);
 	if (fd < 0)
 		return fd;
 	/*
-	 * Bounded: poll rather than block in flock(), which only a signal
-	 * would end. A child left blocked in a sriov_numvfs write inherits
-	 * the fd and keeps the lock until the kernel lets it go: the host is
-	 * still being changed until then.
+	 * Bounded: poll rather than block in flock(), and a caught signal
+	 * ends the wait. A child left blocked in a sriov_numvfs write
+	 * inherits the fd and keeps the lock until the kernel lets it go:
+	 * the host is still being changed until then.
 	 */
 	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno == EINTR)
-			continue;
-		if (errno != EWOULDBLOCK || now_ms() >= deadline) {
-			r = -errno;
+		r = -errno;
+		if (r == -EWOULDBLOCK && now_ms() < deadline)
+			r = sleep_ms(50);
+		if (r < 0) {
 			if (r == -EWOULDBLOCK && holder)
 				*holder = read_pid(fd);
 			close(fd);
 			return r;
 		}
-		sleep_ms(50);
 	}
 	n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
 	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)n, 0) != n) {

@@ -91,10 +91,10 @@ int sriov_policy_load(struct sriov_ctx *ctx, const char *path,
 	if (r < 0)
 		return r;
 	if (path) {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = rootfs_open_outside(path);
 		if (fd < 0) {
-			r = -errno;
-			snprintf(err, errlen, "cannot open %s: %s", path, strerror(-r));
+			r = fd;
+			snprintf(err, errlen, "cannot open %s: %s", path, rootfs_strerror(r));
 			goto fail;
 		}
 		r = add_fd(p, fd, path, err, errlen);
@@ -111,7 +111,7 @@ int sriov_policy_load(struct sriov_ctx *ctx, const char *path,
 			goto fail;
 	} else if (fd != -ENOENT) {
 		r = fd;
-		snprintf(err, errlen, "cannot open /%s: %s", SRIOV_POLICY_PATH, strerror(-r));
+		snprintf(err, errlen, "cannot open /%s: %s", SRIOV_POLICY_PATH, rootfs_strerror(r));
 		goto fail;
 	}
 	r = rootfs_list(ctx->rfs, ROOTFS_TOP, SRIOV_POLICY_DIR, &names);
@@ -126,7 +126,7 @@ int sriov_policy_load(struct sriov_ctx *ctx, const char *path,
 		fd = rootfs_open(ctx->rfs, ROOTFS_TOP, shown + 1, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
 			r = fd;
-			snprintf(err, errlen, "cannot open %s: %s", shown, strerror(-r));
+			snprintf(err, errlen, "cannot open %s: %s", shown, rootfs_strerror(r));
 			goto fail;
 		}
 		any = true;

@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "sriov.h"
+#include "util/escape.h"
 #include "util/jsonout.h"
 
 static const char *const area_titles[] = {
@@ -28,11 +29,12 @@ int sriov_render_check_text(const struct sriov_check_report *rep, FILE *out)
 			area = f->check->area;
 			fprintf(out, "%s%s\n", i ? "\n" : "", area_titles[area]);
 		}
-		fprintf(out, "  %-4s  %-17s %s%s%s\n", sriov_severity_name(f->severity),
-			f->check->id, f->subject ? f->subject : "",
-			f->subject ? ": " : "", f->evidence);
+		/* subject, evidence and remedy quote names read from the host */
+		esc_printf(out, "  %-4s  %-17s %s%s%s\n", sriov_severity_name(f->severity),
+			   f->check->id, f->subject ? f->subject : "",
+			   f->subject ? ": " : "", f->evidence);
 		if (f->remedy)
-			fprintf(out, "        fix: %s\n", f->remedy);
+			esc_printf(out, "        fix: %s\n", f->remedy);
 	}
 	fprintf(out, "%s%zu ok, %zu warn, %zu fail, %zu skip\n", rep->n ? "\n" : "",
 		rep->n_by_severity[SRIOV_SEV_OK], rep->n_by_severity[SRIOV_SEV_WARN],

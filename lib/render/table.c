@@ -5,10 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/escape.h"
+
 struct table {
 	size_t ncols, nrows, cap;
-	char **cells; /* (nrows + 1) * ncols, headers first */
-	size_t *width;
+	char **cells; /* (nrows + 1) * ncols, headers first; escaped */
+	size_t *width; /* in columns, not bytes */
 };
 
 struct table *table_new(size_t ncols, const char *const *headers)
@@ -49,7 +51,8 @@ int table_add(struct table *t, const char *const *cells)
 		t->cap = cap;
 	}
 	for (size_t i = 0; i < t->ncols; i++) {
-		char *s = strdup(cells[i] ? cells[i] : "-");
+		/* cells hold names from sysfs and input: escaped once, here */
+		char *s = esc_strdup(cells[i] ? cells[i] : "-");
 		size_t len;
 
 		if (!s) {
@@ -58,7 +61,7 @@ int table_add(struct table *t, const char *const *cells)
 			return -ENOMEM;
 		}
 		t->cells[t->nrows * t->ncols + i] = s;
-		len = strlen(s);
+		len = esc_columns(s);
 		if (len > t->width[i])
 			t->width[i] = len;
 	}
@@ -72,10 +75,13 @@ int table_print(const struct table *t, FILE *out)
 		for (size_t c = 0; c < t->ncols; c++) {
 			const char *s = t->cells[r * t->ncols + c];
 
-			if (c + 1 == t->ncols)
-				fprintf(out, "%s\n", s);
-			else
-				fprintf(out, "%-*s  ", (int)t->width[c], s);
+			fputs(s, out);
+			if (c + 1 == t->ncols) {
+				fputc('\n', out);
+				continue;
+			}
+			fprintf(out, "%*s",
+				(int)(t->width[c] + 2 - esc_columns(s)), "");
 		}
 	}
 	return ferror(out) ? -EIO : 0;

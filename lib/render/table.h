@@ -11,7 +11,10 @@ struct table;
 struct table *table_new(size_t ncols, const char *const *headers);
 void table_free(struct table *t);
 
-/* Append a row of @ncols cells (copied; NULL prints as "-"). 0 or -ENOMEM. */
+/*
+ * Append a row of @ncols cells, copied escaped as sriov_escape_printf()
+ * does (NULL prints as "-"). 0 or -ENOMEM.
+ */
 int table_add(struct table *t, const char *const *cells);
 
 /* Print with two spaces between columns; the last column is not padded. */

@@ -9,6 +9,7 @@
 #include "pci/config.h"
 #include "render/names.h"
 #include "render/table.h"
+#include "util/escape.h"
 #include "util/strv.h"
 
 char *sriov_pf_vf_driver_mix(const struct sriov_pf *pf)
@@ -174,12 +175,12 @@ static void print_upstream(const struct sriov_pf *pf, FILE *out)
 		char acs[256];
 
 		if (!b->config_readable) {
-			fprintf(out, "  %-14s%s (config space unreadable)\n",
+			esc_printf(out, "  %-14s%s (config space unreadable)\n",
 				i ? "" : "upstream", b->address);
 			continue;
 		}
 		acs_str(&b->config.acs, acs, sizeof(acs));
-		fprintf(out, "  %-14s%s %s, ACS: %s%s\n", i ? "" : "upstream",
+		esc_printf(out, "  %-14s%s %s, ACS: %s%s\n", i ? "" : "upstream",
 			b->address, pci_pcie_type_name(b->config.pcie_type),
 			acs,
 			b->config.acs.present &&
@@ -262,7 +263,7 @@ static void print_warnings(const struct sriov_strv *w, const char *indent,
 			   FILE *out)
 {
 	for (size_t i = 0; i < w->n; i++)
-		fprintf(out, "%s%-14s%s\n", indent, i ? "" : "warning",
+		esc_printf(out, "%s%-14s%s\n", indent, i ? "" : "warning",
 			w->v[i]);
 }
 
@@ -358,15 +359,15 @@ static int render_other_pf(const struct sriov_pf *pf, const char *name,
 	struct table *t;
 	int r = 0;
 
-	fprintf(out, "%s  %s\n", pf->address, name);
-	fprintf(out, "  %-14s%s\n", "driver", pf->driver ? pf->driver : "none");
+	esc_printf(out, "%s  %s\n", pf->address, name);
+	esc_printf(out, "  %-14s%s\n", "driver", pf->driver ? pf->driver : "none");
 	for (size_t i = 0; i < pf->n_netdevs; i++)
-		fprintf(out, "  %-14s%s %s, %s\n", i ? "" : "netdev",
+		esc_printf(out, "  %-14s%s %s, %s\n", i ? "" : "netdev",
 			pf->netdevs[i].name,
 			pf->netdevs[i].mac ? pf->netdevs[i].mac : "-",
 			pf->netdevs[i].operstate ? pf->netdevs[i].operstate
 						 : "?");
-	fprintf(out, "  %-14s%s\n", "sysfs", pf->sysfs_path);
+	esc_printf(out, "  %-14s%s\n", "sysfs", pf->sysfs_path);
 	if (pf->total_vfs)
 		fprintf(out, "  %-14s%u of %u VFs\n", "sr-iov", pf->num_vfs,
 			pf->total_vfs);
@@ -414,12 +415,12 @@ int sriov_render_pf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 	device_name(pf, name, sizeof(name));
 	if (strcmp(pf->bus, "pci") != 0)
 		return render_other_pf(pf, name, out);
-	fprintf(out, "%s  %s [%04x:%04x]", pf->address, name, pf->vendor_id,
+	esc_printf(out, "%s  %s [%04x:%04x]", pf->address, name, pf->vendor_id,
 		pf->device_id);
 	if (pf->revision >= 0)
 		fprintf(out, " (rev %02x)", pf->revision);
 	fputc('\n', out);
-	fprintf(out, "  %-14s%s%s%s\n", "driver",
+	esc_printf(out, "  %-14s%s%s%s\n", "driver",
 		pf->driver ? pf->driver : "none (unbound)",
 		pf->driver_override ? ", override " : "",
 		pf->driver_override ? pf->driver_override : "");
@@ -428,21 +429,21 @@ int sriov_render_pf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 		char sp[32];
 
 		speed_str(nd->speed_mbps, sp, sizeof(sp));
-		fprintf(out, "  %-14s%s %s, %s, %s, mtu %d\n",
+		esc_printf(out, "  %-14s%s %s, %s, %s, mtu %d\n",
 			i ? "" : "netdev", nd->name, nd->mac ? nd->mac : "-",
 			nd->operstate ? nd->operstate : "?", sp, nd->mtu);
 	}
 	if (pf->numa_node >= 0)
-		fprintf(out, "  %-14s%d (cpus %s)\n", "numa node",
+		esc_printf(out, "  %-14s%d (cpus %s)\n", "numa node",
 			pf->numa_node,
 			pf->local_cpulist ? pf->local_cpulist : "?");
 	else
-		fprintf(out, "  %-14sunknown (cpus %s)\n", "numa node",
+		esc_printf(out, "  %-14sunknown (cpus %s)\n", "numa node",
 			pf->local_cpulist ? pf->local_cpulist : "?");
 	group_str(ctx, pf->iommu_group, pf->address, grp, sizeof(grp));
-	fprintf(out, "  %-14s%s\n", "iommu group", grp);
-	fprintf(out, "  %-14s%s\n", "sysfs", pf->sysfs_path);
-	fprintf(out, "  %-14s%u of %u VFs, VF device %04x:%04x%s%s%s, offset %u, stride %u, autoprobe %s\n",
+	esc_printf(out, "  %-14s%s\n", "iommu group", grp);
+	esc_printf(out, "  %-14s%s\n", "sysfs", pf->sysfs_path);
+	esc_printf(out, "  %-14s%u of %u VFs, VF device %04x:%04x%s%s%s, offset %u, stride %u, autoprobe %s\n",
 		"sr-iov", pf->num_vfs, pf->total_vfs, pf->vendor_id,
 		pf->vf_device_id, pf->vf_device_name ? " (" : "",
 		pf->vf_device_name ? pf->vf_device_name : "",
@@ -452,7 +453,7 @@ int sriov_render_pf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 	print_upstream(pf, out);
 	print_warnings(&pf->warnings, "  ", out);
 	if (pf->n_vfs == 0) {
-		fprintf(out, "\nno VFs enabled\n");
+		fputs("\nno VFs enabled\n", out);
 		return ferror(out) ? -EIO : 0;
 	}
 	fputc('\n', out);
@@ -487,7 +488,7 @@ int sriov_render_pf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 		const struct sriov_vf *vf = &pf->vfs[i];
 
 		for (size_t k = 0; k < vf->warnings.n; k++)
-			fprintf(out, "warning: vf%u: %s\n", vf->index,
+			esc_printf(out, "warning: vf%u: %s\n", vf->index,
 				vf->warnings.v[k]);
 	}
 	return r ? r : (ferror(out) ? -EIO : 0);
@@ -498,16 +499,16 @@ int sriov_render_vf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 {
 	struct sriov_strv peers = { 0 };
 
-	fprintf(out, "%s  VF %u of %s%s%s%s [%04x:%04x]\n",
+	esc_printf(out, "%s  VF %u of %s%s%s%s [%04x:%04x]\n",
 		vf->address[0] ? vf->address : "?", vf->index, pf->address,
 		pf->n_netdevs ? " (" : "",
 		pf->n_netdevs ? pf->netdevs[0].name : "",
 		pf->n_netdevs ? ")" : "", pf->vendor_id, pf->vf_device_id);
-	fprintf(out, "  %-16s%s\n", "driver", vf_driver_label(vf->driver));
-	fprintf(out, "  %-16s%s\n", "driver_override",
+	esc_printf(out, "  %-16s%s\n", "driver", vf_driver_label(vf->driver));
+	esc_printf(out, "  %-16s%s\n", "driver_override",
 		vf->driver_override ? vf->driver_override : "-");
 	for (size_t i = 0; i < vf->netdevs.n; i++)
-		fprintf(out, "  %-16s%s%s%s\n", i ? "" : "netdev",
+		esc_printf(out, "  %-16s%s%s%s\n", i ? "" : "netdev",
 			vf->netdevs.v[i], i == 0 && vf->mac ? " " : "",
 			i == 0 && vf->mac ? vf->mac : "");
 	if (!vf->netdevs.n)
@@ -521,7 +522,7 @@ int sriov_render_vf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 				char *drv = NULL;
 
 				sriov_pci_device_driver(ctx, peers.v[i], &drv);
-				fprintf(out, " %s (%s)", peers.v[i],
+				esc_printf(out, " %s (%s)", peers.v[i],
 					drv ? drv : "no driver");
 				free(drv);
 			}
@@ -533,7 +534,7 @@ int sriov_render_vf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 		const char *c[6];
 
 		link_cells(&vf->link, vlan, rate, c);
-		fprintf(out, "  %-16s%s, vlan %s, rate %s Mb/s, spoofchk %s, trust %s, link-state %s, query-rss %s\n",
+		esc_printf(out, "  %-16s%s, vlan %s, rate %s Mb/s, spoofchk %s, trust %s, link-state %s, query-rss %s\n",
 			"via PF", c[0], c[1], c[2], c[3], c[4], c[5],
 			onoff(vf->link.query_rss));
 	}

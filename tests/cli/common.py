@@ -24,12 +24,13 @@ class Result:
         return json.loads(self.out)
 
 
-def sriovctl(*args, root=None, check=None):
-    cmd = [SRIOVCTL]
+def sriovctl(*args, root=None, check=None, wrap=(), timeout=TIMEOUT):
+    """Run sriovctl (under the command @wrap, if any) with @args."""
+    cmd = [*wrap, SRIOVCTL]
     if root is not None:
         cmd += ["--root", str(root)]
     cmd += [str(a) for a in args]
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT)
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     r = Result(p)
     if check is not None and r.rc != check:
         raise AssertionError(

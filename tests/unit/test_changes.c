@@ -356,6 +356,108 @@ static void test_apply_interrupted(void **state)
 	sriov_ctx_free(ctx);
 }
 
+static char *override_of(struct sriov_ctx *ctx, const char *pf, unsigned vf)
+{
+	static char buf[64];
+	struct sriov_host *host;
+	const struct sriov_vf *v;
+
+	assert_int_equal(sriov_host_load(ctx, SRIOV_LOAD_NO_NAMES | SRIOV_LOAD_NO_CONFIG,
+					 &host), 0);
+	v = sriov_pf_vf(sriov_host_pf(host, pf), vf);
+	assert_non_null(v);
+	snprintf(buf, sizeof(buf), "%s/%s", v->driver ? v->driver : "none",
+		 v->driver_override ? v->driver_override : "(null)");
+	sriov_host_free(host);
+	return buf;
+}
+
+/*
+ * driver: none on a PF whose autoprobe is off, with the VF on iavf: the
+ * VF must really be unbound. In a tree the unbind file takes the write
+ * and the driver link stays: that is a failure, and nothing stays changed.
+ */
+static void test_driver_none_reads_back(void **state)
+{
+	const char *ap = "sys/bus/pci/devices/0000:02:00.0/sriov_drivers_autoprobe";
+	struct sriov_apply_opts opts = { .timeout_ms = 2000, .on_change = on_change };
+	struct sriov_apply_report rep;
+	struct sriov_plan plan = { .v = calloc(1, sizeof(struct sriov_step)) };
+	struct sriov_step *s;
+	struct sriov_ctx *ctx;
+	char path[600];
+	FILE *f;
+
+	(void)state;
+	assert_non_null(plan.v);
+	snprintf(path, sizeof(path), "%s/%s", root, ap);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("0\n", f);
+	fclose(f);
+	assert_int_equal(sriov_ctx_new(root, &ctx), 0);
+	s = add(&plan, SRIOV_STEP_DRIVER, 0);
+	snprintf(s->pf, sizeof(s->pf), "0000:02:00.0");
+	snprintf(s->pf_name, sizeof(s->pf_name), "ens1f0np0");
+	s->old_driver = strdup("iavf");
+	n_records = 0;
+	cancel = 0;
+	cancel_after_first = false;
+	assert_int_equal(sriov_plan_apply(ctx, &plan, &opts, &rep), -ENXIO);
+	assert_int_equal(rep.v[0].err, -ENXIO);
+	assert_non_null(strstr(rep.v[0].msg, "0000:02:01.0: still bound to iavf after the unbind"));
+	assert_int_equal(n_records, 1);
+	assert_non_null(strstr(records[0], "do driver: iavf -> none err=-6 "));
+	/* the override unbind wrote is put back */
+	assert_string_equal(override_of(ctx, "0000:02:00.0", 0), "iavf/(null)");
+	sriov_apply_report_free(&rep);
+	sriov_plan_free(&plan);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("1\n", f);
+	fclose(f);
+	sriov_ctx_free(ctx);
+}
+
+/*
+ * A VF count the kernel "takes" without creating the VFs (a tree: the
+ * write lands in a file, no virtfn link appears): read back, a failure,
+ * and the count is put back.
+ */
+static void test_num_vfs_reads_back(void **state)
+{
+	struct sriov_apply_opts opts = { .timeout_ms = 300, .force = true,
+					 .on_change = on_change };
+	struct sriov_apply_report rep;
+	struct sriov_plan plan = { .v = calloc(1, sizeof(struct sriov_step)) };
+	struct sriov_step *s;
+	struct sriov_ctx *ctx;
+
+	(void)state;
+	assert_non_null(plan.v);
+	assert_int_equal(sriov_ctx_new(root, &ctx), 0);
+	s = add(&plan, SRIOV_STEP_NUM_VFS, 0);
+	snprintf(s->pf, sizeof(s->pf), "0000:02:00.0");
+	snprintf(s->pf_name, sizeof(s->pf_name), "ens1f0np0");
+	s->old_num_vfs = 2;
+	s->num_vfs = 4;
+	s->old_autoprobe = s->autoprobe = 1;
+	n_records = 0;
+	cancel = 0;
+	cancel_after_first = false;
+	assert_int_equal(sriov_plan_apply(ctx, &plan, &opts, &rep), -EIO);
+	assert_string_equal(rep.v[0].msg,
+		"ens1f0np0: 2 virtfn links after the step, not 4: the kernel did not create the VFs");
+	assert_true(rep.rolled_back);
+	assert_string_equal(read_file("sys/bus/pci/devices/0000:02:00.0/sriov_numvfs"), "2\n");
+	assert_int_equal(n_records, 2);
+	assert_string_equal(records[0], "0000:02:00.0 ens1f0np0 do num_vfs: 2 -> 4 err=-5 msg=ens1f0np0: 2 virtfn links after the step, not 4: the kernel did not create the VFs");
+	assert_string_equal(records[1], "0000:02:00.0 ens1f0np0 undo num_vfs: 4 -> 2 err=0 msg=null");
+	sriov_apply_report_free(&rep);
+	sriov_plan_free(&plan);
+	sriov_ctx_free(ctx);
+}
+
 /* The host lock under a tree: run/ is made, a second taker waits in vain. */
 static void test_lock(void **state)
 {
@@ -390,6 +492,8 @@ int main(void)
 		cmocka_unit_test(test_change_record),
 		cmocka_unit_test(test_plan_json),
 		cmocka_unit_test(test_apply_interrupted),
+		cmocka_unit_test(test_driver_none_reads_back),
+		cmocka_unit_test(test_num_vfs_reads_back),
 		cmocka_unit_test(test_lock),
 	};
 

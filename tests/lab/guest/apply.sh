@@ -95,14 +95,13 @@ check "apply again: exit 0, nothing to do" \
 	"0 nothing to do: the host matches the policy" "$? $(cat /tmp/sec.out)"
 check "apply again: no change record" "$LINES" "$(wc -l <"$LOG")"
 
-# 3. Interrupted: the change log is a FIFO nobody reads yet, so apply
-# blocks on its first record, right after its first step, holding the
-# lock. SIGTERM then, and the second step must not be made; the first is
-# undone.
-mkfifo /tmp/log.fifo
-sriovctl apply -f /tmp/p2.yaml --change-log /tmp/log.fifo >/tmp/a2.out 2>/tmp/a2.err &
+# 3. Interrupted: apply stops itself (SIGSTOP, the CLI's test hook) once
+# its second step is journaled, right after its first, holding the lock.
+# SIGTERM then, and the second step must not be made; the first is undone.
+rm -f /tmp/a2.log
+SRIOVCTL_TEST_RAISE=STOP:1 sriovctl apply -f /tmp/p2.yaml --change-log /tmp/a2.log >/tmp/a2.out 2>/tmp/a2.err &
 A2=$!
-wait_until 30 sh -c "[ \"\$(cat $ND/sriov_numvfs)\" = $N0 ]"
+wait_until 30 grep -q '^State:.*T' "/proc/$A2/status"
 check "interrupted apply: its first step is made" "$N0" "$(cat "$ND/sriov_numvfs")"
 sec apply.locked sriovctl apply -f /tmp/p1.yaml --lock-timeout 0
 check "a second apply meanwhile: exit 1" 1 $?
@@ -116,8 +115,8 @@ sleep 1
 check "vf set meanwhile waits for the lock" no \
 	"$(test -e /tmp/vs.done && echo yes || echo no)"
 kill -TERM "$A2"
+kill -CONT "$A2"
 RELEASE=$(cut -d' ' -f1 /proc/uptime)
-cat /tmp/log.fifo >/tmp/a2.log
 wait "$A2"
 check "interrupted apply: exit 1" 1 $?
 check "interrupted apply: says so, and rolled back" yes \

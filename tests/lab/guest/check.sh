@@ -43,7 +43,7 @@ check "igb: PF link as operstate says" \
 	"$(finding pf.link "$INET")"
 check "igb: the root port has ACS" ok "$(finding acs.path "$PF")"
 check "igb: VFs not persisted: a udev rule as the fix" yes \
-	"$(grep -qF "fix: add to /etc/udev/rules.d/70-sriov.rules: ACTION==\"add\", SUBSYSTEM==\"net\", KERNEL==\"$INET\", ATTR{device/sriov_numvfs}=\"$(cat /sys/class/net/$INET/device/sriov_numvfs)\"" /tmp/check.out && echo yes)"
+	"$(grep -qF "fix: add to /etc/udev/rules.d/70-sriov.rules: ACTION==\"add|bind\", SUBSYSTEM==\"pci\", KERNEL==\"$PF\", DRIVER==\"?*\", ATTR{sriov_numvfs}=\"$(cat /sys/class/net/$INET/device/sriov_numvfs)\"" /tmp/check.out && echo yes)"
 for N in 0 1; do
 	W=$(finding vf.spoofchk "$INET/vf$N")
 	check "igb: vf$N spoofchk as the kernel reports it" \

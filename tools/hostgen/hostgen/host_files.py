@@ -69,12 +69,9 @@ def write_persist(tree, host, how):
     for pf in pfs:
         nd = pf.netdev.name if getattr(pf, "netdev", None) else None
         if how == "udev":
-            if nd:
-                lines.append('ACTION=="add", SUBSYSTEM=="net", KERNEL=="%s", '
-                             'ATTR{device/sriov_numvfs}="%d"' % (nd, pf.num_vfs))
-            else:
-                lines.append('ACTION=="add", SUBSYSTEM=="pci", KERNEL=="%s", '
-                             'ATTR{sriov_numvfs}="%d"' % (pf.addr, pf.num_vfs))
+            # the rule `sriovctl check` suggests (lab-proven: udev.sh)
+            lines.append('ACTION=="add|bind", SUBSYSTEM=="pci", KERNEL=="%s", '
+                         'DRIVER=="?*", ATTR{sriov_numvfs}="%d"' % (pf.addr, pf.num_vfs))
         elif how == "sriovctl":
             match = "{netdev: %s}" % nd if nd else '{pci: "%s"}' % pf.addr
             lines.append("  - match: %s\n    num_vfs: %d" % (match, pf.num_vfs))

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one escaping of text output (sriov_escape_printf() in sriov.h is its
+ * printf, esc_printf() the renderers'): control bytes, DEL and backslash as C escapes (\x1b, \n, \t,
+ * \\), bytes that are not UTF-8 as \xNN, C1 controls (U+0080..U+009F) as
+ * their two bytes \xc2\x9b, the invisible marks that reorder or hide text
+ * (bidi overrides and isolates, zero-width spaces, line separators) as
+ * \u202e; printable UTF-8 as it is.
+ */
+#ifndef SRIOV_UTIL_ESCAPE_H
+#define SRIOV_UTIL_ESCAPE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* The room esc_encode() needs for @n bytes: 4 a byte at most, and a NUL. */
+#define ESC_MAX(n) (4 * (size_t)(n) + 1)
+
+/*
+ * @s[0..@n) escaped into @out, which has ESC_MAX(@n) bytes, NUL-terminated.
+ * Returns the length written.
+ */
+size_t esc_encode(const char *s, size_t n, char *out);
+
+/* A malloc'd escaped copy of @s; NULL without memory. */
+char *esc_strdup(const char *s);
+
+/* @s[0..@n) escaped onto @out. Returns 0 or -EIO. */
+int esc_write(const char *s, size_t n, FILE *out);
+
+/* sriov_escape_printf(), for the library's renderers. */
+int esc_printf(FILE *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The terminal columns of an escaped string: one per code point. */
+size_t esc_columns(const char *s);
+
+#endif
