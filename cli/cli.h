@@ -96,6 +96,9 @@ int cli_lock_unjournaled(struct cli *c, unsigned wait_ms);
 /* Load the inventory, reporting failures; returns an exit code. */
 int cli_load(struct cli *c, unsigned flags, struct sriov_host **out);
 
+/* The host's warnings on stderr, for the text views (JSON carries them). */
+void cli_host_warnings(const struct cli *c, const struct sriov_host *host);
+
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_show(struct cli *c, int argc, char **argv);
 int cmd_vf(struct cli *c, int argc, char **argv);

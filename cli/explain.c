@@ -7,8 +7,11 @@
 
 #include "cli.h"
 
-/* Standard input whole; NULL on a read error or no memory. */
-static char *read_stdin(void)
+/*
+ * Standard input whole, up to one byte more than explain takes (so that a
+ * longer text is told apart); NULL on a read error or no memory.
+ */
+static char *read_stdin(size_t *len_out)
 {
 	size_t len = 0, cap = 4096;
 	char *buf = malloc(cap), *nb;
@@ -16,10 +19,10 @@ static char *read_stdin(void)
 
 	if (!buf)
 		return NULL;
-	while ((n = fread(buf + len, 1, cap - len - 1, stdin)) > 0) {
+	while (len <= SRIOV_EXPLAIN_TEXT_MAX &&
+	       (n = fread(buf + len, 1, cap - len - 1, stdin)) > 0) {
 		len += n;
 		if (cap - len - 1 == 0) {
-			/* a paste is small; a whole log is still bounded by memory */
 			nb = realloc(buf, cap * 2);
 			if (!nb) {
 				free(buf);
@@ -34,24 +37,26 @@ static char *read_stdin(void)
 		return NULL;
 	}
 	buf[len] = '\0';
+	*len_out = len;
 	return buf;
 }
 
-static char *join(char **args, int n)
+static char *join(char **args, int n, size_t *len_out)
 {
 	size_t len = 1;
-	char *s;
+	char *s, *p;
 
 	for (int i = 0; i < n; i++)
 		len += strlen(args[i]) + 1;
-	s = calloc(1, len);
+	s = p = calloc(1, len);
 	if (!s)
 		return NULL;
 	for (int i = 0; i < n; i++) {
 		if (i)
-			strcat(s, " ");
-		strcat(s, args[i]);
+			*p++ = ' ';
+		p = stpcpy(p, args[i]);
 	}
+	*len_out = (size_t)(p - s);
 	return s;
 }
 
@@ -60,18 +65,31 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 	struct sriov_explanation *e = NULL;
 	struct sriov_host *host = NULL;
 	char **args, *text;
+	size_t len = 0;
 	int nargs, r;
 
 	r = cli_args(c, argc, argv, 0, argc, &args, &nargs);
 	if (r >= 0)
 		return r;
 	if (nargs == 0 || (nargs == 1 && strcmp(args[0], "-") == 0))
-		text = read_stdin();
+		text = read_stdin(&len);
 	else
-		text = join(args, nargs);
+		text = join(args, nargs, &len);
 	if (!text) {
 		cli_error("cannot read the error text: %s", strerror(errno ? errno : ENOMEM));
 		return EXIT_FAILED;
+	}
+	if (len > SRIOV_EXPLAIN_TEXT_MAX) {
+		cli_error("the text is longer than %u MiB: give explain the part of the log around the error",
+			  SRIOV_EXPLAIN_TEXT_MAX >> 20);
+		free(text);
+		return EXIT_USAGE;
+	}
+	if (strlen(text) != len) {
+		cli_error("the text holds a NUL byte at offset %zu: explain takes text",
+			  strlen(text));
+		free(text);
+		return EXIT_USAGE;
 	}
 	if (!*text || strspn(text, " \t\r\n") == strlen(text)) {
 		cli_error("no error text: give it as arguments or on standard input ('sriovctl explain -')");

@@ -1,8 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /* sriovctl list: every SR-IOV PF of the host, one line each. */
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+
+void cli_host_warnings(const struct cli *c, const struct sriov_host *host)
+{
+	if (c->json)
+		return;
+	for (size_t i = 0; i < host->warnings.n; i++)
+		cli_error("warning: %s", host->warnings.v[i]);
+}
 
 int cmd_list(struct cli *c, int argc, char **argv)
 {
@@ -16,6 +25,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	r = cli_load(c, 0, &host);
 	if (r != EXIT_OK)
 		return r;
+	cli_host_warnings(c, host);
 	if (c->json)
 		r = sriov_render_json(c->ctx, host, NULL, false, c->pretty,
 				      stdout);

@@ -75,6 +75,7 @@ int cmd_show(struct cli *c, int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	sriov_host_load_names(c->ctx, host, pf);
+	cli_host_warnings(c, host);
 	if (c->json && vf)
 		r = sriov_render_vf_json(c->ctx, host, pf, vf, c->pretty, stdout);
 	else if (c->json)

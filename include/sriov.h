@@ -289,7 +289,9 @@ void sriov_host_free(struct sriov_host *host);
 /*
  * Look up the pci.ids names of @only (a PF of @host), or of every PF when
  * NULL, after a load with SRIOV_LOAD_NO_NAMES: loading the database is most
- * of the cost of showing one PF, and a netdevsim PF needs none. Returns 0.
+ * of the cost of showing one PF, and a netdevsim PF needs none. A name
+ * database that cannot be read gives no names and one host warning.
+ * Returns 0 or -ENOMEM.
  */
 int sriov_host_load_names(struct sriov_ctx *ctx, struct sriov_host *host,
 			  const struct sriov_pf *only);
@@ -1077,6 +1079,9 @@ int sriov_render_check_markdown(FILE *out);
 
 #define SRIOV_EXPLAIN_SCHEMA "sriovctl.explain/v1"
 
+/* The longest text sriov_explain() takes: 16 MiB (a day of a busy log). */
+#define SRIOV_EXPLAIN_TEXT_MAX (16u << 20)
+
 /*
  * One known failure of lib/explain/table.c: what an error message means,
  * the `sriovctl check` ids that find its cause, and the fix. Static data.
@@ -1131,6 +1136,12 @@ struct sriov_explain_match {
 	const struct sriov_failure *failure;
 	char *excerpt;                /* the line that matched, trimmed */
 	struct sriov_strv advice;     /* for this host: facts and commands */
+	/*
+	 * The findings show the failure's fix is not for this host: nothing
+	 * the text names is here (another host's text), or the IOMMU that
+	 * vfio.no-iommu's fix turns on is on.
+	 */
+	bool fix_not_here;
 };
 
 /* Free with sriov_explanation_free(). */
@@ -1150,9 +1161,15 @@ struct sriov_explanation {
  * regexes, pull out the PCI addresses (full and short), IOMMU group
  * numbers, netdev names and VF indexes it names, and look them up in
  * @host (NULL: no lookups) and through @ctx (group members and drivers;
- * may be NULL with @host). Advice lines name this host's devices.
- * Returns 0 (no match is 0 with n_matches 0), -ENOMEM, or -EINVAL when a
- * table pattern does not compile. Free with sriov_explanation_free().
+ * may be NULL with @host). Advice lines name this host's devices; when the
+ * text names a PCI device the host does not have, its group numbers are
+ * not looked up here (they are the other host's).
+ * Matching takes time linear in the text's length: lines are matched on
+ * windows of 4 KiB (a longer line in windows overlapping by half), and the
+ * first 64 devices, groups and VFs it names are looked up.
+ * Returns 0 (no match is 0 with n_matches 0), -E2BIG when @text is longer
+ * than SRIOV_EXPLAIN_TEXT_MAX, -ENOMEM, or -EINVAL when a table pattern
+ * does not compile. Free with sriov_explanation_free().
  */
 int sriov_explain(struct sriov_ctx *ctx, const struct sriov_host *host,
 		  const char *text, struct sriov_explanation **out);

@@ -198,18 +198,34 @@ static bool meant_for_vfio(const struct sriov_vf *vf)
 	       (vf->driver_override && strcmp(vf->driver_override, "vfio-pci") == 0);
 }
 
+/* Whether @vf is named on its own on the command line (not through its PF). */
+static bool named_vf(const struct check_run *r, const struct sriov_vf *vf)
+{
+	for (size_t i = 0; i < r->n_sel; i++)
+		if (r->sel[i].vf == vf)
+			return true;
+	return false;
+}
+
+/*
+ * A VF meant for vfio fails when vfio would refuse its group; one named on
+ * the command line but on another driver is checked too (explain sends
+ * people here after "group N is not viable", and libvirt's managed mode
+ * binds vfio-pci only when the guest starts): then it is a warning.
+ */
 static void check_group(struct check_run *r, const struct sriov_pf *pf,
 			const struct sriov_vf *vf)
 {
 	struct sriov_strv members = { 0 };
 	char name[64], blockers[1024] = "", remedy[1536];
 	size_t len = 0, n_bad = 0;
-	bool own_pf = false;
+	bool own_pf = false, vfio = meant_for_vfio(vf);
+	int sev = vfio ? SRIOV_SEV_FAIL : SRIOV_SEV_WARN;
 	int e;
 
 	snprintf(name, sizeof(name), "%s/vf%u", check_pf_name(pf), vf->index);
 	if (vf->iommu_group < 0) {
-		check_add(r, "group.viable", SRIOV_SEV_FAIL, name,
+		check_add(r, "group.viable", sev, name,
 			  "turn the IOMMU on first (see iommu.active)",
 			  "/sys/bus/pci/devices/%s has no iommu_group: vfio-pci cannot use the VF",
 			  vf->address);
@@ -256,9 +272,10 @@ static void check_group(struct check_run *r, const struct sriov_pf *pf,
 		snprintf(remedy, sizeof(remedy),
 			 "%s; or move the card to a slot whose root port has ACS so that each VF gets a group of its own; or, as a last resort, the ACS override patch (pcie_acs_override=downstream,multifunction, not in mainline kernels), which lets the devices of the group reach each other's memory",
 			 first);
-		check_add(r, "group.viable", SRIOV_SEV_FAIL, name, remedy,
-			  "/sys/kernel/iommu_groups/%d/devices also holds %s: vfio refuses the group (\"group %d is not viable\")",
-			  vf->iommu_group, blockers, vf->iommu_group);
+		check_add(r, "group.viable", sev, name, remedy,
+			  "/sys/kernel/iommu_groups/%d/devices also holds %s: vfio refuses the group (\"group %d is not viable\")%s",
+			  vf->iommu_group, blockers, vf->iommu_group,
+			  vfio ? "" : " when the VF, now on its host driver, is given to vfio-pci");
 	}
 	sriov_strv_free(&members);
 }
@@ -275,7 +292,8 @@ void checks_pci(struct check_run *r)
 		if (strcmp(pf->bus, "pci") != 0)
 			continue;
 		for (size_t k = 0; k < pf->n_vfs; k++)
-			if (check_sel_vf(r, pf, &pf->vfs[k]) && meant_for_vfio(&pf->vfs[k]))
+			if (check_sel_vf(r, pf, &pf->vfs[k]) &&
+			    (meant_for_vfio(&pf->vfs[k]) || named_vf(r, &pf->vfs[k])))
 				check_group(r, pf, &pf->vfs[k]);
 	}
 }

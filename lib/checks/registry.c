@@ -63,7 +63,7 @@ static const struct sriov_check_info checks[] = {
 	  "local_cpulist lists the CPUs of the PF's NUMA node: pin the VMs and DPDK cores that use its VFs there.",
 	  "Pin the workload of the PF's VFs to the CPUs of local_cpulist." },
 	{ "group.viable", SRIOV_AREA_VF, "IOMMU group viable for vfio",
-	  "A VF meant for vfio-pci (bound to it or with driver_override vfio-pci) needs every other device of its IOMMU group unbound or on vfio-pci/pci-stub/pcieport; otherwise QEMU fails with \"group N is not viable\".",
+	  "A VF meant for vfio-pci (bound to it or with driver_override vfio-pci) needs every other device of its IOMMU group unbound or on vfio-pci/pci-stub/pcieport; otherwise QEMU fails with \"group N is not viable\". A VF named on the command line is checked whatever its driver (libvirt's managed mode binds vfio-pci only when the guest starts): a warning when it is not meant for vfio-pci.",
 	  "Bind the whole group (`sriovctl vf VF bind vfio-pci --group`), move the card to a slot with ACS, or as a last resort the ACS override patch (pcie_acs_override=downstream,multifunction), which lets the grouped devices reach each other's memory." },
 	{ "vf.spoofchk", SRIOV_AREA_VF, "VF MAC spoof checking on",
 	  "With spoofchk off a VF can send frames with any source MAC address (netlink view of the PF).",

@@ -5,7 +5,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,9 @@
 #include "explain/explain.h"
 #include "io/root.h"
 #include "util/strv.h"
+
+/* The devices a text names are placed up to this many (a log names more). */
+#define EXPLAIN_MAX_DEVICES 64
 
 /* A looked-up device and the inventory entries behind it. */
 struct found {
@@ -26,6 +28,15 @@ struct builder {
 	const struct sriov_host *host;
 	struct sriov_explanation *e;
 	struct found *found;         /* parallel to e->devices */
+	/*
+	 * The text names a PCI device this host does not have: it comes from
+	 * another host (or the device was renamed), so its group numbers are
+	 * that host's and this host's groups of the same numbers are not
+	 * looked at.
+	 */
+	bool foreign;
+	bool present;                /* ...and names some device that is here */
+	const struct explain_refs *refs;
 };
 
 static void device_free(struct sriov_explain_device *d)
@@ -57,32 +68,16 @@ void sriov_explanation_free(struct sriov_explanation *e)
 	free(e);
 }
 
-/* The line around @off, without surrounding blanks. */
-static char *line_at(const char *text, size_t off)
+/* A line (or window) of the text, without surrounding blanks. */
+static char *excerpt(const char *s, size_t len)
 {
-	size_t a = off, b = off;
-
-	while (a > 0 && text[a - 1] != '\n')
-		a--;
-	while (text[b] && text[b] != '\n')
-		b++;
-	while (a < b && isspace((unsigned char)text[a]))
-		a++;
-	while (b > a && isspace((unsigned char)text[b - 1]))
-		b--;
-	return strndup(text + a, b - a);
-}
-
-static int search(const char *re, const char *text, regmatch_t *m)
-{
-	regex_t rx;
-	int r;
-
-	if (regcomp(&rx, re, REG_EXTENDED | REG_ICASE | REG_NEWLINE) != 0)
-		return -EINVAL;
-	r = regexec(&rx, text, 1, m, 0) == 0;
-	regfree(&rx);
-	return r;
+	while (len > 0 && isspace((unsigned char)*s)) {
+		s++;
+		len--;
+	}
+	while (len > 0 && isspace((unsigned char)s[len - 1]))
+		len--;
+	return strndup(s, len);
 }
 
 static const struct sriov_failure *failure_by_id(const char *id)
@@ -96,50 +91,48 @@ static const struct sriov_failure *failure_by_id(const char *id)
 	return NULL;
 }
 
-static int match_rules(const char *text, struct sriov_explanation *e)
+/* Each failure once, at the first of its rules (in table order) that matched. */
+static int match_rules(const char *text, size_t len, struct sriov_explanation *e)
 {
 	size_t n;
 	const struct explain_rule *rules = explain_rules(&n);
+	struct explain_hit *hits = calloc(n ? n : 1, sizeof(*hits));
+	int r;
 
-	for (size_t i = 0; i < n; i++) {
+	if (!hits)
+		return -ENOMEM;
+	r = explain_match_rules(text, len, hits, NULL);
+	for (size_t i = 0; i < n && r >= 0; i++) {
 		const struct sriov_failure *f = failure_by_id(rules[i].failure);
 		struct sriov_explain_match *v;
-		regmatch_t m, c;
 		bool seen = false;
-		int r;
 
-		if (!f)
-			return -EINVAL;
+		if (!f) {
+			r = -EINVAL;
+			break;
+		}
 		for (size_t j = 0; j < e->n_matches; j++)
 			seen |= e->matches[j].failure == f;
-		if (seen)
+		if (seen || !hits[i].matched)
 			continue;
-		r = search(rules[i].re, text, &m);
-		if (r <= 0) {
-			if (r < 0)
-				return r;
-			continue;
-		}
-		if (rules[i].context) {
-			r = search(rules[i].context, text, &c);
-			if (r < 0)
-				return r;
-			if (r == 0)
-				continue;
-		}
 		v = realloc(e->matches, (e->n_matches + 1) * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
+		if (!v) {
+			r = -ENOMEM;
+			break;
+		}
 		e->matches = v;
 		v = &e->matches[e->n_matches];
 		memset(v, 0, sizeof(*v));
 		v->failure = f;
-		v->excerpt = line_at(text, (size_t)m.rm_so);
-		if (!v->excerpt)
-			return -ENOMEM;
+		v->excerpt = excerpt(text + hits[i].off, hits[i].len);
+		if (!v->excerpt) {
+			r = -ENOMEM;
+			break;
+		}
 		e->n_matches++;
 	}
-	return 0;
+	free(hits);
+	return r;
 }
 
 /* ------------------------------------------------------------ devices */
@@ -179,7 +172,8 @@ static int add_device(struct builder *b, const char *written,
 	struct found f = { pf, vf }, *nf;
 	struct sriov_explain_device *d;
 
-	if (same_device(b, &f, address ? address : ""))
+	if (e->n_devices >= EXPLAIN_MAX_DEVICES ||
+	    same_device(b, &f, address ? address : ""))
 		return 0;
 	d = realloc(e->devices, (e->n_devices + 1) * sizeof(*d));
 	if (!d)
@@ -257,12 +251,77 @@ static int lookup(struct builder *b, const char *written, const char *name,
 	return r;
 }
 
+/* A netdev name of the host, for lookup_words(). */
+struct word_dev {
+	const char *name;
+	const struct sriov_pf *pf;
+	const struct sriov_vf *vf;
+	size_t order;                /* host order: the first of equal names wins */
+	bool added;
+};
+
+static int cmp_name_only(const void *a, const void *b)
+{
+	return strcmp(((const struct word_dev *)a)->name,
+		      ((const struct word_dev *)b)->name);
+}
+
+static int cmp_word_dev(const void *a, const void *b)
+{
+	const struct word_dev *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void add_word(struct word_dev *v, size_t *k, const char *name,
+		     const struct sriov_pf *pf, const struct sriov_vf *vf)
+{
+	v[*k] = (struct word_dev){ .name = name, .pf = pf, .vf = vf, .order = *k };
+	(*k)++;
+}
+
+/*
+ * The names a word may be, as sriov_host_resolve() finds them: PF netdevs,
+ * the device name of a PF of another bus, a VF's netdev.
+ */
+static int word_index(const struct sriov_host *h, struct word_dev **out, size_t *n)
+{
+	struct word_dev *v;
+	size_t k = 0, cap = 0;
+
+	for (size_t i = 0; i < h->n_pfs; i++)
+		cap += h->pfs[i].n_netdevs + h->pfs[i].n_vfs + 1;
+	v = calloc(cap ? cap : 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < h->n_pfs; i++) {
+		const struct sriov_pf *p = &h->pfs[i];
+
+		/* a PF without a netdev is no word of the text */
+		if (p->n_netdevs && p->bus && strcmp(p->bus, "pci") != 0)
+			add_word(v, &k, p->address, p, NULL);
+		for (size_t j = 0; j < p->n_netdevs; j++)
+			add_word(v, &k, p->netdevs[j].name, p, NULL);
+		for (size_t j = 0; j < p->n_vfs; j++)
+			if (p->vfs[j].netdev)
+				add_word(v, &k, p->vfs[j].netdev, p, &p->vfs[j]);
+	}
+	qsort(v, k, sizeof(*v), cmp_word_dev);
+	*out = v;
+	*n = k;
+	return 0;
+}
+
 /* Every word of the text that is a netdev of an SR-IOV PF or VF here. */
 static int lookup_words(struct builder *b, const char *text)
 {
 	const char *p = text;
+	struct word_dev *idx = NULL;
+	size_t n_idx = 0;
+	int r = word_index(b->host, &idx, &n_idx);
 
-	while (*p) {
+	while (r >= 0 && *p) {
 		char word[64];
 		size_t n = 0;
 
@@ -274,25 +333,25 @@ static int lookup_words(struct builder *b, const char *text)
 		while (n > 0 && strchr(".-@", p[n - 1]))
 			n--;
 		if (n > 0 && n < sizeof(word) && !isdigit((unsigned char)p[0])) {
-			const struct sriov_pf *pf;
-			const struct sriov_vf *vf;
+			struct word_dev key = { .name = word }, *d;
 
 			memcpy(word, p, n);
 			word[n] = '\0';
-			if (!strchr(word, ':') &&
-			    sriov_host_resolve(b->host, word, &pf, &vf) == 0 &&
-			    (vf ? vf->netdev && strcmp(vf->netdev, word) == 0
-				: pf->n_netdevs > 0)) {
-				int r = add_device(b, word, pf, vf,
-						   vf ? SRIOV_EXPLAIN_VF : SRIOV_EXPLAIN_PF,
-						   NULL, NULL);
-				if (r < 0)
-					return r;
+			d = bsearch(&key, idx, n_idx, sizeof(*idx), cmp_name_only);
+			/* the first of equal names, as a lookup by name finds it */
+			while (d && d > idx && strcmp(d[-1].name, word) == 0)
+				d--;
+			if (d && !d->added) {
+				d->added = true;
+				r = add_device(b, word, d->pf, d->vf,
+					       d->vf ? SRIOV_EXPLAIN_VF : SRIOV_EXPLAIN_PF,
+					       NULL, NULL);
 			}
 		}
 		p += n ? n : (*p ? 1 : 0);
 	}
-	return 0;
+	free(idx);
+	return r;
 }
 
 static int lookup_refs(struct builder *b, const char *text,
@@ -473,26 +532,44 @@ static int advise_numvfs(const struct builder *b, const char *id,
 	return r;
 }
 
-static int advise_iommu(const struct builder *b, struct sriov_strv *a)
+static int advise_iommu(const struct builder *b, struct sriov_explain_match *m)
 {
 	const struct sriov_host *h = b->host;
+	struct sriov_strv *a = &m->advice;
+	size_t named = 0;
 	int r = 0;
 
-	if (!h)
-		return 0;
-	if (!h->iommu_enabled)
+	if (!h->iommu_enabled) {
 		r = strv_push(a, "this host has no IOMMU groups (/sys/kernel/iommu_groups is empty): the IOMMU is off");
-	else
-		r = strv_pushf(a, "this host has %d IOMMU groups: the IOMMU is on", h->iommu_groups);
-	if (r >= 0 && h->cmdline && !strstr(h->cmdline, "intel_iommu=on") &&
-	    !strstr(h->cmdline, "amd_iommu=on") && !strstr(h->cmdline, "iommu.passthrough"))
-		r = strv_push(a, "/proc/cmdline has no intel_iommu=on or amd_iommu=on");
+		if (r >= 0 && h->cmdline && !strstr(h->cmdline, "intel_iommu=on") &&
+		    !strstr(h->cmdline, "amd_iommu=on") && !strstr(h->cmdline, "iommu.passthrough"))
+			r = strv_push(a, "/proc/cmdline has no intel_iommu=on or amd_iommu=on");
+		for (size_t i = 0; i < b->e->n_devices && r >= 0; i++) {
+			const struct sriov_explain_device *d = &b->e->devices[i];
+
+			if (d->kind != SRIOV_EXPLAIN_ABSENT && d->iommu_group < 0)
+				r = strv_pushf(a, "%s has no iommu_group", d->address);
+		}
+		return r;
+	}
+	/* the IOMMU is on: enabling it is not what this host needs */
+	m->fix_not_here = true;
+	r = strv_pushf(a, "this host has %d IOMMU groups: the IOMMU is on", h->iommu_groups);
 	for (size_t i = 0; i < b->e->n_devices && r >= 0; i++) {
 		const struct sriov_explain_device *d = &b->e->devices[i];
 
-		if (d->kind != SRIOV_EXPLAIN_ABSENT && d->iommu_group < 0)
-			r = strv_pushf(a, "%s has no iommu_group", d->address);
+		if (d->kind == SRIOV_EXPLAIN_ABSENT)
+			continue;
+		named++;
+		if (d->iommu_group >= 0)
+			r = strv_pushf(a, "%s is in IOMMU group %d: vfio-pci can take it now; the message is from before the IOMMU was on, or from another host",
+				       d->address, d->iommu_group);
+		else
+			r = strv_pushf(a, "%s has no iommu_group although the IOMMU is on: no IOMMU unit covers it (look for DMAR or AMD-Vi lines about it in dmesg; the firmware's device scope may leave it out)",
+				       d->address);
 	}
+	if (r >= 0 && named == 0 && !b->foreign)
+		r = strv_push(a, "the message is from before the IOMMU was on, or from another host: the fix below is for a host whose IOMMU is off");
 	return r;
 }
 
@@ -551,22 +628,47 @@ static int advise_devices(const struct builder *b, struct sriov_strv *a)
 	return r;
 }
 
-/* Several names for one PF give the same lines: keep the first of each. */
-static void dedupe(struct sriov_strv *a)
+struct line_ref {
+	const char *s;
+	size_t i;
+};
+
+static int cmp_line(const void *a, const void *b)
 {
-	size_t n = 0;
+	const struct line_ref *x = a, *y = b;
+	int c = strcmp(x->s, y->s);
 
-	for (size_t i = 0; i < a->n; i++) {
-		bool dup = false;
+	return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
 
-		for (size_t j = 0; j < n && !dup; j++)
-			dup = strcmp(a->v[j], a->v[i]) == 0;
-		if (dup)
-			free(a->v[i]);
-		else
-			a->v[n++] = a->v[i];
+/* Several names for one PF give the same lines: keep the first of each. */
+static int dedupe(struct sriov_strv *a)
+{
+	struct line_ref *v;
+	size_t n = 0, keep = 0;
+
+	if (a->n < 2)
+		return 0;
+	v = malloc(a->n * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < a->n; i++)
+		v[i] = (struct line_ref){ a->v[i], i };
+	qsort(v, a->n, sizeof(*v), cmp_line);
+	for (size_t i = 1; i < a->n; i++) {
+		if (strcmp(v[i].s, v[keep].s) != 0) {
+			keep = i;
+			continue;
+		}
+		free(a->v[v[i].i]);
+		a->v[v[i].i] = NULL;
 	}
+	free(v);
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i])
+			a->v[n++] = a->v[i];
 	a->n = n;
+	return 0;
 }
 
 static int advise_one(struct builder *b, struct sriov_explain_match *m)
@@ -576,12 +678,44 @@ static int advise_one(struct builder *b, struct sriov_explain_match *m)
 	if (strcmp(id, "vfio.group-not-viable") == 0)
 		return advise_group(b, &m->advice);
 	if (strcmp(id, "vfio.no-iommu") == 0)
-		return advise_iommu(b, &m->advice);
+		return advise_iommu(b, m);
 	if (strncmp(id, "numvfs.", 7) == 0)
 		return advise_numvfs(b, id, &m->advice);
 	if (strncmp(id, "nova.", 5) == 0)
 		return advise_devices(b, &m->advice);
 	return advise_vf_link(b, id, &m->advice);
+}
+
+/* The text's device is not here: say so, and that the fix is the general one. */
+static int advise_foreign(const struct builder *b, struct sriov_explain_match *m)
+{
+	const struct explain_refs *refs = b->refs;
+	char groups[160] = "";
+	size_t len = 0;
+	int r = 0;
+
+	for (size_t i = 0; i < b->e->n_devices && r >= 0; i++)
+		if (b->e->devices[i].kind == SRIOV_EXPLAIN_ABSENT)
+			r = strv_pushf(&m->advice, "there is no PCI device %s on this host",
+				       b->e->devices[i].address);
+	if (refs->n_groups)
+		len = (size_t)snprintf(groups, sizeof(groups), "; IOMMU group%s",
+				       refs->n_groups > 1 ? "s" : "");
+	for (size_t i = 0; i < refs->n_groups && len < sizeof(groups); i++)
+		len += (size_t)snprintf(groups + len, sizeof(groups) - len, "%s %d",
+					i ? "," : "", refs->groups[i]);
+	if (refs->n_groups && len < sizeof(groups))
+		snprintf(groups + len, sizeof(groups) - len,
+			 " of the text %s that host's, not this one's",
+			 refs->n_groups > 1 ? "are" : "is");
+	if (r >= 0)
+		r = strv_pushf(&m->advice, "the text comes from another host, or the device was renamed or re-created since%s",
+			       groups);
+	if (r >= 0 && !b->present)
+		r = strv_push(&m->advice, "nothing the text names is on this host: the fix below is the general one");
+	if (!b->present)
+		m->fix_not_here = true;
+	return r;
 }
 
 static int advise(struct builder *b, struct sriov_explain_match *m)
@@ -591,8 +725,9 @@ static int advise(struct builder *b, struct sriov_explain_match *m)
 	if (!b->host)
 		return 0;
 	r = advise_one(b, m);
-	dedupe(&m->advice);
-	return r;
+	if (r >= 0 && b->foreign)
+		r = advise_foreign(b, m);
+	return r < 0 ? r : dedupe(&m->advice);
 }
 
 static bool matched(const struct sriov_explanation *e, const char *id)
@@ -608,28 +743,37 @@ int sriov_explain(struct sriov_ctx *ctx, const struct sriov_host *host,
 {
 	struct builder b = { .ctx = ctx, .host = host };
 	struct explain_refs refs;
+	size_t len = strnlen(text, SRIOV_EXPLAIN_TEXT_MAX + 1);
 	int r;
 
 	*out = NULL;
+	if (len > SRIOV_EXPLAIN_TEXT_MAX)
+		return -E2BIG;
 	b.e = calloc(1, sizeof(*b.e));
 	if (!b.e)
 		return -ENOMEM;
 	b.e->looked_up = host != NULL;
-	r = match_rules(text, b.e);
+	r = match_rules(text, len, b.e);
 	if (r >= 0)
 		r = explain_extract(text, &refs);
 	if (r < 0)
 		goto fail;
 	r = lookup_refs(&b, text, &refs);
-	for (size_t i = 0; i < refs.n_groups && r >= 0; i++)
+	b.refs = &refs;
+	for (size_t i = 0; i < b.e->n_devices; i++) {
+		b.foreign |= b.e->devices[i].kind == SRIOV_EXPLAIN_ABSENT;
+		b.present |= b.e->devices[i].kind != SRIOV_EXPLAIN_ABSENT;
+	}
+	/* this host's group N is a namesake of a foreign text's */
+	for (size_t i = 0; i < refs.n_groups && r >= 0 && !b.foreign; i++)
 		r = add_group(&b, refs.groups[i]);
 	/* the groups of the devices named, when groups are the question */
 	for (size_t i = 0; i < b.e->n_devices && r >= 0; i++)
 		if (matched(b.e, "vfio.group-not-viable"))
 			r = add_group(&b, b.e->devices[i].iommu_group);
-	explain_refs_free(&refs);
 	for (size_t i = 0; i < b.e->n_matches && r >= 0; i++)
 		r = advise(&b, &b.e->matches[i]);
+	explain_refs_free(&refs);
 	if (r < 0)
 		goto fail;
 	free(b.found);

@@ -88,7 +88,8 @@ int sriov_render_explain_text(const struct sriov_explanation *e, FILE *out)
 				fprintf(out, "%s %s", j ? "," : "", f->checks[j]);
 			fputc('\n', out);
 		}
-		fprintf(out, "\nFix:\n  %s\n", f->fix);
+		fprintf(out, "\nFix%s:\n  %s\n",
+			m->fix_not_here ? " (not for this host, see above)" : "", f->fix);
 	}
 	return ferror(out) ? -EIO : 0;
 }
@@ -150,6 +151,7 @@ static json_object *jmatch(const struct sriov_explain_match *m)
 	json_object_object_add(o, "checks", c);
 	json_object_object_add(o, "fix", jout_str(f->fix));
 	json_object_object_add(o, "advice", jout_strv(&m->advice));
+	json_object_object_add(o, "fix_here", json_object_new_boolean(!m->fix_not_here));
 	return o;
 }
 

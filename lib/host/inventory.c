@@ -387,6 +387,16 @@ static void lookup_names(struct sriov_ctx *ctx, struct sriov_pf *pf)
 					  pf->vf_device_id);
 }
 
+/* A name database that could not be read is one host warning. */
+static int note_names(struct sriov_ctx *ctx, struct sriov_host *host)
+{
+	const char *w = pci_ids_warning(ctx->ids);
+
+	if (!w || strv_find(&host->warnings, w) >= 0)
+		return 0;
+	return strv_push(&host->warnings, w);
+}
+
 /* Compare the SR-IOV capability with what sysfs says; note differences. */
 static void cross_check(struct sriov_pf *pf, bool have_offset)
 {
@@ -668,7 +678,9 @@ int sriov_host_load(struct sriov_ctx *ctx, unsigned flags,
 	if (r < 0)
 		goto fail;
 	qsort(host->pfs, host->n_pfs, sizeof(*host->pfs), cmp_pf);
-	if (ctx->netlink && host->n_pfs)
+	if (!(flags & SRIOV_LOAD_NO_NAMES))
+		r = note_names(ctx, host);
+	if (r == 0 && ctx->netlink && host->n_pfs)
 		r = load_vf_links(host, flags & SRIOV_LOAD_STATS);
 fail:
 	sriov_strv_free(&devs);
@@ -688,5 +700,5 @@ int sriov_host_load_names(struct sriov_ctx *ctx, struct sriov_host *host,
 	for (size_t i = 0; i < host->n_pfs; i++)
 		if (!only || only == &host->pfs[i])
 			lookup_names(ctx, &host->pfs[i]);
-	return 0;
+	return note_names(ctx, host);
 }

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <search.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,6 +199,13 @@ int sriov_state_write(const struct sriov_state *st, bool pretty, FILE *out)
 
 /* ------------------------------------------------------------ reading */
 
+/*
+ * A state file nests 6 deep (pfs[].vfs[].link); json-c's default allows
+ * 32. A host has few PFs, a PF at most 65535 VFs (num_vfs is a u16).
+ */
+#define STATE_DEPTH_MAX 8
+#define STATE_PFS_MAX 4096
+
 struct reader {
 	char *err;
 	size_t errlen;
@@ -214,8 +222,9 @@ static int bad(struct reader *rd, const char *key, const char *fmt, ...)
 
 	if (rd->errlen == 0)
 		return -EINVAL;
-	n = (size_t)snprintf(rd->err, rd->errlen, "%s%s%s: ", rd->path,
-			     rd->path[0] && key ? "." : "", key ? key : "");
+	if (rd->path[0] || key)
+		n = (size_t)snprintf(rd->err, rd->errlen, "%s%s%s: ", rd->path,
+				     rd->path[0] && key ? "." : "", key ? key : "");
 	if (n < rd->errlen) {
 		va_start(ap, fmt);
 		vsnprintf(rd->err + n, rd->errlen - n, fmt, ap);
@@ -420,6 +429,7 @@ static int read_pf(struct reader *rd, json_object *o, struct sriov_state_pf *p)
 		"address", "bus", "netdev", "vendor_id", "device_id", "num_vfs",
 		"drivers_autoprobe", "mtu", "up", "vfs", NULL };
 	json_object *vfs;
+	unsigned char *listed;   /* a bit per VF index: duplicates in O(1) */
 	unsigned mtu;
 	const char *s;
 	struct pci_addr pa;
@@ -480,22 +490,27 @@ static int read_pf(struct reader *rd, json_object *o, struct sriov_state_pf *p)
 	if (r == 0)
 		return 0;
 	p->vfs = calloc(json_object_array_length(vfs) + 1, sizeof(*p->vfs));
-	if (!p->vfs)
+	listed = calloc(p->num_vfs / 8 + 1, 1);
+	if (!p->vfs || !listed) {
+		free(listed);
 		return -ENOMEM;
+	}
 	size_t base = strlen(rd->path);
 	for (size_t i = 0; i < json_object_array_length(vfs); i++) {
 		struct sriov_state_vf *v = &p->vfs[p->n_vfs++];
 
 		snprintf(rd->path + base, sizeof(rd->path) - base, ".vfs[%zu]", i);
 		r = read_vf(rd, json_object_array_get_idx(vfs, i), p->num_vfs, v);
-		if (r < 0)
+		if (r == 0 && (listed[v->index / 8] & 1u << (v->index % 8)))
+			r = bad(rd, "index", "VF %u is listed twice", v->index);
+		if (r < 0) {
+			free(listed);
 			return r;
-		for (size_t j = 0; j + 1 < p->n_vfs; j++)
-			if (p->vfs[j].index == v->index)
-				return bad(rd, "index", "VF %u is listed twice",
-					   v->index);
+		}
+		listed[v->index / 8] |= (unsigned char)(1u << (v->index % 8));
 		rd->path[base] = '\0';
 	}
+	free(listed);
 	return 0;
 }
 
@@ -503,10 +518,13 @@ int sriov_state_parse(const char *text, size_t len, struct sriov_state **out,
 		      char *err, size_t errlen)
 {
 	struct reader rd = { .err = err, .errlen = errlen };
+	struct hsearch_data seen = { 0 };  /* PF addresses */
+	bool have_seen = false;
 	struct json_tokener *tok;
 	struct sriov_state *st;
 	json_object *root, *pfs;
 	const char *s;
+	size_t n;
 	int r;
 
 	*out = NULL;
@@ -514,7 +532,7 @@ int sriov_state_parse(const char *text, size_t len, struct sriov_state **out,
 		err[0] = '\0';
 	if (len > INT_MAX)
 		return bad(&rd, NULL, "the file is too large");
-	tok = json_tokener_new();
+	tok = json_tokener_new_ex(STATE_DEPTH_MAX);
 	if (!tok)
 		return -ENOMEM;
 	/* No control characters in strings, no trailing commas: a state file
@@ -531,10 +549,19 @@ int sriov_state_parse(const char *text, size_t len, struct sriov_state **out,
 			if (!strchr(" \t\r\n", text[off]))
 				trailing_ok = false;
 		if (!trailing_ok) {
-			bad(&rd, NULL, "not valid JSON at byte %d: %s",
-			    tok->char_offset,
+			enum json_tokener_error je = json_tokener_get_error(tok);
+			unsigned line = 1, col = 1;
+
+			for (int k = 0; k < tok->char_offset && (size_t)k < len; k++, col++)
+				if (text[k] == '\n') {
+					line++;
+					col = 0;
+				}
+			bad(&rd, NULL, "not valid JSON at line %u, column %u (byte %d): %s",
+			    line, col, tok->char_offset,
 			    root ? "trailing data" :
-				   json_tokener_error_desc(json_tokener_get_error(tok)));
+			    je == json_tokener_error_depth ? "nested deeper than a state file (8 levels)" :
+			    json_tokener_error_desc(je));
 			json_tokener_free(tok);
 			json_object_put(root);
 			return -EINVAL;
@@ -566,22 +593,33 @@ int sriov_state_parse(const char *text, size_t len, struct sriov_state **out,
 		goto out;
 	}
 	r = 0;
-	st->pfs = calloc(json_object_array_length(pfs) + 1, sizeof(*st->pfs));
-	if (!st->pfs) {
+	n = json_object_array_length(pfs);
+	if (n > STATE_PFS_MAX) {
+		r = bad(&rd, "pfs", "%zu entries; a state file holds at most %d PFs",
+			n, STATE_PFS_MAX);
+		goto out;
+	}
+	st->pfs = calloc(n + 1, sizeof(*st->pfs));
+	if (!st->pfs || !hcreate_r(2 * n + 1, &seen)) {
 		r = -ENOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < json_object_array_length(pfs) && r == 0; i++) {
+	have_seen = true;
+	for (size_t i = 0; i < n && r == 0; i++) {
 		struct sriov_state_pf *p = &st->pfs[st->n_pfs++];
+		ENTRY e = { 0 }, *found = NULL;
 
 		snprintf(rd.path, sizeof(rd.path), "pfs[%zu]", i);
 		r = read_pf(&rd, json_object_array_get_idx(pfs, i), p);
-		for (size_t j = 0; r == 0 && j + 1 < st->n_pfs; j++)
-			if (strcmp(st->pfs[j].address, p->address) == 0)
-				r = bad(&rd, "address", "PF %s is listed twice",
-					p->address);
+		e.key = p->address;
+		if (r == 0 && !hsearch_r(e, ENTER, &found, &seen))
+			r = -ENOMEM;
+		else if (r == 0 && found->key != p->address)
+			r = bad(&rd, "address", "PF %s is listed twice", p->address);
 	}
 out:
+	if (have_seen)
+		hdestroy_r(&seen);
 	json_object_put(root);
 	if (r < 0) {
 		sriov_state_free(st);

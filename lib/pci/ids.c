@@ -2,24 +2,54 @@
 #include "pci/ids.h"
 
 #include <errno.h>
+#include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <pci/pci.h>
 
+/* A load in progress: where libpci's error handler returns to. */
+struct ids_load {
+	jmp_buf env;
+	char msg[512];
+};
+
 struct pci_ids {
 	struct pci_access *pacc;
+	bool explicit_path;   /* given by the caller: its absence is news */
+	bool tried;           /* the database was read (or refused) */
+	bool usable;          /* ...and has names */
+	char *warning;        /* why it has none; NULL when usable or absent */
+	struct ids_load load; /* not on the stack: it changes before longjmp */
 };
 
 /*
- * libpci's default error handler exits the process; a library must not.
- * Name lookups only warn (e.g. a missing pci.ids), so silence is enough.
+ * libpci's error handler must not return (pci_load_name_list() ends with
+ * it on a bad line, after closing the file) and is given no context, so
+ * the load in progress is found through this thread's pointer, set only
+ * for the duration of one pci_load_name_list() call.
  */
+static _Thread_local struct ids_load *ids_loading;
+
 static void PCI_NONRET ids_error(char *msg, ...)
 {
-	(void)msg;
-	abort();
+	struct ids_load *l = ids_loading;
+	va_list ap;
+	size_t n;
+
+	if (!l)
+		abort(); /* an error outside a load: libpci would have exited */
+	va_start(ap, msg);
+	vsnprintf(l->msg, sizeof(l->msg), msg, ap);
+	va_end(ap);
+	n = strlen(l->msg);
+	while (n > 0 && (l->msg[n - 1] == '\n' || l->msg[n - 1] == ' '))
+		l->msg[--n] = '\0';
+	longjmp(l->env, 1);
 }
 
 static void ids_quiet(char *msg, ...)
@@ -50,6 +80,7 @@ int pci_ids_new(const char *path, struct pci_ids **out)
 			return -ENOMEM;
 		}
 		pci_set_name_list_path(ids->pacc, p, 1);
+		ids->explicit_path = true;
 	}
 	*out = ids;
 	return 0;
@@ -60,7 +91,70 @@ void pci_ids_free(struct pci_ids *ids)
 	if (!ids)
 		return;
 	pci_cleanup(ids->pacc);
+	free(ids->warning);
 	free(ids);
+}
+
+static void set_warning(struct pci_ids *ids, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void set_warning(struct pci_ids *ids, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&ids->warning, fmt, ap) < 0)
+		ids->warning = NULL;
+	va_end(ap);
+}
+
+/* Read the database once; a bad one leaves no names and a warning. */
+static void ids_load(struct pci_ids *ids)
+{
+	const char *file = ids->pacc->id_file_name;
+	struct ids_load *prev = ids_loading;
+	struct stat st;
+	int ok;
+
+	ids->tried = true;
+	/* a FIFO would block the open, a directory fails as an I/O error */
+	if (stat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
+		set_warning(ids, "pci.ids: %s is not a regular file: device names are not shown",
+			    file);
+		return;
+	}
+	ids_loading = &ids->load;
+	if (setjmp(ids->load.env) != 0) {
+		ids_loading = prev;
+		/* what was parsed before the bad line is not trusted either */
+		pci_free_name_list(ids->pacc);
+		set_warning(ids, "pci.ids: %s: device names are not shown",
+			    ids->load.msg);
+		return;
+	}
+	errno = 0;
+	ok = pci_load_name_list(ids->pacc);
+	ids_loading = prev;
+	/* libpci may have renamed it (a missing .gz) */
+	file = ids->pacc->id_file_name;
+	if (!ok) {
+		/* no database is normal (it is optional); a named one is not */
+		if (ids->explicit_path)
+			set_warning(ids, "pci.ids: cannot open %s: %s: device names are not shown",
+				    file, strerror(errno ? errno : ENOENT));
+		return;
+	}
+	if (!ids->pacc->id_hash) {
+		set_warning(ids, "pci.ids: %s has no entries: device names are not shown",
+			    file);
+		return;
+	}
+	ids->usable = true;
+}
+
+const char *pci_ids_warning(const struct pci_ids *ids)
+{
+	return ids ? ids->warning : NULL;
 }
 
 char *pci_ids_name(struct pci_ids *ids, uint16_t vendor, int device)
@@ -71,6 +165,10 @@ char *pci_ids_name(struct pci_ids *ids, uint16_t vendor, int device)
 	int flags = PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB;
 
 	if (!ids)
+		return NULL;
+	if (!ids->tried)
+		ids_load(ids);
+	if (!ids->usable)
 		return NULL;
 	if (device >= 0)
 		name = pci_lookup_name(ids->pacc, buf, sizeof(buf),

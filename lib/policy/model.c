@@ -65,10 +65,26 @@ void sriov_policy_free(struct sriov_policy *p)
 	free(p);
 }
 
+/*
+ * Room for one more of @n entries of @size at *@v: the arrays grow in
+ * powers of two (their capacity is implied by n), so appending is linear.
+ */
+static int grow(void **v, size_t n, size_t size)
+{
+	void *nv;
+
+	if (n != 0 && (n < 4 || (n & (n - 1)) != 0))
+		return 0;
+	nv = realloc(*v, (n ? n * 2 : 4) * size);
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	return 0;
+}
+
 int policy_error(struct sriov_policy *p, const struct sriov_policy_loc *loc,
 		 const char *fmt, ...)
 {
-	struct sriov_policy_error *e;
 	va_list ap;
 	char *msg;
 	int r;
@@ -78,36 +94,28 @@ int policy_error(struct sriov_policy *p, const struct sriov_policy_loc *loc,
 	va_end(ap);
 	if (r < 0)
 		return -ENOMEM;
-	e = realloc(p->errors, (p->n_errors + 1) * sizeof(*e));
-	if (!e) {
+	if (grow((void **)&p->errors, p->n_errors, sizeof(*p->errors)) < 0) {
 		free(msg);
 		return -ENOMEM;
 	}
-	p->errors = e;
 	p->errors[p->n_errors++] = (struct sriov_policy_error){ *loc, msg };
 	return 0;
 }
 
 struct sriov_policy_pf *policy_pf_add(struct sriov_policy *p)
 {
-	struct sriov_policy_pf *v = realloc(p->pfs, (p->n_pfs + 1) * sizeof(*v));
-
-	if (!v)
+	if (grow((void **)&p->pfs, p->n_pfs, sizeof(*p->pfs)) < 0)
 		return NULL;
-	p->pfs = v;
-	memset(&v[p->n_pfs], 0, sizeof(*v));
-	return &v[p->n_pfs++];
+	memset(&p->pfs[p->n_pfs], 0, sizeof(*p->pfs));
+	return &p->pfs[p->n_pfs++];
 }
 
 struct sriov_policy_vfs *policy_vfs_add(struct sriov_policy_pf *pf)
 {
-	struct sriov_policy_vfs *v = realloc(pf->vfs, (pf->n_vfs + 1) * sizeof(*v));
-
-	if (!v)
+	if (grow((void **)&pf->vfs, pf->n_vfs, sizeof(*pf->vfs)) < 0)
 		return NULL;
-	pf->vfs = v;
-	memset(&v[pf->n_vfs], 0, sizeof(*v));
-	return &v[pf->n_vfs++];
+	memset(&pf->vfs[pf->n_vfs], 0, sizeof(*pf->vfs));
+	return &pf->vfs[pf->n_vfs++];
 }
 
 int sriov_policy_error_format(const struct sriov_policy_error *e,

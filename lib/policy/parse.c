@@ -16,6 +16,16 @@
 #include "policy/policy.h"
 #include "util/strv.h"
 
+/*
+ * Limits: a policy nests 6 deep at most, and libyaml's scanner takes time
+ * in the depth of flow collections for every token ([[[[...]]]] is
+ * quadratic), so a deeper file is refused before it is loaded; a PF has at
+ * most 65536 VFs, so an entry with more ranges than that repeats itself.
+ */
+#define POLICY_DEPTH_MAX 32
+#define POLICY_RANGES_MAX 65536
+#define POLICY_ENTRIES_MAX 65536
+
 struct pctx {
 	struct sriov_policy *p;
 	yaml_document_t *doc;
@@ -23,6 +33,7 @@ struct pctx {
 	unsigned char *seen;   /* collection nodes visited: aliases are refused */
 	int err;               /* -ENOMEM, sticky */
 };
+
 
 static struct sriov_policy_loc loc_of(const struct pctx *c, const yaml_node_t *n)
 {
@@ -88,10 +99,56 @@ static bool first_visit(struct pctx *c, yaml_node_t *n, const char *what)
 typedef void pair_fn(struct pctx *c, const char *key, yaml_node_t *k,
 		     yaml_node_t *v, void *data);
 
+struct key_ref {
+	const char *key;
+	size_t i;
+};
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct key_ref *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * first[i]: for a pair whose key repeats an earlier one, that one's index,
+ * else i. Sorted, so that a mapping of 65536 ranges is not 2^31 compares.
+ */
+static size_t *first_keys(struct pctx *c, yaml_node_t *n)
+{
+	size_t np = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+	struct key_ref *v = calloc(np ? np : 1, sizeof(*v));
+	size_t *first = calloc(np ? np : 1, sizeof(*first)), k = 0;
+
+	if (!v || !first) {
+		free(v);
+		free(first);
+		c->err = -ENOMEM;
+		return NULL;
+	}
+	for (size_t i = 0; i < np; i++) {
+		const char *key = scalar(yaml_document_get_node(c->doc,
+					n->data.mapping.pairs.start[i].key));
+
+		first[i] = i;
+		if (key)
+			v[k++] = (struct key_ref){ key, i };
+	}
+	qsort(v, k, sizeof(*v), cmp_key);
+	for (size_t j = 1; j < k; j++)
+		if (strcmp(v[j].key, v[j - 1].key) == 0)
+			first[v[j].i] = first[v[j - 1].i];
+	free(v);
+	return first;
+}
+
 static bool mapping(struct pctx *c, yaml_node_t *n, const char *what,
 		    pair_fn *fn, void *data)
 {
-	yaml_node_pair_t *a, *b;
+	yaml_node_pair_t *pairs;
+	size_t np, *first;
 
 	if (n->type != YAML_MAPPING_NODE) {
 		perr(c, n, "%s: expected a mapping, got %s", what, kind_name(n));
@@ -99,11 +156,15 @@ static bool mapping(struct pctx *c, yaml_node_t *n, const char *what,
 	}
 	if (!first_visit(c, n, what))
 		return false;
-	for (a = n->data.mapping.pairs.start; a < n->data.mapping.pairs.top; a++) {
-		yaml_node_t *k = yaml_document_get_node(c->doc, a->key);
-		yaml_node_t *v = yaml_document_get_node(c->doc, a->value);
+	pairs = n->data.mapping.pairs.start;
+	np = (size_t)(n->data.mapping.pairs.top - pairs);
+	first = first_keys(c, n);
+	if (!first)
+		return false;
+	for (size_t i = 0; i < np && !c->err; i++) {
+		yaml_node_t *k = yaml_document_get_node(c->doc, pairs[i].key);
+		yaml_node_t *v = yaml_document_get_node(c->doc, pairs[i].value);
 		const char *key = scalar(k);
-		bool dup = false;
 
 		if (!k || !v)
 			continue;
@@ -111,20 +172,17 @@ static bool mapping(struct pctx *c, yaml_node_t *n, const char *what,
 			perr(c, k, "%s: a key must be a plain word, not %s", what, kind_name(k));
 			continue;
 		}
-		for (b = n->data.mapping.pairs.start; b < a && !dup; b++) {
-			yaml_node_t *k2 = yaml_document_get_node(c->doc, b->key);
-			const char *key2 = scalar(k2);
+		if (first[i] != i) {
+			yaml_node_t *k2 = yaml_document_get_node(c->doc, pairs[first[i]].key);
 
-			if (key2 && strcmp(key, key2) == 0) {
-				perr(c, k, "%s: duplicate key \"%s\" (first at line %u, column %u)",
-				     what, key, (unsigned)k2->start_mark.line + 1,
-				     (unsigned)k2->start_mark.column + 1);
-				dup = true;
-			}
+			perr(c, k, "%s: duplicate key \"%s\" (first at line %u, column %u)",
+			     what, key, (unsigned)k2->start_mark.line + 1,
+			     (unsigned)k2->start_mark.column + 1);
+			continue;
 		}
-		if (!dup)
-			fn(c, key, k, v, data);
+		fn(c, key, k, v, data);
 	}
+	free(first);
 	return true;
 }
 
@@ -585,6 +643,13 @@ static void pf_pair(struct pctx *c, const char *key, yaml_node_t *k,
 		return;
 	}
 	if (strcmp(key, "vfs") == 0) {
+		if (v->type == YAML_MAPPING_NODE &&
+		    v->data.mapping.pairs.top - v->data.mapping.pairs.start > POLICY_RANGES_MAX) {
+			perr(c, v, "vfs: %td VF ranges; a PF has at most %d VFs",
+			     v->data.mapping.pairs.top - v->data.mapping.pairs.start,
+			     POLICY_RANGES_MAX);
+			return;
+		}
 		mapping(c, v, "vfs", ranges_pair, pf);
 		return;
 	}
@@ -617,6 +682,18 @@ static void pf_pair(struct pctx *c, const char *key, yaml_node_t *k,
 	}
 }
 
+/* Whether the entries of list @n still fit in the policy; else an error. */
+static bool entries_fit(struct pctx *c, yaml_node_t *n, const char *what)
+{
+	size_t items = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+
+	if (c->p->n_pfs + items <= POLICY_ENTRIES_MAX)
+		return true;
+	perr(c, n, "%s: %zu entries, and %zu before; a policy holds at most %d",
+	     what, items, c->p->n_pfs, POLICY_ENTRIES_MAX);
+	return false;
+}
+
 static void parse_pfs(struct pctx *c, yaml_node_t *n)
 {
 	if (n->type != YAML_SEQUENCE_NODE) {
@@ -624,7 +701,7 @@ static void parse_pfs(struct pctx *c, yaml_node_t *n)
 		     kind_name(n));
 		return;
 	}
-	if (!first_visit(c, n, "pfs"))
+	if (!first_visit(c, n, "pfs") || !entries_fit(c, n, "pfs"))
 		return;
 	for (yaml_node_item_t *it = n->data.sequence.items.start;
 	     it < n->data.sequence.items.top && !c->err; it++) {
@@ -655,7 +732,7 @@ static void parse_selectors(struct pctx *c, yaml_node_t *n)
 		     kind_name(n));
 		return;
 	}
-	if (!first_visit(c, n, "vfs"))
+	if (!first_visit(c, n, "vfs") || !entries_fit(c, n, "vfs"))
 		return;
 	for (yaml_node_item_t *it = n->data.sequence.items.start;
 	     it < n->data.sequence.items.top && !c->err; it++) {
@@ -733,6 +810,45 @@ static int yaml_error(struct sriov_policy *p, const char *file, yaml_parser_t *y
 			    y->context ? " " : "", y->context ? y->context : "");
 }
 
+/*
+ * One pass over the events before the document is built: a file nested
+ * deeper than POLICY_DEPTH_MAX is refused at the collection that goes too
+ * deep. Returns 1 to go on (a syntax error is left to the load, which
+ * reports it), 0 when refused, or -ENOMEM.
+ */
+static int check_depth(struct sriov_policy *p, const char *file,
+		       const char *text, size_t len)
+{
+	yaml_parser_t y;
+	yaml_event_t ev;
+	int depth = 0, r = 1;
+
+	if (!yaml_parser_initialize(&y))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&y, (const unsigned char *)text, len);
+	while (r == 1 && yaml_parser_parse(&y, &ev)) {
+		yaml_event_type_t t = ev.type;
+
+		if ((t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) &&
+		    ++depth > POLICY_DEPTH_MAX) {
+			struct sriov_policy_loc loc = { file, (unsigned)ev.start_mark.line + 1,
+							(unsigned)ev.start_mark.column + 1 };
+
+			r = policy_error(p, &loc, "YAML: nested deeper than %d levels; a policy needs 6",
+					 POLICY_DEPTH_MAX) < 0 ? -ENOMEM : 0;
+		} else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT) {
+			depth--;
+		}
+		yaml_event_delete(&ev);
+		if (t == YAML_STREAM_END_EVENT)
+			break;
+	}
+	if (y.error == YAML_MEMORY_ERROR)
+		r = -ENOMEM;
+	yaml_parser_delete(&y);
+	return r;
+}
+
 int sriov_policy_add(struct sriov_policy *p, const char *name,
 		     const char *text, size_t len)
 {
@@ -750,6 +866,10 @@ int sriov_policy_add(struct sriov_policy *p, const char *name,
 		i = (int)p->files.n - 1;
 	}
 	c.file = p->files.v[i];
+	r = check_depth(p, c.file, text, len);
+	if (r <= 0)
+		return r;
+	r = 0;
 	if (!yaml_parser_initialize(&y))
 		return -ENOMEM;
 	yaml_parser_set_input_string(&y, (const unsigned char *)text, len);

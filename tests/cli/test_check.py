@@ -218,6 +218,40 @@ class DeviceChecks(CheckTest):
                       g["evidence"])
         self.assertIn('"group 2 is not viable"', g["evidence"])
 
+    def test_named_vf_group(self):
+        # a VF on iavf named on its own: its group is checked (a warning:
+        # vfio refuses it only once the VF goes to vfio-pci); the whole-host
+        # run still checks only VFs meant for vfio
+        root = self.host("e810:pfs=1,vfs=2,acs=off")
+        f = self.run_check(root, "ens1f0np0/vf0", rc=0)
+        self.assertFinding(f, "group.viable", "warn", "ens1f0np0/vf0",
+                           evidence="also holds 0000:02:00.0 (ice), 0000:02:01.1 (iavf): "
+                           "vfio refuses the group (\"group 2 is not viable\") when the VF, "
+                           "now on its host driver, is given to vfio-pci")
+        f = self.run_check(root, "0000:02:01.1", rc=0)
+        self.assertFinding(f, "group.viable", "warn", "ens1f0np0/vf1")
+        self.assertFalse([x for x in self.run_check(root) if x["id"] == "group.viable"])
+        self.assertFalse([x for x in self.run_check(root, "ens1f0np0")
+                          if x["id"] == "group.viable"])
+        f = self.run_check(self.host("e810:pfs=1,vfs=2"), "ens1f0np0/vf0", rc=0)
+        self.assertFinding(f, "group.viable", "ok", "ens1f0np0/vf0")
+
+    def test_explain_checks_run_for_the_device(self):
+        # every check explain sends people to for a VF is in `check VF`
+        root = self.host("e810:pfs=1,vfs=2,acs=off")
+        vf = "0000:02:01.0"
+        for text in (f"vfio {vf}: group 2 is not viable",
+                     f"vfio {vf}: no iommu_group found",
+                     f"nova.exception.PciDeviceNotFoundById: PCI device {vf} not found",
+                     f"nova.exception.PciDeviceRequestFailed: PCI device request {vf} failed"):
+            j = sriovctl("explain", "--json", text, root=root, check=0).json()
+            r = sriovctl("explain", text, root=root, check=0)
+            self.assertIn("sriovctl check " + vf, r.out, text)
+            ids = {x["id"] for x in self.run_check(root, vf)}
+            for fail in j["failures"]:
+                for cid in fail["checks"]:
+                    self.assertIn(cid, ids, (text, cid))
+
     def test_group_of_vfs_only(self):
         # ACS at the root port but not between the functions of a single-PF
         # card does not arise; a VF whose group peer is another VF on iavf:

@@ -66,11 +66,38 @@ class Explain(TreeTest):
         self.assertEqual(g["members"], [{"address": vf["address"], "driver": "vfio-pci"}])
         self.assertIn(f"group {vf['iommu_group']} is viable now", " ".join(j["failures"][0]["advice"]))
         # a group this host does not have
-        j = self.explain("vfio 0000:0b:10.5: group 999 is not viable", json=True)
+        j = self.explain("vfio: group 999 is not viable", json=True)
         self.assertEqual(j["iommu_groups"][0]["exists"], False)
-        self.assertEqual(j["devices"][0]["kind"], "absent")
         self.assertIn("IOMMU group 999 does not exist on this host",
                       " ".join(j["failures"][0]["advice"]))
+
+    def test_text_of_another_host(self):
+        # this host's group G holds the igb PF and its VFs; the text's
+        # device is not here, so its "group G" is another host's
+        g = self.igb["iommu_group"]
+        text = f"vfio 0000:af:00.3: group {g} is not viable"
+        j = self.explain(text, json=True)
+        f = j["failures"][0]
+        self.assertEqual(j["iommu_groups"], [])
+        self.assertEqual([(d["kind"], d["address"]) for d in j["devices"]],
+                         [("absent", "0000:af:00.3")])
+        advice = " ".join(f["advice"])
+        self.assertNotIn(self.igb["address"], advice)
+        self.assertNotIn("bind vfio-pci", advice)
+        self.assertIn("there is no PCI device 0000:af:00.3 on this host", f["advice"])
+        self.assertIn(f"comes from another host, or the device was renamed", advice)
+        self.assertIn(f"IOMMU group {g} of the text is that host's", advice)
+        self.assertFalse(f["fix_here"])
+        r = self.explain(text)
+        self.assertNotIn(self.igb["address"], r.out)
+        self.assertIn("Fix (not for this host, see above):", r.out)
+        # a device that is here keeps its own group, looked up
+        vf = self.igb["vfs"][0]
+        j = self.explain(f"vfio 0000:af:00.3: group 999 is not viable\n"
+                         f"vfio {vf['address']}: group {g} is not viable", json=True)
+        self.assertEqual([x["group"] for x in j["iommu_groups"]], [vf["iommu_group"]])
+        self.assertTrue(j["failures"][0]["fix_here"])
+        self.assertIn("a PF together with its own VFs", " ".join(j["failures"][0]["advice"]))
 
     def test_numvfs_busy_dmesg(self):
         pf = self.igb["address"]
@@ -165,6 +192,34 @@ class Explain(TreeTest):
         self.assertIn("vfio.no-iommu: ", r.out)
         self.assertIn("iommu.cmdline", r.out)
 
+    def test_no_iommu_on_a_host_with_iommu(self):
+        # the IOMMU is on here: the advice says so and the fix is not for here
+        vf = self.e810["vfs"][0]
+        j = self.explain(f"vfio {vf['address']}: no iommu_group found: No such file or directory",
+                         json=True)
+        f = j["failures"][0]
+        self.assertEqual(f["id"], "vfio.no-iommu")
+        self.assertFalse(f["fix_here"])
+        self.assertIn(f"{vf['address']} is in IOMMU group {vf['iommu_group']}: vfio-pci can take it now",
+                      " ".join(f["advice"]))
+        self.assertNotIn("enable", " ".join(f["advice"]).lower())
+        r = self.explain("qemu-system-x86_64: -device vfio-pci,host=x: No available IOMMU models")
+        self.assertIn("IOMMU groups: the IOMMU is on", r.out)
+        self.assertIn("the message is from before the IOMMU was on, or from another host", r.out)
+        self.assertIn("Fix (not for this host, see above):", r.out)
+        # AMD turns it on without amd_iommu=on: no word about the command line
+        root = self.path("amd")
+        hostgen(root, "igb:vfs=2", cpu="amd", cmdline="BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro")
+        r = self.explain("No available IOMMU models", root=root)
+        self.assertIn("the IOMMU is on", r.out)
+        self.assertNotIn("/proc/cmdline has no", r.out)
+        # with the IOMMU off the fix is this host's
+        root = self.path("off")
+        hostgen(root, "igb:vfs=2", iommu="off")
+        j = self.explain("No available IOMMU models", root=root, json=True)
+        self.assertTrue(j["failures"][0]["fix_here"])
+        self.assertIn("the IOMMU is off", " ".join(j["failures"][0]["advice"]))
+
     def test_nova(self):
         vf = self.e810["vfs"][0]["address"]
         j = self.explain(
@@ -208,6 +263,42 @@ class Explain(TreeTest):
         self.assertEqual((j["matched"], j["failures"]), (False, []))
         self.explain("   ", rc=2)
         self.explain("--bogus", "x", rc=2)
+
+    def stdin(self, data, *args):
+        import subprocess
+        from common import SRIOVCTL, TIMEOUT
+        return subprocess.run([SRIOVCTL, "--root", self.root, "explain"] + list(args) + ["-"],
+                              input=data, capture_output=True, timeout=TIMEOUT)
+
+    def test_long_texts(self):
+        # over the cap: refused with the cap named, nothing matched
+        p = self.stdin(b"x\n" * ((16 << 20) // 2 + 1))
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn(b"longer than 16 MiB", p.stderr)
+        self.assertEqual(p.stdout, b"")
+        p = self.stdin(b"vfio 0000:0b:10.5: group 3\0 is not viable")
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn(b"NUL byte at offset 26", p.stderr)
+        # a message at the end of a 1 MiB line (quadratic before: hours)
+        vf = self.igb["vfs"][1]["address"]
+        p = self.stdin(b"A" * (1 << 20) + f" vfio {vf}: group 2 is not viable\n".encode(),
+                       "--json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        import json
+        j = json.loads(p.stdout)
+        f = j["failures"][0]
+        self.assertEqual(f["id"], "vfio.group-not-viable")
+        self.assertTrue(f["matched"].endswith(f"vfio {vf}: group 2 is not viable"))
+        self.assertLessEqual(len(f["matched"]), 4096)
+        self.assertEqual(j["devices"][0]["address"], vf)
+        # a log naming a thousand devices: the first 64 are placed
+        log = "".join(f"pci 0000:{i // 32:02x}:{i % 32:02x}.0: group {i} is not viable\n"
+                      for i in range(1000))
+        p = self.stdin(log.encode(), "--json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        j = json.loads(p.stdout)
+        self.assertEqual(len(j["devices"]), 64)
+        self.assertEqual(j["devices"][0]["written"], "0000:00:00.0")
 
     def test_without_inventory(self):
         # a root with no sys/: explained, not placed, and said so

@@ -131,6 +131,54 @@ class Names(TreeTest):
         self.assertEqual(pf["device_name"], "Test PF Name")
         self.assertEqual(pf["vf_device_name"], "Test VF Name")
 
+    def test_bad_pci_ids(self):
+        """A database libpci cannot read whole: ids without names, one
+        warning, exit 0 (libpci's error handler used to abort)."""
+        import os
+        good = "/usr/share/misc/pci.ids"
+        with open(good, "rb") as f:
+            head = f.read(1000)
+        bad = {"truncated": head, "garbage": bytes(range(256)) * 64,
+               "empty": b"", "huge-line": b"8086  " + b"A" * 100000 + b"\n"}
+        paths = {}
+        for name, data in bad.items():
+            paths[name] = os.path.join(self.dir, name + ".ids")
+            with open(paths[name], "wb") as f:
+                f.write(data)
+        paths["directory"] = os.path.join(self.dir, "ids-dir")
+        os.makedirs(paths["directory"], exist_ok=True)
+
+        def ids(pf):
+            return (pf["vendor_id"], pf["device_id"], pf["vf_device_id"])
+        ref = sriovctl("--pci-ids", good, "list", "--json", root=self.root,
+                       check=0).json()
+        self.assertEqual(ref["warnings"], [])
+        self.assertEqual(ref["pfs"][0]["vendor_name"], "Intel Corporation")
+        for name, path in paths.items():
+            inv = sriovctl("--pci-ids", path, "list", "--json",
+                           root=self.root, check=0).json()
+            self.assertEqual([ids(p) for p in inv["pfs"]],
+                             [ids(p) for p in ref["pfs"]], name)
+            for pf in inv["pfs"]:
+                self.assertEqual((pf["vendor_name"], pf["device_name"],
+                                  pf["vf_device_name"]), (None, None, None), name)
+            self.assertEqual(len(inv["warnings"]), 1, (name, inv["warnings"]))
+            self.assertIn(path, inv["warnings"][0])
+            self.assertIn("device names are not shown", inv["warnings"][0])
+            # the text views: the same one warning on stderr, no names
+            for args in (["list"], ["show", self.pf["address"]]):
+                r = sriovctl("--pci-ids", path, *args, root=self.root, check=0)
+                self.assertEqual(r.err.count("warning"), 1, (name, args, r.err))
+                self.assertIn(path, r.err)
+                self.assertNotIn("Intel Corporation", r.out)
+        why = {"truncated": "Parse error", "garbage": ", line 1:",
+               "empty": "has no entries", "huge-line": "Line too long",
+               "directory": "is not a regular file"}
+        for name, word in why.items():
+            inv = sriovctl("--pci-ids", paths[name], "list", "--json",
+                           root=self.root, check=0).json()
+            self.assertIn(word, inv["warnings"][0], name)
+
     def test_system_pci_ids(self):
         inv = sriovctl("list", "--json", root=self.root, check=0).json()
         self.assertEqual(inv["pfs"][0]["vendor_name"], "Intel Corporation")

@@ -73,6 +73,24 @@ class PolicyCheck(TreeTest):
             "'sriovctl policy check' again",
         ])
 
+    def test_limits(self):
+        # a valid policy of 65536 ranges (96 s before), one of 65537
+        head = "pfs:\n  - match: {netdev: ens1f0}\n    vfs:\n"
+        p = self.write("big.yaml", head + "".join(f'      "{i}": {{vlan: 7}}\n'
+                                                  for i in range(65536)))
+        r = sriovctl("policy", "check", "-f", p, check=0)
+        self.assertIn("policy OK: 1 file, 1 PF entry, 65536 VF ranges", r.out)
+        p = self.write("bigger.yaml", head + "".join(f'      "{i}-65535": {{vlan: 7}}\n'
+                                                     for i in range(65536)) + '      "0": {}\n')
+        r = sriovctl("policy", "check", "-f", p, check=1)
+        self.assertIn(p + ":4:7: vfs: 65537 VF ranges; a PF has at most 65536 VFs", r.err)
+        # nesting: refused at the collection that goes too deep, before libyaml
+        # takes it all in (32 k flow levels took 14 s)
+        p = self.write("deep.yaml", "pfs: " + "[" * 32768 + "]" * 32768 + "\n")
+        r = sriovctl("policy", "check", "-f", p, check=1)
+        self.assertIn(p + ":1:37: YAML: nested deeper than 32 levels; a policy needs 6", r.err)
+        self.assertIn("the policy has 1 error", r.err)
+
     def test_file_option(self):
         p = self.write("mine.yaml", GOOD)
         r = sriovctl("policy", "check", "-f", p, check=0)

@@ -99,6 +99,25 @@ class State(TreeTest):
         self.assertIn("cannot be used with --root", r.err)
         self.assertIn("--dry-run", r.err)
 
+    def test_restore_big_and_deep_files(self):
+        # a PF's most VFs parse (quadratic before: 11.7 s); then the host refuses
+        st = self.save()
+        st["pfs"] = [st["pfs"][0]]
+        st["pfs"][0]["num_vfs"] = 65535
+        st["pfs"][0]["vfs"] = [{"index": i, "driver": "iavf"} for i in range(65535)]
+        r = sriovctl("restore", "-n", self.write_state(st), root=self.a, check=1)
+        self.assertIn("the state file has 65535 VFs, but the PF allows at most", r.err)
+        st["pfs"][0]["vfs"].append({"index": 7})
+        r = sriovctl("restore", "-n", self.write_state(st), root=self.a, check=1)
+        self.assertIn("pfs[0].vfs[65535].index: VF 7 is listed twice", r.err)
+        # nesting beyond a state file's, with the place in the file
+        p = self.path("deep.json")
+        with open(p, "w") as f:
+            f.write('{"schema": "sriovctl.state/v1",\n "pfs": ' + "[" * 20 + "]" * 20 + "}\n")
+        r = sriovctl("restore", "-n", p, root=self.a, check=1)
+        self.assertIn("not valid JSON at line 2, column 16 (byte 47): nested deeper than a "
+                      "state file (8 levels)", r.err)
+
     def test_restore_bad_files(self):
         st = self.save()
         cases = []

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -118,6 +119,148 @@ static void test_extract(void **state)
 	explain_refs_free(&r);
 }
 
+/* @line @times over, in one allocated string. */
+static char *repeat(const char *line, size_t times, size_t *len)
+{
+	size_t n = strlen(line);
+	char *s = malloc(n * times + 1);
+
+	assert_non_null(s);
+	for (size_t i = 0; i < times; i++)
+		memcpy(s + i * n, line, n);
+	s[n * times] = '\0';
+	*len = n * times;
+	return s;
+}
+
+/* The work of matching, counted: linear in the lines, rules tried rarely. */
+static void test_rules_linear(void **state)
+{
+	size_t n, len;
+	const struct explain_rule *rules = explain_rules(&n);
+	struct explain_hit *hits = calloc(n, sizeof(*hits));
+	struct explain_match_stats st;
+	char *text;
+
+	(void)state;
+	assert_non_null(hits);
+	assert_string_equal(rules[0].failure, "vfio.group-not-viable");
+	/* 64 k matching lines: each tried once on the union, the rules on the first */
+	text = repeat("[    1.000000] vfio 0000:0b:10.5: group 3 is not viable\n", 65536, &len);
+	assert_int_equal(explain_match_rules(text, len, hits, &st), 0);
+	assert_int_equal(st.windows, 65536);
+	assert_true(st.rule_tries <= n);
+	assert_true(st.unions <= n + 1);
+	assert_true(hits[0].matched);
+	assert_int_equal(hits[0].off, 0);
+	free(text);
+
+	/* an errno string on every line, its context on none: one context scan */
+	text = repeat("cp: cannot write 'x': Invalid argument\n", 65536, &len);
+	assert_int_equal(explain_match_rules(text, len, hits, &st), 0);
+	assert_int_equal(st.windows, 65536);
+	assert_int_equal(st.context_windows, 65536);
+	assert_true(st.rule_tries <= n);
+	for (size_t i = 0; i < n; i++)
+		assert_false(hits[i].matched);
+	free(text);
+
+	/* one 10 MB line without a message: windows of it, no rule tried */
+	text = repeat("vlan ", 2 << 20, &len);
+	assert_int_equal(explain_match_rules(text, len, hits, &st), 0);
+	assert_true(st.windows <= len / (EXPLAIN_LINE_MAX / 2) + 1);
+	assert_int_equal(st.rule_tries, 0);
+	free(text);
+
+	/* a message at the end of a long line is found, in a window of it */
+	text = repeat("A", 100000, &len);
+	text = realloc(text, len + 64);
+	assert_non_null(text);
+	strcpy(text + len, " vfio 0000:0b:10.5: group 3 is not viable");
+	len = strlen(text);
+	assert_int_equal(explain_match_rules(text, len, hits, &st), 0);
+	assert_true(hits[0].matched);
+	assert_true(hits[0].len <= EXPLAIN_LINE_MAX);
+	assert_int_equal(hits[0].off + hits[0].len, len);
+	assert_true(st.windows <= len / (EXPLAIN_LINE_MAX / 2) + 1);
+	free(text);
+	free(hits);
+}
+
+/* Names next to long runs, long runs that are no names, caps on refs. */
+static void test_extract_long(void **state)
+{
+	struct explain_refs r;
+	size_t len;
+	char *text, *s;
+
+	(void)state;
+	/* a 100 k-character word ending in /vf3 is no netdev; one after it is */
+	text = repeat("A", 100000, &len);
+	s = malloc(2 * len + 64);
+	assert_non_null(s);
+	sprintf(s, "%s/vf3 %s ens1f0/vf2", text, text);
+	assert_int_equal(explain_extract(s, &r), 0);
+	assert_int_equal(r.n_vfs, 1);
+	assert_string_equal(r.vfs[0].netdev, "ens1f0");
+	assert_int_equal(r.vfs[0].index, 2);
+	explain_refs_free(&r);
+	free(s);
+	free(text);
+
+	/* an option chain of "ip -ip -ip ...", walked once, still finds the VF */
+	text = repeat(" -ip", 50000, &len);
+	s = malloc(len + 64);
+	assert_non_null(s);
+	sprintf(s, "ip%s link set dev ens1f0 vf 7", text);
+	assert_int_equal(explain_extract(s, &r), 0);
+	assert_int_equal(r.n_vfs, 1);
+	assert_int_equal(r.vfs[0].index, 7);
+	assert_string_equal(r.netdevs.v[0], "ens1f0");
+	explain_refs_free(&r);
+	free(s);
+	free(text);
+
+	/* "link set dev NAME": the name is NAME, not "dev" */
+	assert_int_equal(explain_extract("ip link set dev ens2f1 up", &r), 0);
+	assert_int_equal(r.netdevs.n, 1);
+	assert_string_equal(r.netdevs.v[0], "ens2f1");
+	explain_refs_free(&r);
+
+	/* a log naming 200 devices: the first 64 of each kind */
+	s = calloc(200, 64);
+	assert_non_null(s);
+	for (int i = 0; i < 200; i++)
+		sprintf(s + strlen(s), "vfio 0000:%02x:00.1: group %d; ens%df0/vf1\n",
+			i, i, i);
+	assert_int_equal(explain_extract(s, &r), 0);
+	assert_int_equal(r.addrs.n, EXPLAIN_MAX_REFS);
+	assert_string_equal(r.addrs.v[0], "0000:00:00.1");
+	assert_int_equal(r.n_groups, EXPLAIN_MAX_REFS);
+	assert_int_equal(r.n_vfs, EXPLAIN_MAX_REFS);
+	explain_refs_free(&r);
+	free(s);
+}
+
+/* The text's length is bounded; longer is refused, not matched. */
+static void test_text_max(void **state)
+{
+	struct sriov_explanation *e = NULL;
+	char *text = malloc(SRIOV_EXPLAIN_TEXT_MAX + 2);
+
+	(void)state;
+	assert_non_null(text);
+	memset(text, 'x', SRIOV_EXPLAIN_TEXT_MAX + 1);
+	text[SRIOV_EXPLAIN_TEXT_MAX + 1] = '\0';
+	assert_int_equal(sriov_explain(NULL, NULL, text, &e), -E2BIG);
+	assert_null(e);
+	text[SRIOV_EXPLAIN_TEXT_MAX] = '\0';
+	assert_int_equal(sriov_explain(NULL, NULL, text, &e), 0);
+	assert_int_equal(e->n_matches, 0);
+	sriov_explanation_free(e);
+	free(text);
+}
+
 static void test_no_host(void **state)
 {
 	struct sriov_explanation *e;
@@ -139,6 +282,9 @@ int main(void)
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_extract),
 		cmocka_unit_test(test_no_host),
+		cmocka_unit_test(test_rules_linear),
+		cmocka_unit_test(test_extract_long),
+		cmocka_unit_test(test_text_max),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

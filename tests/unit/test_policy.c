@@ -279,6 +279,140 @@ static void test_errors_cross(void **state)
 	sriov_policy_free(p);
 }
 
+/* A VF's value is the first given; each later range that differs, once. */
+static void test_overlap_first_wins(void **state)
+{
+	struct sriov_policy *p;
+
+	(void)state;
+	p = parse(PF "    vfs:\n      \"5\": {vlan: 10}\n      \"5-6\": {vlan: 20}\n"
+		  "      \"0-9\": {vlan: 10}\n      \"4-5\": {vlan: 30}\n");
+	/* 5-6 against 5; 0-9 agrees with VF 5's first value (6 has 20: told
+	 * against 5-6); 4-5 once, against 0-9 (VF 4's first) */
+	assert_int_equal(p->n_errors, 3);
+	assert_int_equal(p->errors[0].loc.line, 5);
+	assert_string_equal(p->errors[0].message,
+			    "vlan of ens1f0 VF 5 disagrees with the value at t.yaml:4:19 for the same VF");
+	assert_int_equal(p->errors[1].loc.line, 6);
+	assert_string_equal(p->errors[1].message,
+			    "vlan of ens1f0 VFs 5-6 disagrees with the value at t.yaml:5:21 for the same VFs");
+	assert_int_equal(p->errors[2].loc.line, 7);
+	assert_string_equal(p->errors[2].message,
+			    "vlan of ens1f0 VFs 4-5 disagrees with the value at t.yaml:6:21 for the same VFs");
+	sriov_policy_free(p);
+}
+
+/* @head, then @fmt printed for i = 0..n-1 (with i % 65536 and i). */
+#define lines(head, n, fmt) ({ \
+	size_t cap_ = strlen(head) + (n) * (strlen(fmt) + 24) + 1, len_; \
+	char *s_ = malloc(cap_); \
+	assert_non_null(s_); \
+	len_ = (size_t)snprintf(s_, cap_, "%s", head); \
+	for (size_t i_ = 0; i_ < (n); i_++) \
+		len_ += (size_t)snprintf(s_ + len_, cap_ - len_, fmt, i_ % 65536, i_); \
+	s_; })
+
+/* As many ranges and entries as a policy may have, and one more. */
+static void test_limits(void **state)
+{
+	struct sriov_policy *p;
+	char *text;
+
+	(void)state;
+	/* 65536 single-VF ranges, then the same with every VF in a wide range */
+	text = lines(PF "    vfs:\n", 65536, "      \"%zu\": {driver: iavf, vlan: 7} # %zu\n");
+	p = parse(text);
+	assert_int_equal(p->n_errors, 0);
+	assert_int_equal(p->pfs[0].n_vfs, 65536);
+	sriov_policy_free(p);
+	free(text);
+	text = lines(PF "    vfs:\n", 65535, "      \"%zu-65535\": {vlan: 7} # %zu\n");
+	p = parse(text);
+	assert_int_equal(p->n_errors, 0);
+	sriov_policy_free(p);
+	free(text);
+	/* one more range than a PF has VFs */
+	text = lines(PF "    vfs:\n", 65537, "      \"%zu\": {} # %zu\n");
+	p = parse(text);
+	assert_int_equal(p->n_errors, 1);
+	assert_int_equal(p->errors[0].loc.line, 4);
+	assert_string_equal(p->errors[0].message, "vfs: 65537 VF ranges; a PF has at most 65536 VFs");
+	sriov_policy_free(p);
+	free(text);
+	/* one MAC given to VF 3 in 20000 ranges is one VF; on VF 4 it is two */
+	text = lines(PF "    vfs:\n", 20000, "      \"3\": {mac: \"02:00:00:00:00:01\"} # %zu %zu\n");
+	p = parse(text);
+	/* the keys repeat: duplicates, not MAC errors */
+	assert_int_equal(p->n_errors, 19999);
+	assert_non_null(strstr(p->errors[19998].message, "duplicate key \"3\" (first at line 4, column 7)"));
+	sriov_policy_free(p);
+	free(text);
+	text = lines("vfs:\n", 20000, "  - {select: \"ens1f0#3\", mac: \"02:00:00:00:00:01\"} # %zu %zu\n");
+	p = parse(text);
+	assert_int_equal(p->n_errors, 0);
+	sriov_policy_free(p);
+	free(text);
+	text = lines("vfs:\n  - {select: \"ens1f0#4\", mac: \"02:00:00:00:00:01\"}\n", 20000,
+		     "  - {select: \"ens1f0#3\", mac: \"02:00:00:00:00:01\"} # %zu %zu\n");
+	p = parse(text);
+	assert_int_equal(p->n_errors, 20000);
+	assert_int_equal(p->errors[19999].loc.line, 20002);
+	assert_non_null(strstr(p->errors[19999].message, "is already given to another VF at t.yaml:2:"));
+	sriov_policy_free(p);
+	free(text);
+	/* 65536 PF entries, and one more */
+	text = lines("pfs:\n", 65536, "  - match: {netdev: e%zu} # %zu\n");
+	p = parse(text);
+	assert_int_equal(p->n_errors, 0);
+	assert_int_equal(p->n_pfs, 65536);
+	sriov_policy_free(p);
+	free(text);
+	text = lines("pfs:\n", 65537, "  - match: {netdev: e%zu} # %zu\n");
+	p = parse(text);
+	assert_int_equal(p->n_errors, 1);
+	assert_string_equal(p->errors[0].message,
+			    "pfs: 65537 entries, and 0 before; a policy holds at most 65536");
+	sriov_policy_free(p);
+	free(text);
+}
+
+/* Deeper than a policy: refused before libyaml builds it (quadratic in flows). */
+static void test_depth(void **state)
+{
+	size_t n = 32768;
+	char *text = malloc(2 * n + 16);
+	struct sriov_policy *p;
+
+	(void)state;
+	assert_non_null(text);
+	strcpy(text, "pfs: ");
+	memset(text + 5, '[', n);
+	memset(text + 5 + n, ']', n);
+	strcpy(text + 5 + 2 * n, "\n");
+	p = parse(text);
+	assert_int_equal(p->n_errors, 1);
+	assert_int_equal(p->errors[0].loc.line, 1);
+	assert_int_equal(p->errors[0].loc.column, 37);
+	assert_string_equal(p->errors[0].message, "YAML: nested deeper than 32 levels; a policy needs 6");
+	sriov_policy_free(p);
+	free(text);
+	/* 32 levels are fine (wrong, but parsed) */
+	one_error("pfs: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n", 1, 7,
+		  "PF entry: expected a mapping, got a list");
+	/* block collections count too */
+	one_error("a:\n b:\n  c:\n   d:\n    e:\n     f:\n      g:\n       h:\n        i:\n"
+		  "         j:\n          k:\n           l:\n            m:\n             n:\n"
+		  "              o:\n               p:\n                q:\n                 r:\n"
+		  "                  s:\n                   t:\n                    u:\n"
+		  "                     v:\n                      w:\n                       x:\n"
+		  "                        y:\n                         z:\n"
+		  "                          aa:\n                           ab:\n"
+		  "                            ac:\n                             ad:\n"
+		  "                              ae:\n                               af:\n"
+		  "                                ag: 1\n", 33, 33,
+		  "YAML: nested deeper than 32 levels");
+}
+
 /* Every error of a file, not only the first, in file order. */
 static void test_all_errors(void **state)
 {
@@ -431,6 +565,9 @@ int main(void)
 		cmocka_unit_test(test_errors_selector),
 		cmocka_unit_test(test_errors_cross),
 		cmocka_unit_test(test_all_errors),
+		cmocka_unit_test(test_overlap_first_wins),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_mac_auto),
 		cmocka_unit_test(test_load_confd),

@@ -90,7 +90,9 @@ static void test_parse_errors(void **state)
 {
 	(void)state;
 	rejects("", "not valid JSON");
-	rejects("{\"schema\":\"sriovctl.state/v1\",\"pfs\":[]} x", "not valid JSON at byte 40");
+	rejects("{\"schema\":\"sriovctl.state/v1\",\"pfs\":[]} x",
+		"not valid JSON at line 1, column 41 (byte 40)");
+	rejects("{\"schema\":\n \"sriovctl.state/v1\",\n  ]", "not valid JSON at line 3, column 3 (byte");
 	rejects("{\"schema\":\"sriovctl.state/v1\",\"\x01pfs\":[]}", "?pfs: unknown key");
 	rejects("[]", "expected a JSON object");
 	rejects("{\"schema\":\"sriovctl.inventory/v1\",\"pfs\":[]}", "is not sriovctl.state/v1");
@@ -116,6 +118,66 @@ static void test_parse_errors(void **state)
 	rejects(PF(",\"vendor_id\":\"80861\""), "vendor_id: '80861' is not a 4-digit hex id");
 	rejects("{\"schema\":\"sriovctl.state/v1\",\"pfs\":[{\"address\":\"0000:3b:00.0\",\"num_vfs\":1},{\"address\":\"0000:3b:00.0\",\"num_vfs\":1}]}",
 		"pfs[1].address: PF 0000:3b:00.0 is listed twice");
+	/* nesting beyond a state file's, more VFs than the count allows */
+	rejects("{\"schema\":\"sriovctl.state/v1\",\"pfs\":[[[[[[[[[[]]]]]]]]]]}",
+		"not valid JSON at line 1, column 44 (byte 43): nested deeper than a state file (8 levels)");
+	rejects(PF(",\"vfs\":[{\"index\":0},{\"index\":1},{\"index\":0}]"),
+		"pfs[0].vfs[2].index: VF 0 is listed twice");
+	rejects(PF(",\"num_vfs\":3,\"vfs\":[{\"index\":2},{\"index\":0},{\"index\":2}]"),
+		"pfs[0].vfs[2].index: VF 2 is listed twice");
+}
+
+/* @head, then @fmt printed for 0..n-1 (with its separator), then @tail. */
+#define build(head, fmt, n, tail) ({ \
+	size_t cap_ = strlen(head) + strlen(tail) + (n) * (strlen(fmt) + 16) + 1, len_; \
+	char *s_ = malloc(cap_); \
+	assert_non_null(s_); \
+	len_ = (size_t)sprintf(s_, "%s", head); \
+	for (size_t i_ = 0; i_ < (n); i_++) \
+		len_ += (size_t)sprintf(s_ + len_, fmt, i_ ? "," : "", i_); \
+	strcpy(s_ + len_, tail); \
+	s_; })
+
+/* The most a state file can hold: 65535 VFs of a PF, 4096 PFs. */
+static void test_parse_limits(void **state)
+{
+	struct sriov_state *st;
+	char err[256], *json;
+
+	(void)state;
+	json = build("{\"schema\":\"sriovctl.state/v1\",\"pfs\":[{\"address\":\"0000:3b:00.0\","
+		     "\"num_vfs\":65535,\"vfs\":[", "%s{\"index\":%zu,\"driver\":\"iavf\"}", 65535,
+		     "]}]}");
+	if (sriov_state_parse(json, strlen(json), &st, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(st->pfs[0].n_vfs, 65535);
+	assert_int_equal(st->pfs[0].vfs[65534].index, 65534);
+	sriov_state_free(st);
+	free(json);
+	/* the last of them listed twice: found */
+	json = build("{\"schema\":\"sriovctl.state/v1\",\"pfs\":[{\"address\":\"0000:3b:00.0\","
+		     "\"num_vfs\":65535,\"vfs\":[", "%s{\"index\":%zu}", 65534,
+		     ",{\"index\":65533}]}]}");
+	rejects(json, "pfs[0].vfs[65534].index: VF 65533 is listed twice");
+	free(json);
+	/* 256 PFs, then one twice */
+	json = build("{\"schema\":\"sriovctl.state/v1\",\"pfs\":[",
+		     "%s{\"address\":\"0000:%02zx:00.0\",\"num_vfs\":0}", 255,
+		     ",{\"address\":\"0000:ff:00.0\",\"num_vfs\":0}]}");
+	if (sriov_state_parse(json, strlen(json), &st, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(st->n_pfs, 256);
+	sriov_state_free(st);
+	free(json);
+	json = build("{\"schema\":\"sriovctl.state/v1\",\"pfs\":[",
+		     "%s{\"address\":\"0001:00:%02zx.0\",\"num_vfs\":0}", 32,
+		     ",{\"address\":\"0001:00:1f.0\",\"num_vfs\":0}]}");
+	rejects(json, "pfs[32].address: PF 0001:00:1f.0 is listed twice");
+	free(json);
+	json = build("{\"schema\":\"sriovctl.state/v1\",\"pfs\":[",
+		     "%s{\"address\":\"0000:00:00.%zu\",\"num_vfs\":0}", 4097, "]}");
+	rejects(json, "pfs: 4097 entries; a state file holds at most 4096 PFs");
+	free(json);
 }
 
 static void lines(const struct sriov_plan *plan, const char *want)
@@ -254,6 +316,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_parse_limits),
 		cmocka_unit_test(test_plan_nothing_to_do),
 		cmocka_unit_test(test_plan_changes),
 		cmocka_unit_test(test_plan_refusals),
