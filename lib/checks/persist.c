@@ -56,40 +56,23 @@ static int read_text(struct check_run *r, const char *path, struct text_file *ou
 	struct stat st;
 	size_t len = 0;
 	char *buf;
-	int fd = rootfs_open(r->ctx->rfs, ROOTFS_TOP, path,
+	int e, fd = rootfs_open(r->ctx->rfs, ROOTFS_TOP, path,
 			     O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	snprintf(out->path, sizeof(out->path), "%s", path);
 	if (fd < 0)
 		return fd;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > FILE_MAX) {
-		int e = S_ISREG(st.st_mode) ? -EFBIG : -EINVAL;
-
+		e = S_ISREG(st.st_mode) ? -EFBIG : -EINVAL;
 		close(fd);
 		return e;
 	}
-	if (!(buf = malloc(FILE_MAX + 1))) {
-		close(fd);
-		r->err = -ENOMEM;
-		return -ENOMEM;
-	}
-	for (;;) {
-		ssize_t n = read(fd, buf + len, FILE_MAX + 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		if (len > FILE_MAX)
-			break;
-	}
+	e = rootfs_read_all(fd, FILE_MAX, &buf, &len);
 	close(fd);
-	if (len > FILE_MAX) {
-		free(buf);
-		return -EFBIG;
-	}
-	buf[len] = '\0';
+	if (e == -ENOMEM)
+		r->err = e;
+	if (e < 0)
+		return e;
 	out->text = buf;
 	out->len = len;
 	out->mode = st.st_mode;

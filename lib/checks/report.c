@@ -53,51 +53,16 @@ void check_add(struct check_run *r, const char *id, int severity,
 
 char *check_read_file(struct check_run *r, const char *path, int *err)
 {
-	size_t cap = 4096, len = 0;
-	char *buf = NULL;
+	char *buf;
 	int fd = rootfs_open(r->ctx->rfs, ROOTFS_TOP, path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
 		*err = fd;
 		return NULL;
 	}
-	for (;;) {
-		ssize_t n;
-
-		if (len + 1 >= cap || !buf) {
-			char *nb;
-
-			if (buf)
-				cap *= 2;
-			if (cap > MAX_FILE) {
-				*err = -EFBIG;
-				break;
-			}
-			nb = realloc(buf, cap);
-			if (!nb) {
-				*err = -ENOMEM;
-				break;
-			}
-			buf = nb;
-		}
-		n = read(fd, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			*err = -errno;
-			break;
-		}
-		if (n == 0) {
-			close(fd);
-			buf[len] = '\0';
-			*err = 0;
-			return buf;
-		}
-		len += (size_t)n;
-	}
+	*err = rootfs_read_all(fd, MAX_FILE, &buf, NULL);
 	close(fd);
-	free(buf);
-	return NULL;
+	return buf;
 }
 
 bool check_sel_pf(const struct check_run *r, const struct sriov_pf *pf)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "checks/udevrules.h"
+#include "io/parse.h"
 
 /* Token types in udevd's order: a line's tokens are evaluated sorted by
  * it, so its matches come before its assignments. */
@@ -247,17 +248,6 @@ static int parse_operator(const char *s)
 	return -1;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static size_t put_utf8(char *o, uint32_t cp)
 {
 	if (cp < 0x80) {
@@ -302,7 +292,7 @@ static int unescape_one(const char *s, char *o, size_t *olen)
 	if (*s == 'x' || *s == 'u' || *s == 'U') {
 		n = *s == 'x' ? 2 : *s == 'u' ? 4 : 8;
 		for (int i = 1; i <= n; i++) {
-			if ((d = hexval(s[i])) < 0)
+			if ((d = parse_hexdigit(s[i])) < 0)
 				return -1;
 			cp = cp << 4 | (uint32_t)d;
 		}

@@ -442,6 +442,52 @@ static ssize_t read_fd(int fd, void *buf, size_t size, bool whole)
 	return (ssize_t)len;
 }
 
+int rootfs_read_all(int fd, size_t max, char **out, size_t *len)
+{
+	size_t cap = 0, n = 0;
+	char *buf = NULL;
+
+	*out = NULL;
+	for (;;) {
+		ssize_t r;
+
+		if (n + 1 >= cap) {
+			char *nb;
+
+			if (n > max) {
+				free(buf);
+				return -EFBIG;
+			}
+			cap = cap ? 2 * cap : 4096;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+		}
+		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			return -errno;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (n > max) {
+		free(buf);
+		return -EFBIG;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	if (len)
+		*len = n;
+	return 0;
+}
+
 static ssize_t read_path(struct rootfs *rfs, int dirfd, const char *path,
 			 void *buf, size_t size, bool whole)
 {

@@ -116,6 +116,15 @@ int rootfs_write(struct rootfs *rfs, int dirfd, const char *path,
 		 const void *buf, size_t len);
 
 /*
+ * The rest of @fd, until end of file, into a malloc'd NUL-terminated
+ * buffer (*out, free() it; *len without the NUL, may be NULL): for files
+ * read whole whose size fstat(2) does not tell (procfs) or may not be
+ * trusted. 0, -EFBIG past @max bytes, -ENOMEM or -errno; *out is NULL on
+ * error.
+ */
+int rootfs_read_all(int fd, size_t max, char **out, size_t *len);
+
+/*
  * readlink(2) into @buf, NUL-terminated: the directories before the last
  * component are resolved inside the root, the link itself is read, not
  * followed. Returns the length or -errno.

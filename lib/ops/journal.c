@@ -69,38 +69,6 @@ void journal_free(struct journal *j)
 	free(j);
 }
 
-/* The whole file behind @fd, NUL-terminated. */
-static int read_fd(int fd, char **out, size_t *len)
-{
-	struct stat st;
-	char *buf;
-	size_t n = 0;
-
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if ((unsigned long long)st.st_size > MAX_JOURNAL)
-		return -EFBIG;
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return -ENOMEM;
-	while (n < (size_t)st.st_size) {
-		ssize_t r = pread(fd, buf + n, (size_t)st.st_size - n, (off_t)n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(buf);
-			return -errno;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return 0;
-}
 
 static int emit(struct journal *j, json_object *o)
 {
@@ -177,7 +145,7 @@ int journal_begin(struct sriov_ctx *ctx, const struct sriov_change_origin *who,
 	if (r < 0)
 		return r;
 	/* A complete first line: a transaction nobody finished. */
-	r = read_fd(j->fd, &text, &len);
+	r = rootfs_read_all(j->fd, MAX_JOURNAL, &text, &len);
 	if (r == 0 && memchr(text, '\n', len))
 		r = -EBUSY;
 	free(text);
@@ -499,7 +467,7 @@ int sriov_txn_load(struct sriov_ctx *ctx, struct sriov_txn **out, char *err,
 		return fd;
 	r = fstat(fd, &st) < 0 ? -errno : S_ISREG(st.st_mode) ? 0 : -EBADFD;
 	if (r == 0)
-		r = read_fd(fd, &text, &len);
+		r = rootfs_read_all(fd, MAX_JOURNAL, &text, &len);
 	close(fd);
 	if (r == 0)
 		r = parse_journal(ctx, text, len, out, err, errlen);

@@ -14,50 +14,13 @@
 /* Larger than any sane policy; a bound so a wrong -f cannot eat memory. */
 #define POLICY_MAX (4 << 20)
 
-static int read_fd(int fd, char **out, size_t *len)
-{
-	size_t n = 0, cap = 4096;
-	char *buf = malloc(cap), *nb;
-	ssize_t r;
-
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		if (n == cap) {
-			if (cap >= POLICY_MAX) {
-				free(buf);
-				return -EFBIG;
-			}
-			nb = realloc(buf, cap *= 2);
-			if (!nb) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = nb;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(buf);
-			return -errno;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
 /* Parse file @fd named @shown into @p; closes @fd. */
 static int add_fd(struct sriov_policy *p, int fd, const char *shown,
 		  char *err, size_t errlen)
 {
 	char *text = NULL;
 	size_t len = 0;
-	int r = read_fd(fd, &text, &len);
+	int r = rootfs_read_all(fd, POLICY_MAX, &text, &len);
 
 	close(fd);
 	if (r < 0) {

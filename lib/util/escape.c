@@ -184,14 +184,3 @@ int sriov_escape_printf(FILE *out, const char *fmt, ...)
 	va_end(ap);
 	return r;
 }
-
-int esc_printf(FILE *out, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = sriov_escape_vprintf(out, fmt, ap);
-	va_end(ap);
-	return r;
-}

@@ -28,9 +28,8 @@ char *esc_strdup(const char *s);
 /* @s[0..@n) escaped onto @out. Returns 0 or -EIO. */
 int esc_write(const char *s, size_t n, FILE *out);
 
-/* sriov_escape_printf(), for the library's renderers. */
-int esc_printf(FILE *out, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/* The library's renderers call the public sriov_escape_printf() by this name. */
+#define esc_printf sriov_escape_printf
 
 /* The terminal columns of an escaped string: one per code point. */
 size_t esc_columns(const char *s);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -482,6 +483,48 @@ static void test_join(void **state)
 	join("sys/a", "/abs/path", 0, "abs/path");
 }
 
+/* A pipe: no size to trust, read until end of file, the cap exact. */
+static void read_all(size_t n, size_t max, int want)
+{
+	char *buf = malloc(n + 1), *out = (char *)1;
+	size_t len = 7;
+	int p[2];
+
+	assert_non_null(buf);
+	memset(buf, 'x', n);
+	assert_int_equal(pipe(p), 0);
+	if (fork() == 0) {
+		close(p[0]);
+		_exit(write(p[1], buf, n) == (ssize_t)n ? 0 : 1);
+	}
+	close(p[1]);
+	assert_int_equal(rootfs_read_all(p[0], max, &out, &len), want);
+	close(p[0]);
+	if (want == 0) {
+		assert_int_equal(len, n);
+		assert_int_equal(out[n], '\0');
+		assert_memory_equal(out, buf, n);
+		free(out);
+	} else {
+		assert_null(out);
+	}
+	free(buf);
+	while (wait(NULL) > 0)
+		;
+}
+
+static void test_read_all(void **state)
+{
+	(void)state;
+	read_all(0, 10, 0);
+	read_all(10, 10, 0);
+	read_all(11, 10, -EFBIG);
+	read_all(4095, 1 << 20, 0);
+	read_all(4096, 1 << 20, 0);
+	read_all(100000, 1 << 20, 0);
+	read_all(100000, 65536, -EFBIG);
+}
+
 int main(void)
 {
 #define BOTH(t) cmocka_unit_test_prestate(t, (void *)&kernel), \
@@ -496,6 +539,7 @@ int main(void)
 		BOTH(test_links_and_lists),
 		cmocka_unit_test(test_resolver),
 		cmocka_unit_test(test_join),
+		cmocka_unit_test(test_read_all),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
