@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,13 +26,18 @@ static unsigned long long now_ms(void)
 	return (unsigned long long)ts.tv_sec * 1000 + (unsigned long long)ts.tv_nsec / 1000000;
 }
 
-/* 0, or -EINTR when a caught signal ends the sleep (and so the wait). */
-static int sleep_ms(unsigned ms)
+/*
+ * 0, or -EINTR when a caught signal ends the sleep (and so the wait).
+ * Signals are blocked outside the sleep and unblocked atomically by
+ * ppoll: one that arrives between two tries is not lost but ends the
+ * next sleep.
+ */
+static int sleep_ms(unsigned ms, const sigset_t *during)
 {
 	struct timespec ts = { .tv_sec = ms / 1000,
 			       .tv_nsec = (long)(ms % 1000) * 1000000 };
 
-	return nanosleep(&ts, NULL) < 0 ? -errno : 0;
+	return ppoll(NULL, 0, &ts, during) < 0 ? -errno : 0;
 }
 
 static int read_pid(int fd)
@@ -50,6 +57,7 @@ static int read_pid(int fd)
 int sriov_lock_host(struct sriov_ctx *ctx, unsigned timeout_ms, int *holder)
 {
 	unsigned long long deadline = now_ms() + timeout_ms;
+	sigset_t all, old;
 	char pid[32];
 	int fd, r, n;
 
@@ -74,17 +82,21 @@ int sriov_lock_host(struct sriov_ctx *ctx, unsigned timeout_ms, int *holder)
 	 * inherits the fd and keeps the lock until the kernel lets it go:
 	 * the host is still being changed until then.
 	 */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		r = -errno;
 		if (r == -EWOULDBLOCK && now_ms() < deadline)
-			r = sleep_ms(50);
+			r = sleep_ms(50, &old);
 		if (r < 0) {
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
 			if (r == -EWOULDBLOCK && holder)
 				*holder = read_pid(fd);
 			close(fd);
 			return r;
 		}
 	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
 	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)n, 0) != n) {
 		r = -errno;
