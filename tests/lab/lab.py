@@ -43,7 +43,12 @@ GUEST = HERE / "guest"
 CACHE_ROOT = Path(os.environ.get("SRIOV_LAB_CACHE") or "/var/cache/sriovctl-lab")
 RESULTS = Path(os.environ.get("SRIOV_LAB_RESULTS")
                or Path(tempfile.gettempdir()) / "sriovctl-lab-results")
-BOOT_TIMEOUT = int(os.environ.get("SRIOV_LAB_BOOT_TIMEOUT", "480"))
+# A guest that prints nothing for BOOT_SILENCE s hangs; one that keeps
+# printing is slow, not stuck: a loaded machine (the ASan build's boot A
+# took 481 s with two compilers beside it, 257 s alone) is given up to
+# BOOT_TIMEOUT s before it is killed.
+BOOT_TIMEOUT = int(os.environ.get("SRIOV_LAB_BOOT_TIMEOUT", "1500"))
+BOOT_SILENCE = int(os.environ.get("SRIOV_LAB_BOOT_SILENCE", "240"))
 # A TCG guest starved of host CPU can stall in early boot (RCU stall
 # reports, no progress) and never reach /init: seen once with two 2-vCPU
 # guests and a compiler on 2 cores. /init prints "@@LAB start" within
@@ -788,17 +793,35 @@ def qemu_command(prep, spec, initrd, serial_log, with_igb, acc=None):
     return [str(c) for c in cmd]
 
 
-def wait_guest(p, serial, timeout):
+class Silent(Exception):
+    """The guest printed nothing for BOOT_SILENCE s."""
+
+
+def serial_size(serial):
+    try:
+        return serial.stat().st_size
+    except OSError:
+        return 0
+
+
+def wait_guest(p, serial, timeout, silence=None):
     """QEMU's exit status, or "stalled" when /init never started."""
+    silence = silence or BOOT_SILENCE
     t0 = time.monotonic()
+    size, grew = 0, t0
     while True:
         try:
             return p.wait(timeout=1)
         except subprocess.TimeoutExpired:
             pass
-        waited = time.monotonic() - t0
+        now = time.monotonic()
+        waited = now - t0
         if waited > timeout:
             raise subprocess.TimeoutExpired(p.args, timeout)
+        if serial_size(serial) != size:
+            size, grew = serial_size(serial), now
+        elif now - grew > silence:
+            raise Silent()
         if waited > BOOT_STALL:
             try:
                 started = b"@@LAB start" in serial.read_bytes()
@@ -850,6 +873,9 @@ def boot(prep, spec, initrd, results, timeout=BOOT_TIMEOUT, acc=None):
                                                out)
         except subprocess.TimeoutExpired:
             error = f"guest still running after {timeout} s: killed"
+        except Silent:
+            error = (f"guest printed nothing for {BOOT_SILENCE} s "
+                     f"(hung after {time.monotonic() - t0:.0f} s): killed")
         finally:
             if p.poll() is None:
                 with contextlib.suppress(ProcessLookupError):

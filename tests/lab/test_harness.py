@@ -6,8 +6,10 @@ no QEMU; the real QEMU runs in the lab test."""
 
 import json
 import os
+import subprocess
 import sys
 import tempfile
+import time
 import unittest
 from pathlib import Path
 from unittest import mock
@@ -249,6 +251,28 @@ class Harness(unittest.TestCase):
         self.assertFalse(boots["B"].started)
 
     # ------------------------------------------------- the machine ------
+
+    def test_a_slow_guest_runs_on_and_a_silent_one_is_killed(self):
+        serial = self.tmp / "serial"
+        talk = ("import sys, time\n"
+                "for i in range(int(sys.argv[2])):\n"
+                "    open(sys.argv[1], 'a').write('line %d\\n' % i)\n"
+                "    time.sleep(0.5)\n"
+                "time.sleep(float(sys.argv[3]))\n")
+        # prints for 4 s, longer than the silence limit: slow, not hung
+        p = subprocess.Popen([sys.executable, "-c", talk, str(serial), "8",
+                              "0"])
+        self.assertEqual(0, lab.wait_guest(p, serial, 60, silence=2))
+        # prints for 1 s, then nothing
+        serial.unlink()
+        p = subprocess.Popen([sys.executable, "-c", talk, str(serial), "2",
+                              "30"])
+        t0 = time.monotonic()
+        with self.assertRaises(lab.Silent):
+            lab.wait_guest(p, serial, 60, silence=2)
+        self.assertLess(time.monotonic() - t0, 10)
+        p.kill()
+        p.wait()
 
     def test_jobs_follow_the_cpus_and_memory_this_process_has(self):
         with mock.patch.object(lab, "usable_cpus", return_value=1):
