@@ -132,7 +132,8 @@ def parse_card(text):
         bus = int(kv["bus"], 16)
         if bus == 0:
             raise HostgenError("--card %s: bus=%s: bus 00 is the root bus" % (text, kv["bus"]))
-    return CardSpec(ari=ari, bus=bus, vfmtu=vfmtu, vfmac_same=vfmac_same, text=text, profile=prof, pfs=pfs, vfs=vfs, total=total,
+    return CardSpec(text=text, profile=prof, pfs=pfs, vfs=vfs, total=total,
                     total_sysfs=total_sysfs, vfio=vfio, unbound=unbound,
                     autoprobe=autoprobe, numa=numa, acs=acs, pf_bound=pf_bound,
-                    pf_driver=pf_driver, ifname=ifname, link_up=link_up)
+                    pf_driver=pf_driver, ifname=ifname, link_up=link_up,
+                    vfmtu=vfmtu, vfmac_same=vfmac_same, ari=ari, bus=bus)
