@@ -120,8 +120,16 @@ class Inventory(TreeTest):
                           for a in ("0000:X:10.0", "0000:X:10.2", "0000:X:10.4")])
         self.assertEqual(inv["pfs"][1]["vfs"][0]["address"][-4:], "10.1")
 
-    def test_i350_vfs_on_next_bus(self):
+    def test_i350_vfs_on_own_bus(self):
+        # as the seed's I350: First VF Offset 128 with ARI, sriov_totalvfs 7 (igb)
         root, man, inv = self.gen_and_compare("i350:pfs=2,vfs=2")
+        pf = inv["pfs"][1]
+        bus = int(pf["address"][5:7], 16)
+        self.assertEqual(pf["vfs"][1]["address"], f"0000:{bus:02x}:10.5")
+        self.assertEqual(pf["total_vfs"], 7)
+
+    def test_i350_vfs_on_next_bus_without_ari(self):
+        root, man, inv = self.gen_and_compare("i350:pfs=2,vfs=2,ari=off")
         pf = inv["pfs"][1]
         bus = int(pf["address"][5:7], 16)
         self.assertEqual(pf["vfs"][1]["address"], f"0000:{bus + 1:02x}:10.5")

@@ -9,8 +9,14 @@ from hostgen_testlib import HostCase, run_hostgen, walk
 
 BAD_ARGS = [
     ["--card", "e810:vfs=129"],                 # vfs > total
-    ["--card", "x520:vfs=65"],
+    ["--card", "x520:vfs=64"],                  # > ixgbe's 63
+    ["--card", "i350:vfs=8"],                   # > igb's 7
     ["--card", "igb:vfs=8"],                    # > sriov_totalvfs 7
+    ["--card", "i350:ari=maybe"],
+    ["--card", "cx6:ari=off"],                  # no offset without ARI on record
+    ["--card", "i350:bus=0"],                   # the root bus
+    ["--card", "i350:bus=1x"],
+    ["--card", "i350:bus=31", "--card", "x520:bus=30"],   # below the buses taken
     ["--card", "e810:vfs=4,total=2"],
     ["--card", "bogus"],                        # unknown profile
     ["--card", "e810:colour=red"],              # unknown key

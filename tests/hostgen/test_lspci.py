@@ -88,7 +88,7 @@ class LspciTest(HostCase):
             "--numa-nodes", "2", "--cpus-per-node", "16",
             "--card", "e810:vfs=128/64,vfio=8,unbound=4",
             "--card", "cx6:vfs=8/3,acs=off",
-            "--card", "x520:vfs=64,total=64,autoprobe=0",
+            "--card", "x520:vfs=63,total=64,autoprobe=0",
             "--card", "i350:vfs=7/7/0/1",
             "--card", "igb:vfs=7,pfdriver=igb",
             "--card", "nvme:vfs=15,total=15",

@@ -255,7 +255,7 @@ class StructureTest(HostCase):
         out, man = self.generate(
             "--cpu", "amd", "--numa-nodes", "2", "--cpus-per-node", "24",
             "--card", "e810:vfs=128,vfio=10,unbound=5", "--card", "cx6:vfs=8/2",
-            "--card", "x520:vfs=64,autoprobe=0", "--card", "i350:vfs=7/0/3/0,acs=off",
+            "--card", "x520:vfs=63,autoprobe=0", "--card", "i350:vfs=7/0/3/0,acs=off",
             "--card", "nvme:vfs=4,total=16", "--card", "igb:vfs=7,link=down,ifname=lan")
         check_tree(self, out, man)
 

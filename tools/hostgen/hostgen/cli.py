@@ -36,6 +36,10 @@ card keys (vfs, vfio and unbound take N for every PF or N0/N1/... per PF):
   link=up|down   carrier of the card's netdevs
   vfmtu=N        MTU of the card's VF netdevs (default 1500)
   vfmac=same     every VF netdev of a PF gets the same MAC (default unique)
+  ari=on|off     ARI forwarding at the card's root port (off: the First VF
+                 Offset without ARI, x520/i350 VFs on the next bus; default on)
+  bus=BB         secondary bus (hex) of the card's root port (default: the next
+                 free; in --card order)
 
 exit status: 0 ok, 2 bad arguments or refused OUT_DIR, 1 I/O error
 see docs/hostgen.md""" % "\n".join("  %-5s %s" % (n, p.title) for n, p in sorted(PROFILES.items()))

@@ -242,7 +242,7 @@ def rootport_config(rp):
             c.u32(off + 0x14, (rp.slot << 19) | 0x00040000 | (75 << 7))   # slot #, NoCmdCompl, 75W
             c.u16(off + 0x1A, 0x0040 if children else 0)                  # presence detect
         c.u16(off + 0x1E, 0x0001)                     # RootCap: CRSVisible
-        c.u32(off + 0x24, 0x0001083F)                 # ... + ARI Forwarding Supported
+        c.u32(off + 0x24, 0x0001081F | (0x20 if rp.ari_fwd_cap else 0))   # ARI Fwd Supp.
         c.u16(off + 0x28, 0x0020 if rp.ari_fwd else 0x0000)
         c.u32(off + 0x2C, _speed_vector(gen))
         c.u16(off + 0x30, gen)

@@ -3,6 +3,12 @@
 A profile is everything that differs between adapter models: ids, drivers,
 port count, TotalVFs, where the VFs land (First VF Offset / VF Stride),
 BARs, MSI-X table sizes, link capabilities and netdev behaviour.
+
+Each SR-IOV number says where it comes from: real `lspci -vvv` output, the
+seeds (../shared/seeds), or the driver's / QEMU's source.  A VF's routing ID
+is the PF's plus First VF Offset + VF Stride * i (drivers/pci/iov.c,
+pci_iov_virtfn_bus/devfn); the offset is read after sriov_init() has set
+ARI Capable Hierarchy, so devices whose offset depends on it carry both.
 """
 
 from dataclasses import dataclass
@@ -68,6 +74,8 @@ class Profile:
     driver_max_vfs: Optional[int] = None   # pci_sriov_set_totalvfs() by the PF driver
     placement: str = "fixed"               # "fixed" or "ari"
     vf_offset: int = 0                     # placement "fixed": the same for every PF
+    vf_offset_noari: Optional[int] = None  # ... with ARI Capable Hierarchy clear (None:
+    #                                        no value on record: ari=off is refused)
     vf_stride: int = 1
     ari_first: Optional[int] = None        # placement "ari": VFs start at this function
     #                                        (None: right after the PFs)
@@ -95,10 +103,13 @@ class Profile:
             return min(config_total, self.driver_max_vfs)
         return config_total
 
-    def first_vf_offset(self, pf_index, n_pfs, total):
-        """First VF Offset of PF `pf_index` (function number == pf_index)."""
+    def first_vf_offset(self, pf_index, n_pfs, total, ari=True):
+        """First VF Offset of PF `pf_index` (function number == pf_index).
+
+        `ari`: ARI Capable Hierarchy, which sriov_init() sets when the port
+        above forwards ARI; the offset depends on it (the kernel re-reads it)."""
         if self.placement == "fixed":
-            return self.vf_offset
+            return self.vf_offset if ari else self.vf_offset_noari
         first = self.ari_first if self.ari_first is not None else n_pfs
         # VFs of all PFs follow each other: PF k's VFs start at first + k*total;
         # the offset is relative to the PF's own routing ID (base + k).
@@ -113,7 +124,12 @@ PROFILES = {
         link_gen=4, link_width=16,
         bars=(Bar(0, "mem64p", 32 * M), Bar(3, "mem64p", 64 * K)),
         msix=MsixLayout(1024, 3, 0x0, 0x8000),
+        # TotalVFs 128 = the device's 256 (ice: ICE_MAX_SRIOV_VFS) over 2 PFs; not
+        # confirmed for the 2-port 1592 (a real 4-port E810-XXV shows 64 per PF).
+        # ice sets no driver limit (no pci_sriov_set_totalvfs()).
         vf_device=0x1889, vf_revision=0x02, vf_driver="iavf", total_vfs=128,
+        # offset 8, stride 1 for PF0: real lspci -vvv of an E810-XXV (ARIHierarchy+);
+        # PF k > 0 (VFs following PF0's) is not confirmed by a real capture
         placement="ari", ari_first=8, vf_stride=1,
         vf_bars=(Bar(0, "mem64p", 128 * K), Bar(3, "mem64p", 16 * K)),
         vf_msix=MsixLayout(17, 3, 0x0, 0x2000),
@@ -126,7 +142,12 @@ PROFILES = {
         link_gen=4, link_width=16,
         bars=(Bar(0, "mem64p", 32 * M),),
         msix=MsixLayout(64, 0, 0x2000, 0x3000),
+        # TotalVFs is the firmware's NUM_OF_VFS (mlxconfig); 8 and 16 both occur in
+        # real lspci -vvv; mlx5 sets no driver limit (sriov.c reads
+        # pci_sriov_get_totalvfs())
         vf_device=0x101e, vf_revision=0x00, vf_driver="mlx5_core", total_vfs=8,
+        # offsets 2 (PF0) and 9 (PF1, TotalVFs 8), stride 1: real lspci -vvv of a
+        # 2-port ConnectX-7 (same mlx5 layout; VFs 00.2 .. 01.1 after PF0)
         placement="ari", ari_first=None, vf_stride=1,
         vf_bars=(Bar(0, "mem64p", 1 * M),),
         vf_msix=MsixLayout(12, 0, 0x2000, 0x3000),
@@ -141,7 +162,12 @@ PROFILES = {
         bars=(Bar(0, "mem64p", 512 * K), Bar(4, "mem64p", 16 * K)),
         msix=MsixLayout(64, 4, 0x0, 0x2000),
         vf_device=0x10ed, vf_revision=0x01, vf_driver="ixgbevf", total_vfs=64,
-        placement="fixed", vf_offset=128, vf_stride=2,
+        # TotalVFs 64: real lspci -vvv of 82599ES; sysfs 63: ixgbe_probe() calls
+        # pci_sriov_set_totalvfs(pdev, IXGBE_MAX_VFS_DRV_LIMIT) (ixgbe_sriov.h: 64 - 1)
+        driver_max_vfs=63,
+        # offset 128 with ARIHierarchy+, 384 with ARIHierarchy-, stride 2: real
+        # lspci -vvv of 82599ES PFs, both cases
+        placement="fixed", vf_offset=128, vf_offset_noari=384, vf_stride=2,
         vf_bars=(Bar(0, "mem64p", 16 * K), Bar(3, "mem64p", 16 * K)),
         vf_msix=MsixLayout(3, 3, 0x0, 0x2000),
         pf_acs=False, netdev=True, vf_netdev=True, phys_port_name=False,
@@ -154,7 +180,13 @@ PROFILES = {
         bars=(Bar(0, "mem32", 1 * M), Bar(3, "mem32", 16 * K)),
         msix=MsixLayout(10, 3, 0x0, 0x2000),
         vf_device=0x1520, vf_revision=0x01, vf_driver="igbvf", total_vfs=8,
-        placement="fixed", vf_offset=384, vf_stride=4,
+        # TotalVFs 8: real lspci -vvv of an I350; sysfs 7: igb_main.c igb_probe_vfs()
+        # calls pci_sriov_set_totalvfs(pdev, 7); seed 004 reads sriov_totalvfs 7
+        driver_max_vfs=7,
+        # offset 128, stride 4: seed 004's lspci -D, PF 31:00.1 -> VFs 31:10.1,
+        # 31:10.5, 31:11.1 .. 31:13.1 (0x3101 + 0x80 + 4i); 384 with ARIHierarchy-:
+        # real lspci -vvv of an I350 PF
+        placement="fixed", vf_offset=128, vf_offset_noari=384, vf_stride=4,
         vf_bars=(Bar(0, "mem64p", 16 * K), Bar(3, "mem64p", 16 * K)),
         vf_msix=MsixLayout(3, 3, 0x0, 0x2000),
         pf_acs=False, netdev=True, vf_netdev=True, phys_port_name=False,
@@ -166,9 +198,13 @@ PROFILES = {
         link_gen=1, link_width=1,
         bars=(Bar(0, "mem32", 128 * K), Bar(3, "mem32", 16 * K)),
         msix=MsixLayout(10, 3, 0x0, 0x2000),
+        # TotalVFs 8: QEMU hw/net/igb.c IGB_MAX_VF_FUNCTIONS (pcie_sriov_pf_init());
+        # sysfs 7: igb's igb_probe_vfs(), as on the I350 (lab: sriov_totalvfs 7)
         vf_device=0x10ca, vf_revision=0x01, vf_driver="igbvf", total_vfs=8,
         driver_max_vfs=7,
-        placement="fixed", vf_offset=128, vf_stride=2,
+        # offset 128, stride 2: QEMU IGB_VF_OFFSET 0x80, IGB_VF_STRIDE 2, constants
+        # whatever ARI (lab: VFs 02:10.0, 02:10.2 of PF 02:00.0)
+        placement="fixed", vf_offset=128, vf_offset_noari=128, vf_stride=2,
         vf_bars=(Bar(0, "mem64p", 16 * K), Bar(3, "mem64p", 16 * K)),
         vf_msix=MsixLayout(3, 3, 0x0, 0x2000),
         pf_acs=False, netdev=True, vf_netdev=True, phys_port_name=False,
@@ -180,8 +216,12 @@ PROFILES = {
         link_gen=1, link_width=1,
         bars=(Bar(0, "mem64", 16 * K),),
         msix=MsixLayout(65, 0, 0x2000, 0x3000),
+        # TotalVFs: QEMU's sriov_max_vfs= (at most NVME_MAX_VFS 127); 8 is the
+        # generator's default (total=); the nvme driver sets no limit
         vf_device=0x0010, vf_revision=0x02, vf_driver="nvme", total_vfs=8,
-        placement="fixed", vf_offset=1, vf_stride=1,
+        # offset 1, stride 1: QEMU hw/nvme/ctrl.c NVME_VF_OFFSET, NVME_VF_STRIDE,
+        # constants whatever ARI (lab: sriov_offset 1, sriov_stride 1)
+        placement="fixed", vf_offset=1, vf_offset_noari=1, vf_stride=1,
         vf_bars=(Bar(0, "mem64", 16 * K),),
         vf_msix=MsixLayout(17, 0, 0x2000, 0x3000),
         pf_acs=False, netdev=False, vf_netdev=False),

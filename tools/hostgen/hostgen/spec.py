@@ -8,7 +8,7 @@ from .errors import HostgenError
 from .profiles import PROFILES
 
 KEYS = ("pfs", "vfs", "total", "vfio", "unbound", "autoprobe", "numa", "acs",
-        "pfdriver", "ifname", "link", "vfmtu", "vfmac")
+        "pfdriver", "ifname", "link", "vfmtu", "vfmac", "ari", "bus")
 
 IFNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
@@ -32,6 +32,8 @@ class CardSpec:
     link_up: bool
     vfmtu: int = 1500       # MTU of the VF netdevs
     vfmac_same: bool = False  # every VF netdev of the card has one MAC
+    ari: bool = True        # the root port forwards ARI (ARI Capable Hierarchy set)
+    bus: Optional[int] = None  # secondary bus of the card's root port (None: the next free)
 
 
 def _int(card, key, value, lo=0, hi=1 << 16):
@@ -116,7 +118,22 @@ def parse_card(text):
         raise HostgenError("--card %s: profile %s has no SR-IOV" % (text, name))
     vfmtu = _int(text, "vfmtu", kv["vfmtu"], 68, 65535) if "vfmtu" in kv else 1500
     vfmac_same = _choice(text, "vfmac", kv.get("vfmac", "unique"), ("unique", "same")) == "same"
-    return CardSpec(vfmtu=vfmtu, vfmac_same=vfmac_same, text=text, profile=prof, pfs=pfs, vfs=vfs, total=total,
+    ari = _choice(text, "ari", kv.get("ari", "on"), ("on", "off")) == "on"
+    if not ari and prof.vf_offset_noari is None:
+        raise HostgenError("--card %s: ari=off: no First VF Offset without ARI is on record for "
+                           "profile %s (only for %s)" % (text, name, ", ".join(
+                               sorted(n for n, p in PROFILES.items()
+                                      if p.vf_offset_noari is not None))))
+    bus = None
+    if "bus" in kv:
+        if not re.fullmatch(r"(0x)?[0-9a-fA-F]{1,2}", kv["bus"]):
+            raise HostgenError("--card %s: bus=%s is not a bus number (hex, 01..ff)"
+                               % (text, kv["bus"]))
+        bus = int(kv["bus"], 16)
+        if bus == 0:
+            raise HostgenError("--card %s: bus=%s: bus 00 is the root bus" % (text, kv["bus"]))
+    return CardSpec(text=text, profile=prof, pfs=pfs, vfs=vfs, total=total,
                     total_sysfs=total_sysfs, vfio=vfio, unbound=unbound,
                     autoprobe=autoprobe, numa=numa, acs=acs, pf_bound=pf_bound,
-                    pf_driver=pf_driver, ifname=ifname, link_up=link_up)
+                    pf_driver=pf_driver, ifname=ifname, link_up=link_up,
+                    vfmtu=vfmtu, vfmac_same=vfmac_same, ari=ari, bus=bus)

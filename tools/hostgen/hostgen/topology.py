@@ -88,6 +88,7 @@ class Device:
         self.acs = False
         self.slot = None
         self.ari_fwd = False
+        self.ari_fwd_cap = True     # root port: DevCap2 ARI Forwarding Supported
         self.children = []
         self.win_mem = None         # (base, limit) or None
         self.win_pref = None
@@ -220,10 +221,19 @@ class Host:
                 rb.iommu_unit = ("ivhd%d" if plat.name == "amd" else "dmar%d") % n
             self.roots.append(rb)
 
-    def _new_rootport(self, rb, acs):
+    def _new_rootport(self, rb, acs, card=None):
         devno = len(rb.rootports) + 1
         if devno > 0x1F:
             raise HostgenError("too many adapters on NUMA node %d (at most 30)" % rb.node)
+        secondary = rb.next_bus
+        if card is not None and card.spec.bus is not None:
+            # firmware numbers buses depth first: a card's buses follow the cards before it
+            secondary = card.spec.bus
+            if secondary < rb.next_bus or secondary > rb.bus_limit:
+                raise HostgenError(
+                    "--card %s: bus=%02x is outside the free bus numbers %02x..%02x of NUMA "
+                    "node %d (buses are numbered in the order of the --card options)"
+                    % (card.spec.text, secondary, rb.next_bus, rb.bus_limit, rb.node))
         rp = Device(self, PciAddr.make(0, rb.bus, devno, 0), "rootport", rb.dir,
                     self.platform.rootport, 0x060400, rb.node)
         rp.root = rb
@@ -233,7 +243,7 @@ class Host:
         rp.driver = "pcieport"
         rp.irq = self._irq_next
         self._irq_next += 1
-        rp.secondary = rb.next_bus
+        rp.secondary = secondary
         rb.rootports.append(rp)
         return rp
 
@@ -284,10 +294,13 @@ class Host:
 
     def _build_card(self, rb, card, slot):
         spec, prof = card.spec, card.profile
-        rp = self._new_rootport(rb, acs=spec.acs)
+        rp = self._new_rootport(rb, acs=spec.acs, card=card)
         rp.slot = slot
         card.rootport = rp
-        rp.ari_fwd = prof.ari           # function 0 has ARI: pci_configure_ari()
+        # pci_configure_ari(): forwarding on when the port supports it and function 0
+        # has ARI; ari=off is a port without the support
+        rp.ari_fwd_cap = spec.ari
+        rp.ari_fwd = prof.ari and spec.ari
         bus = rp.secondary
         max_bus = bus
         for k in range(spec.pfs):
@@ -308,7 +321,7 @@ class Host:
             pf.total_cfg = spec.total
             pf.total_sysfs = spec.total_sysfs
             pf.num_vfs = spec.vfs[k]
-            pf.vf_offset = prof.first_vf_offset(k, spec.pfs, spec.total)
+            pf.vf_offset = prof.first_vf_offset(k, spec.pfs, spec.total, rp.ari_fwd)
             pf.vf_stride = prof.vf_stride
             pf.autoprobe = spec.autoprobe
             if spec.total == 0:
