@@ -10,6 +10,7 @@
 
 #include "checks/checks.h"
 #include "pci/config.h"
+#include "util/itemlist.h"
 
 #define ACS_NEEDED (SRIOV_ACS_SV | SRIOV_ACS_RR | SRIOV_ACS_CR | SRIOV_ACS_UF)
 
@@ -217,8 +218,9 @@ static void check_group(struct check_run *r, const struct sriov_pf *pf,
 			const struct sriov_vf *vf)
 {
 	struct sriov_strv members = { 0 };
-	char name[64], blockers[1024] = "", remedy[1536];
-	size_t len = 0, n_bad = 0;
+	char name[64], remedy[1536];
+	struct itemlist blockers = { .len = 0 };
+	size_t n_bad = 0;
 	bool own_pf = false, vfio = meant_for_vfio(vf);
 	int sev = vfio ? SRIOV_SEV_FAIL : SRIOV_SEV_WARN;
 	int e;
@@ -251,11 +253,7 @@ static void check_group(struct check_run *r, const struct sriov_pf *pf,
 		if (strcmp(members.v[i], pf->address) == 0)
 			own_pf = true;
 		n_bad++;
-		len += (size_t)snprintf(blockers + len, sizeof(blockers) - len,
-					"%s%s (%s)", n_bad > 1 ? ", " : "",
-					members.v[i], drv);
-		if (len >= sizeof(blockers))
-			len = sizeof(blockers) - 1;
+		itemlist_add(&blockers, ", ", "%s (%s)", members.v[i], drv);
 		free(drv);
 	}
 	if (n_bad == 0) {
@@ -274,7 +272,7 @@ static void check_group(struct check_run *r, const struct sriov_pf *pf,
 			 first);
 		check_add(r, "group.viable", sev, name, remedy,
 			  "/sys/kernel/iommu_groups/%d/devices also holds %s: vfio refuses the group (\"group %d is not viable\")%s",
-			  vf->iommu_group, blockers, vf->iommu_group,
+			  vf->iommu_group, itemlist_str(&blockers), vf->iommu_group,
 			  vfio ? "" : " when the VF, now on its host driver, is given to vfio-pci");
 	}
 	sriov_strv_free(&members);

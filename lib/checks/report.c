@@ -197,3 +197,21 @@ void sriov_check_report_free(struct sriov_check_report *rep)
 	free(rep->v);
 	free(rep);
 }
+
+void sriov_check_report_filter(struct sriov_check_report *rep, int min_severity)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < rep->n; i++) {
+		struct sriov_finding *f = &rep->v[i];
+
+		if (f->severity >= min_severity) {
+			rep->v[k++] = *f;
+			continue;
+		}
+		free(f->subject);
+		free(f->evidence);
+		free(f->remedy);
+	}
+	rep->n = k;
+}
