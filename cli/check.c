@@ -124,7 +124,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		else
 			cli_error("cannot run the checks under %s: %s", c->root, strerror(-r));
 		sriov_host_free(host);
-		return EXIT_FAILED;
+		return r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
 	}
 	sriov_check_report_filter(rep, min_sev);
 	r = c->json ? sriov_render_check_json(rep, c->pretty, stdout)

@@ -261,21 +261,25 @@ void cli_help_roff_synopsis(FILE *f)
 			first = false;
 			/* words: UPPER is an argument (.I), the rest literal (.B) */
 			for (size_t k = 0; k < n;) {
-				size_t w = strcspn(s + k, " \n");
+				size_t w = strcspn(s + k, " \n"), a, b;
 				bool arg = true;
 
 				if (w > n - k)
 					w = n - k;
-				for (size_t j = 0; j < w; j++)
+				for (a = 0; a < w && s[k + a] == '['; a++)
+					;
+				for (b = w; b > a && s[k + b - 1] == ']'; b--)
+					;
+				for (size_t j = a; j < b; j++)
 					if (s[k + j] >= 'a' && s[k + j] <= 'z')
 						arg = false;
-				fputs(arg ? ".I " : ".B ", f);
-				for (size_t j = 0; j < w; j++) {
+				fprintf(f, ".R%c \"%.*s\" \"", arg ? 'I' : 'B', (int)a, s + k);
+				for (size_t j = a; j < b; j++) {
 					if (s[k + j] == '-')
 						fputc('\\', f);
 					fputc(s[k + j], f);
 				}
-				fputc('\n', f);
+				fprintf(f, "\" \"%.*s\"\n", (int)(w - b), s + k + b);
 				k += w + 1;
 			}
 			s += n + (s[n] == '\n');

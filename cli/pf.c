@@ -107,6 +107,11 @@ static int resolve_pf(struct cli *c, const struct sriov_host *host,
 			  name, vf->index, (*pf)->address, (*pf)->address);
 		return EXIT_FAILED;
 	}
+	if (r == -EINVAL) {
+		cli_error("'%s' is not a PF name: use its netdev (ens1f0), PCI address (0000:3b:00.0, 3b:00.0) or netdevsim device",
+			  name);
+		return EXIT_USAGE;
+	}
 	if (r == -ENOTUNIQ)
 		cli_error("'%s' matches devices in several PCI domains: give the full address (DDDD:BB:DD.F)",
 			  name);

@@ -139,7 +139,7 @@ static int make_plan(struct cli *c, const struct plan_args *a,
 				  a->pf,
 				  r == -ENOTUNIQ ? "the short address matches PFs in several PCI domains" :
 				  r < 0 ? "no such SR-IOV PF on this host" : "a VF, not a PF");
-			return EXIT_FAILED;
+			return r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
 		}
 		po.only_pf = pf->address;
 	}

@@ -34,6 +34,12 @@ int cmd_save(struct cli *c, int argc, char **argv)
 		const struct sriov_vf *vf;
 
 		r = sriov_host_resolve(host, args[i], &pfs[i], &vf);
+		if (r == -EINVAL) {
+			cli_error("'%s' is not a device name: use a PF's netdev (ens1f0) or PCI address (0000:3b:00.0, 3b:00.0)",
+				  args[i]);
+			rc = EXIT_USAGE;
+			goto out;
+		}
 		if (r < 0 || vf) {
 			cli_error("%s: not an SR-IOV PF (save records whole PFs); 'sriovctl list' shows them",
 				  args[i]);

@@ -1056,7 +1056,7 @@ struct sriov_check_report {
  * when @n_devices is 0, else the named devices (names as sriov_host_resolve
  * takes them, or any PCI device, which gets the sriov.capability check) and
  * the host-wide checks they depend on. Returns 0, -ENOENT with @err naming
- * an unknown device, or -ENOMEM. A check that cannot read what it needs is
+ * an unknown device, -EINVAL with @err for a malformed name, or -ENOMEM. A check that cannot read what it needs is
  * a finding with SRIOV_SEV_SKIP, not an error.
  * Free @out with sriov_check_report_free().
  */
