@@ -21,6 +21,7 @@
 
 #include "ops/bind.h"
 #include "sriov.h"
+#include "testlib.h"
 
 static struct sriov_vf vfs[] = {
 	{ .index = 0, .address = "0000:02:10.0", .driver = "igbvf", .iommu_group = 5 },
@@ -112,9 +113,7 @@ static int setup(void **state)
 					 "pcieport", "e1000e" };
 	char rel[128];
 
-	snprintf(root, sizeof(root), "%s/sriov-bind-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	assert_non_null(mkdtemp(root));
+	tl_mkdtemp(root, sizeof(root), "sriov-bind");
 	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
 		snprintf(rel, sizeof(rel), "sys/bus/pci/drivers/%s/unbind", drivers[i]);
 		put(rel, "");
@@ -139,11 +138,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	sriov_ctx_free(ctx);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
+	tl_rm_rf(root);
 	return 0;
 }
 
