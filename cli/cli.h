@@ -103,6 +103,12 @@ int cli_policy_errors(const struct sriov_policy *p, const char *verb);
 int cli_live_only(const struct cli *c, const char *device, const char *what,
 		  bool dry_run_ok);
 
+/*
+ * For the commands (or modes) that print no data: with --json, say why
+ * (@why) and return EXIT_USAGE before anything happens; else -1.
+ */
+int cli_no_json(const struct cli *c, const char *verb, const char *why);
+
 /* A plan (restore, apply), one line per attribute changed; their count. */
 void cli_print_plan(const struct sriov_plan *plan, FILE *out);
 size_t cli_plan_lines(const struct sriov_plan *plan);

@@ -192,3 +192,11 @@ int cli_plan_json_emit(const struct cli *c, struct json_object *changes)
 	json_object_put(o);
 	return EXIT_OK;
 }
+
+int cli_no_json(const struct cli *c, const char *verb, const char *why)
+{
+	if (!c->json)
+		return -1;
+	cli_error("%s: --json: %s", verb, why);
+	return EXIT_USAGE;
+}

@@ -231,6 +231,8 @@ static int set_vfs(struct cli *c, const char *name, const char *count,
 		return EXIT_USAGE;
 	}
 	rc = cli_live_only(c, name, "pf set-vfs", true);
+	if (rc < 0 && !c->dry_run)
+		rc = cli_no_json(c, "pf set-vfs", "what a run changes is printed as text and kept in the change log; --dry-run --json prints the plan (sriovctl.plan/v1)");
 	if (rc >= 0)
 		return rc;
 	if (!c->dry_run) {

@@ -245,7 +245,12 @@ int cmd_apply(struct cli *c, int argc, char **argv)
 	rc = parse_args(c, argc, argv, true, &a);
 	if (rc >= 0)
 		return rc;
+	if (!c->dry_run && (rc = cli_no_json(c, "apply", "what a run changes is printed as text and kept in the change log; --dry-run --json prints the plan (sriovctl.plan/v1)")) >= 0)
+		return rc;
 	if (a.recover) {
+		rc = cli_no_json(c, "apply --recover", "the rollback's changes are printed as text (and kept in the change log)");
+		if (rc >= 0)
+			return rc;
 		if (!c->dry_run && (rc = cli_lock(c, CLI_LOCK_WAIT_MS)) >= 0)
 			return rc;
 		return cli_recover(c, true);

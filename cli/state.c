@@ -149,6 +149,10 @@ int cmd_restore(struct cli *c, int argc, char **argv)
 	r = cli_args(c, argc, argv, 1, 1, &args, &nargs);
 	if (r >= 0)
 		return r;
+	r = c->dry_run ? -1 :
+		cli_no_json(c, "restore", "what a run changes is printed as text and kept in the change log; --dry-run --json prints the plan (sriovctl.plan/v1)");
+	if (r >= 0)
+		return r;
 	r = read_all(args[0], &text, &len);
 	if (r < 0) {
 		cli_error("cannot read state file %s: %s", args[0],

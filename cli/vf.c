@@ -80,6 +80,8 @@ static int vf_set(struct cli *c, const char *name, int argc, char **argv)
 		return r == -EDOM ? EXIT_FAILED : EXIT_USAGE;
 	}
 	rc = cli_live_only(c, name, "vf set", false);
+	if (rc < 0)
+		rc = cli_no_json(c, "vf set", "it prints each change as text ('sriovctl show VF --json' shows the VF after)");
 	if (rc >= 0)
 		goto out;
 	rc = cli_lock_unjournaled(c, CLI_LOCK_WAIT_MS);
@@ -236,6 +238,8 @@ static int vf_bind(struct cli *c, const char *name, int mode,
 	c->dry_run |= o->dry_run;
 	rc = cli_live_only(c, name, mode == SRIOV_BIND_UNBIND ? "unbinding drivers" :
 				    "binding drivers", true);
+	if (rc < 0 && !o->dry_run)
+		rc = cli_no_json(c, mode == SRIOV_BIND_UNBIND ? "vf unbind" : "vf bind", "what a run changes is printed as text and kept in the change log; --dry-run --json prints the plan (sriovctl.plan/v1)");
 	if (rc >= 0)
 		return rc;
 	if (!o->dry_run) {

@@ -173,6 +173,28 @@ class DryRuns(TreeTest):
         sriovctl("check", "--list-checks", "--json", "--markdown", check=2)
 
 
+class JsonOrWhyNot(TreeTest):
+    """--json prints data, or says why there is none (exit 2, nothing done)."""
+
+    def test_refused_with_the_reason(self):
+        root = self.path("host")
+        hostgen(root, *CARDS, manifest=False)
+        for args, verb in ((["policy", "check"], "policy check"),
+                           (["apply"], "apply"),
+                           (["apply", "--recover", "-n"], "apply --recover"),
+                           (["restore", "x.json"], "restore")):
+            r = sriovctl(*args, "--json", root=root, check=2)
+            self.assertEqual(r.out, "", args)
+            self.assertTrue(r.err.startswith(f"sriovctl: {verb}: --json: "), (args, r.err))
+        # on the live host the same refusal comes before any lock or write
+        for args, verb in ((["pf", "nope0", "set-vfs", "1"], "pf set-vfs"),
+                           (["vf", "nope0/vf0", "unbind"], "vf unbind"),
+                           (["vf", "nope0/vf0", "set", "trust", "on"], "vf set")):
+            r = sriovctl(*args, "--json", check=2)
+            self.assertEqual(r.out, "", args)
+            self.assertTrue(r.err.startswith(f"sriovctl: {verb}: --json: "), (args, r.err))
+
+
 class PlainSriovctl(TreeTest):
     """No verb: the list, as systemctl lists units; a hint only on a terminal."""
 
