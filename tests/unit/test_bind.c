@@ -45,31 +45,12 @@ static struct sriov_ctx *ctx;
 
 static void put(const char *rel, const char *content)
 {
-	char p[PATH_MAX * 2], *s;
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", root, rel);
-	for (s = p + strlen(root) + 1; (s = strchr(s, '/')); s++) {
-		*s = '\0';
-		mkdir(p, 0755);
-		*s = '/';
-	}
-	if (!content) {
-		mkdir(p, 0755);
-		return;
-	}
-	f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(content, f);
-	fclose(f);
+	tl_put(root, rel, content);
 }
 
 static void link_to(const char *rel, const char *target)
 {
-	char p[PATH_MAX * 2];
-
-	snprintf(p, sizeof(p), "%s/%s", root, rel);
-	assert_int_equal(symlink(target, p), 0);
+	tl_link(root, rel, target);
 }
 
 static char *get(const char *rel)

@@ -60,11 +60,7 @@ static char *slurp(const char *rel)
 
 static void put(const char *rel, const char *text)
 {
-	FILE *f = fopen(path_of(rel), "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
+	tl_put(root, rel, text);
 }
 
 static const char *autoprobe_file(size_t i)

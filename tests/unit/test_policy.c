@@ -473,14 +473,7 @@ static char tmpdir[PATH_MAX];
 
 static void put(const char *rel, const char *text)
 {
-	char path[PATH_MAX * 2];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, rel);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	tl_put(tmpdir, rel, text);
 }
 
 static void test_load_confd(void **state)
