@@ -129,8 +129,8 @@ static void check_capability(struct check_run *r)
 
 static void check_acs(struct check_run *r, const struct sriov_pf *pf)
 {
-	char missing[1024] = "";
-	size_t len = 0, n_bad = 0;
+	struct itemlist missing = { .len = 0 };
+	size_t n_bad = 0;
 
 	if (strcmp(pf->bus, "pci") != 0)
 		return;
@@ -152,19 +152,15 @@ static void check_acs(struct check_run *r, const struct sriov_pf *pf)
 			continue;
 		n_bad++;
 		if (!acs->present)
-			len += (size_t)snprintf(missing + len, sizeof(missing) - len,
-						"%s%s has no ACS capability",
-						n_bad > 1 ? "; " : "", b->address);
+			itemlist_add(&missing, "; ", "%s has no ACS capability",
+				     b->address);
 		else
-			len += (size_t)snprintf(missing + len, sizeof(missing) - len,
-						"%s%s ACS control 0x%04x lacks%s%s%s%s",
-						n_bad > 1 ? "; " : "", b->address, acs->ctrl,
-						acs->ctrl & SRIOV_ACS_SV ? "" : " SV",
-						acs->ctrl & SRIOV_ACS_RR ? "" : " RR",
-						acs->ctrl & SRIOV_ACS_CR ? "" : " CR",
-						acs->ctrl & SRIOV_ACS_UF ? "" : " UF");
-		if (len >= sizeof(missing))
-			len = sizeof(missing) - 1;
+			itemlist_add(&missing, "; ", "%s ACS control 0x%04x lacks%s%s%s%s",
+				     b->address, acs->ctrl,
+				     acs->ctrl & SRIOV_ACS_SV ? "" : " SV",
+				     acs->ctrl & SRIOV_ACS_RR ? "" : " RR",
+				     acs->ctrl & SRIOV_ACS_CR ? "" : " CR",
+				     acs->ctrl & SRIOV_ACS_UF ? "" : " UF");
 	}
 	if (n_bad == 0) {
 		check_add(r, "acs.path", SRIOV_SEV_OK, pf->address, NULL,
@@ -184,11 +180,11 @@ static void check_acs(struct check_run *r, const struct sriov_pf *pf)
 		if (pf->iommu_group >= 0)
 			check_add(r, "acs.path", SRIOV_SEV_WARN, pf->address, remedy,
 				  "config space: %s; so IOMMU group %d holds %zu devices",
-				  missing, pf->iommu_group, members.n);
+				  itemlist_str(&missing), pf->iommu_group, members.n);
 		else
 			check_add(r, "acs.path", SRIOV_SEV_WARN, pf->address, remedy,
 				  "config space: %s; with the IOMMU on, the devices below share one IOMMU group",
-				  missing);
+				  itemlist_str(&missing));
 		sriov_strv_free(&members);
 	}
 }
