@@ -4,6 +4,7 @@
 #define SRIOVCTL_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "sriov.h"
 
@@ -39,6 +40,20 @@ struct cli {
  * messages quote device names, paths and the library's text of them.
  */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Help (cli/help.c). */
+
+/* The help of @verb (@sub: one of its sub-verbs, or NULL); -1: none. */
+int cli_help(const char *verb, const char *sub, FILE *f);
+/* Whether cli_help() knows @verb [@sub]. */
+bool cli_help_known(const char *verb, const char *sub);
+/* The sub-verb of @verb among its arguments @argv[1..], or NULL. */
+const char *cli_help_sub(const char *verb, int argc, char **argv);
+/* The usage lines of @verb and where to read more, for a bad option. */
+void cli_short_usage(const char *verb, FILE *f);
+/* The man page's generated parts (sriovctl --dump-man, tools/update-man.py). */
+void cli_help_roff_synopsis(FILE *f);
+void cli_help_list_options(FILE *f);
 
 /* Standard output (cli/output.c). */
 
@@ -79,6 +94,38 @@ int cli_policy_load(struct cli *c, const char *file, const char *verb,
 		    struct sriov_policy **out);
 /* Print the errors of @p and the summary; returns EXIT_FAILED. */
 int cli_policy_errors(const struct sriov_policy *p, const char *verb);
+
+/*
+ * The guard of every command that changes the running kernel: on a tree
+ * under --root it is refused (exit 2) unless @dry_run_ok and --dry-run.
+ * @device: the device named, or NULL. Returns -1 to go on, else EXIT_USAGE.
+ */
+int cli_live_only(const struct cli *c, const char *device, const char *what,
+		  bool dry_run_ok);
+
+/*
+ * For the commands (or modes) that print no data: with --json, say why
+ * (@why) and return EXIT_USAGE before anything happens; else -1.
+ */
+int cli_no_json(const struct cli *c, const char *verb, const char *why);
+
+/* A plan (restore, apply), one line per attribute changed; their count. */
+void cli_print_plan(const struct sriov_plan *plan, FILE *out);
+size_t cli_plan_lines(const struct sriov_plan *plan);
+/* The last line of every dry run: "N changes (dry run: nothing was written)". */
+void cli_dry_run_footer(size_t n);
+
+/*
+ * A dry run's changes as sriovctl.plan/v1 (plan --json's schema), for the
+ * commands without a struct sriov_plan: new, add each change, emit (which
+ * frees it). Returns an exit code.
+ */
+struct json_object;
+struct json_object *cli_plan_json_new(void);
+void cli_plan_json_add(struct json_object *changes, const char *device,
+		       const char *pf, const char *kind, const char *attr,
+		       const char *old, const char *new);
+int cli_plan_json_emit(const struct cli *c, struct json_object *changes);
 
 /*
  * Take the host lock (sriov_lock_host), waiting up to --lock-timeout or

@@ -59,7 +59,7 @@ static void usage(FILE *f)
 	      "  vf VFS unbind [--dry-run]  leave VFs without a driver\n"
 	      "  save [PF...]         VF counts, drivers and VF attributes as JSON\n"
 	      "  restore FILE         bring the host back to a saved state\n"
-	      "  check [DEVICE...] [--json]  every SR-IOV prerequisite, with evidence and\n"
+	      "  check [DEVICE...] [--severity LEVEL]  every SR-IOV prerequisite, with evidence and\n"
 	      "                       the fix (exit 1 when a check fails)\n"
 	      "  check --list-checks [--markdown]  the checks (as the troubleshooting page)\n"
 	      "  explain [TEXT...|-]  what an SR-IOV error message means on this host, and the fix\n"
@@ -74,7 +74,7 @@ static void usage(FILE *f)
 	      "                       up to S seconds, default 60, for the policy's PFs)\n"
 	      "  apply --recover [--dry-run]  roll back an apply that died (its journal);\n"
 	      "                       apply and restore do it first on their own\n"
-	      "  help                 this text\n"
+	      "  help [VERB [SUB]]    this text, or the help of one command (also VERB --help)\n"
 	      "\n"
 	      "DEVICE is a netdev (ens1f0), a PCI address (0000:3b:00.0 or 3b:00.0),\n"
 	      "or a VF of a PF (ens1f0/vf3). VFS is a VF, a range or list of one PF's\n"
@@ -114,8 +114,50 @@ static const struct option common_opts[] = {
 	{ "lock-timeout", required_argument, NULL, 'T' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	/* hidden: the man page's generated parts (tools/update-man.py) */
+	{ "dump-man", required_argument, NULL, 'D' },
 	{ 0 }
 };
+
+/*
+ * An unknown option, or one without its value: said once, in our words
+ * (getopt's name the binary by its path, or a verb as the program), with
+ * the verb's short usage.
+ */
+static void bad_option(int opt, int argc, char **argv, bool verb)
+{
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+	char shortopt[3] = { '-', (char)optopt, 0 };
+	const char *name = optopt && optopt != '?' && strncmp(arg, "--", 2) ?
+				   shortopt : arg;
+
+	cli_error("%s%s%s '%s'", verb ? argv[0] : "", verb ? ": " : "",
+		  opt == ':' ? "option needs a value:" : "unknown option", name);
+	cli_short_usage(verb ? argv[0] : NULL, stderr);
+}
+
+/* --dump-man PART: the roff the man page's generated parts hold. */
+static int dump_man(const char *part)
+{
+	const struct sriov_check_info *ci;
+
+	if (strcmp(part, "synopsis") == 0) {
+		cli_help_roff_synopsis(stdout);
+	} else if (strcmp(part, "options") == 0) {
+		for (const struct option *o = common_opts; o->name; o++)
+			if (strcmp(o->name, "dump-man") != 0)
+				printf("- - --%s\n", o->name);
+		cli_help_list_options(stdout);
+	} else if (strcmp(part, "check-ids") == 0) {
+		for (size_t i = 0; (ci = sriov_check_info_at(i)); i++)
+			printf(".BR %s%s\n", ci->id,
+			       sriov_check_info_at(i + 1) ? " ," : " .");
+	} else {
+		cli_error("--dump-man takes synopsis, options or check-ids");
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
 
 /*
  * Options common to every verb, accepted before or after it
@@ -131,7 +173,8 @@ static int parse_common(struct cli *c, int argc, char **argv, bool verb)
 	 * move options behind the arguments to the front (show PF --json).
 	 */
 	optind = 0; /* 0, not 1: glibc re-reads the "+" of a new optstring */
-	while ((opt = getopt_long(argc, argv, verb ? "r:jpsi:nhV" : "+r:jpsi:nhV",
+	opterr = 0; /* our messages: "sriovctl: VERB: ...", not argv[0]'s */
+	while ((opt = getopt_long(argc, argv, verb ? ":r:jpsi:nhV" : "+:r:jpsi:nhV",
 				  common_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'r':
@@ -176,13 +219,17 @@ static int parse_common(struct cli *c, int argc, char **argv, bool verb)
 			break;
 		}
 		case 'h':
-			usage(stdout);
+			if (!verb || cli_help(argv[0], cli_help_sub(argv[0], argc, argv),
+					      stdout) < 0)
+				usage(stdout);
 			return EXIT_OK;
 		case 'V':
 			printf("sriovctl %s\n", SRIOVCTL_VERSION);
 			return EXIT_OK;
+		case 'D':
+			return dump_man(optarg);
 		default:
-			fputs("Try 'sriovctl --help'.\n", stderr);
+			bad_option(opt, argc, argv, verb);
 			return EXIT_USAGE;
 		}
 	}
@@ -199,9 +246,11 @@ int cli_args(struct cli *c, int argc, char **argv, int min, int max,
 	*args = argv + optind;
 	*nargs = argc - optind;
 	if (*nargs < min || *nargs > max) {
-		cli_error("'%s' takes %s%d argument%s; try 'sriovctl --help'",
-			  argv[0], min == max ? "" : "at most ", max,
-			  max == 1 ? "" : "s");
+		cli_error("%s: takes %s%d argument%s", argv[0],
+			  min == max ? "" : *nargs < min ? "at least " : "at most ",
+			  min == max || *nargs < min ? min : max,
+			  (min == max || *nargs < min ? min : max) == 1 ? "" : "s");
+		cli_short_usage(argv[0], stderr);
 		return EXIT_USAGE;
 	}
 	r = sriov_ctx_new(c->root, &c->ctx);
@@ -256,18 +305,34 @@ static int run(struct cli *c, int argc, char **argv)
 		return r;
 	argc -= optind;
 	argv += optind;
+	/*
+	 * Plain sriovctl lists, as plain systemctl does; on a terminal a hint
+	 * follows on stderr (as ip's usage): a script's output stays the list.
+	 */
 	if (argc == 0) {
-		argc = 1;
-		argv = default_argv;
+		r = cmd_list(c, 1, default_argv);
+		if (r == EXIT_OK && isatty(STDOUT_FILENO) && !c->json)
+			fputs("(sriovctl alone runs 'sriovctl list'; 'sriovctl help' lists the commands)\n",
+			      stderr);
+		return r;
 	}
 	if (strcmp(argv[0], "help") == 0) {
-		usage(stdout);
-		return EXIT_OK;
+		if (argc == 1) {
+			usage(stdout);
+			return EXIT_OK;
+		}
+		if (argc > 3 || !cli_help_known(argv[1], argc == 3 ? argv[2] : NULL)) {
+			cli_error("help: no command '%s%s%s'; 'sriovctl help' lists them",
+				  argv[1], argc > 2 ? " " : "", argc > 2 ? argv[2] : "");
+			return EXIT_USAGE;
+		}
+		return cli_help(argv[1], argc == 3 ? argv[2] : NULL, stdout) < 0 ?
+			       EXIT_USAGE : EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (strcmp(argv[0], verbs[i].name) == 0)
 			return verbs[i].fn(c, argc, argv);
-	cli_error("unknown command '%s'; try 'sriovctl --help'", argv[0]);
+	cli_error("unknown command '%s'; 'sriovctl help' lists the commands", argv[0]);
 	return EXIT_USAGE;
 }
 

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "cli.h"
 
 static ssize_t out_write(void *cookie, const char *buf, size_t len)
@@ -104,4 +106,97 @@ int cli_output_error(int r, const char *what)
 	if (!ferror(stdout))
 		cli_error("cannot write %s: %s", what, strerror(-r));
 	return EXIT_FAILED;
+}
+
+int cli_live_only(const struct cli *c, const char *device, const char *what,
+		  bool dry_run_ok)
+{
+	if (strcmp(sriov_ctx_root(c->ctx), "/") == 0 || (dry_run_ok && c->dry_run))
+		return -1;
+	cli_error("%s%s%s changes the running kernel and cannot be used with --root %s%s",
+		  device ? device : "", device ? ": " : "", what, c->root,
+		  dry_run_ok ? " (only with --dry-run, which shows the plan)" : "");
+	return EXIT_USAGE;
+}
+
+void cli_print_plan(const struct sriov_plan *plan, FILE *out)
+{
+	char line[512];
+
+	for (size_t i = 0; i < plan->n; i++)
+		for (size_t j = 0; sriov_step_describe(&plan->v[i], j, line,
+						       sizeof(line)) == 0; j++)
+			sriov_escape_printf(out, "%s\n", line);
+}
+
+size_t cli_plan_lines(const struct sriov_plan *plan)
+{
+	char line[512];
+	size_t n = 0;
+
+	for (size_t i = 0; i < plan->n; i++)
+		for (size_t j = 0; sriov_step_describe(&plan->v[i], j, line,
+						       sizeof(line)) == 0; j++)
+			n++;
+	return n;
+}
+
+void cli_dry_run_footer(size_t n)
+{
+	printf("%zu change%s (dry run: nothing was written)\n", n, n == 1 ? "" : "s");
+}
+
+/*
+ * The dry runs of pf set-vfs and vf bind as sriovctl.plan/v1, the schema
+ * of plan --json (docs/plan-schema.md).
+ */
+struct json_object *cli_plan_json_new(void)
+{
+	return json_object_new_array();
+}
+
+void cli_plan_json_add(struct json_object *changes, const char *device,
+		       const char *pf, const char *kind, const char *attr,
+		       const char *old, const char *new)
+{
+	json_object *j = json_object_new_object();
+
+	json_object_object_add(j, "device", json_object_new_string(device));
+	json_object_object_add(j, "pf", pf ? json_object_new_string(pf) : NULL);
+	json_object_object_add(j, "kind", json_object_new_string(kind));
+	json_object_object_add(j, "attribute", json_object_new_string(attr));
+	json_object_object_add(j, "old", old ? json_object_new_string(old) : NULL);
+	json_object_object_add(j, "new", json_object_new_string(new));
+	json_object_array_add(changes, j);
+}
+
+int cli_plan_json_emit(const struct cli *c, struct json_object *changes)
+{
+	json_object *o = json_object_new_object();
+	size_t n = json_object_array_length(changes);
+	const char *s;
+
+	json_object_object_add(o, "schema", json_object_new_string("sriovctl.plan/v1"));
+	json_object_object_add(o, "changes", changes);
+	json_object_object_add(o, "count", json_object_new_int64((int64_t)n));
+	s = json_object_to_json_string_ext(o, (c->pretty ? JSON_C_TO_STRING_PRETTY |
+						   JSON_C_TO_STRING_SPACED :
+						   JSON_C_TO_STRING_PLAIN) | JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (!s) {
+		json_object_put(o);
+		cli_error("out of memory");
+		return EXIT_FAILED;
+	}
+	fputs(s, stdout);
+	fputc('\n', stdout);
+	json_object_put(o);
+	return EXIT_OK;
+}
+
+int cli_no_json(const struct cli *c, const char *verb, const char *why)
+{
+	if (!c->json)
+		return -1;
+	cli_error("%s: --json: %s", verb, why);
+	return EXIT_USAGE;
 }

@@ -11,6 +11,7 @@
 #define MAX_TIMEOUT_S 3600u
 
 struct pf_opts {
+	const char *count;  /* set-vfs -1: a count getopt would take for options */
 	int autoprobe;      /* -1 keep */
 	unsigned timeout_s;
 	bool force;
@@ -50,6 +51,12 @@ static int take_opts(int *argc, char **argv, struct pf_opts *o)
 			while (i < *argc)
 				argv[j++] = argv[i++];
 			break;
+		}
+		/* the argument of set-vfs is a count, whatever it starts with */
+		if (i > 0 && strcmp(argv[i - 1], "set-vfs") == 0 && a[0] == '-' &&
+		    a[1] >= '0' && a[1] <= '9') {
+			o->count = a;
+			continue;
 		}
 		if (strcmp(a, "--force") == 0) {
 			o->force = true;
@@ -100,6 +107,11 @@ static int resolve_pf(struct cli *c, const struct sriov_host *host,
 			  name, vf->index, (*pf)->address, (*pf)->address);
 		return EXIT_FAILED;
 	}
+	if (r == -EINVAL) {
+		cli_error("'%s' is not a PF name: use its netdev (ens1f0), PCI address (0000:3b:00.0, 3b:00.0) or netdevsim device",
+			  name);
+		return EXIT_USAGE;
+	}
 	if (r == -ENOTUNIQ)
 		cli_error("'%s' matches devices in several PCI domains: give the full address (DDDD:BB:DD.F)",
 			  name);
@@ -129,6 +141,27 @@ static void print_plan(const char *pfname, const struct sriov_numvfs_plan *p)
 			cli_print("%s: would write sriov_drivers_autoprobe: %s -> %s\n",
 				  pfname, onoff((int)s->from), onoff((int)s->to));
 	}
+}
+
+static int dry_run_json(const struct cli *c, const struct sriov_pf *pf,
+			const char *pfname,
+			const struct sriov_numvfs_plan *p)
+{
+	struct json_object *changes = cli_plan_json_new();
+	char from[16], to[16];
+
+	for (size_t i = 0; i < p->n_steps; i++) {
+		const struct sriov_numvfs_step *s = &p->steps[i];
+		bool n = s->attr == SRIOV_NUMVFS_WRITE;
+
+		snprintf(from, sizeof(from), "%u", s->from);
+		snprintf(to, sizeof(to), "%u", s->to);
+		cli_plan_json_add(changes, pfname, pf->address, "num_vfs",
+				  n ? "num_vfs" : "drivers_autoprobe",
+				  n ? from : onoff((int)s->from),
+				  n ? to : onoff((int)s->to));
+	}
+	return cli_plan_json_emit(c, changes);
 }
 
 static void print_holders(const struct sriov_numvfs_plan *p, FILE *f,
@@ -193,16 +226,15 @@ static int set_vfs(struct cli *c, const char *name, const char *count,
 	int r, rc;
 
 	if (parse_count(count, 0xffff, &req.num_vfs) < 0) {
-		cli_error("%s: set-vfs takes a VF count (0, 1, 2, ...), not '%s'",
-			  name, count);
+		cli_error("%s: '%s' is not a VF count (0..sriov_totalvfs); 'sriovctl show %s' shows the total",
+			  name, count, name);
 		return EXIT_USAGE;
 	}
-	/* Only the running kernel can take the writes. */
-	if (strcmp(sriov_ctx_root(c->ctx), "/") != 0 && !c->dry_run) {
-		cli_error("%s: 'pf set-vfs' changes the running kernel and works on --root %s only with --dry-run",
-			  name, c->root);
-		return EXIT_USAGE;
-	}
+	rc = cli_live_only(c, name, "pf set-vfs", true);
+	if (rc < 0 && !c->dry_run)
+		rc = cli_no_json(c, "pf set-vfs", "what a run changes is printed as text and kept in the change log; --dry-run --json prints the plan (sriovctl.plan/v1)");
+	if (rc >= 0)
+		return rc;
 	if (!c->dry_run) {
 		rc = cli_lock_unjournaled(c, CLI_LOCK_WAIT_MS);
 		if (rc >= 0)
@@ -229,6 +261,10 @@ static int set_vfs(struct cli *c, const char *name, const char *count,
 		rc = EXIT_FAILED;
 		goto out;
 	}
+	if (c->dry_run && c->json) {
+		rc = dry_run_json(c, pf, pfname, &plan);
+		goto out;
+	}
 	if (plan.n_steps == 0) {
 		cli_print("%s: already %u VFs (autoprobe %s); nothing written\n",
 			  pfname, plan.old_vfs, onoff(plan.old_autoprobe));
@@ -240,7 +276,7 @@ static int set_vfs(struct cli *c, const char *name, const char *count,
 	}
 	if (c->dry_run) {
 		print_plan(pfname, &plan);
-		cli_print("%s: dry run: nothing written\n", pfname);
+		cli_dry_run_footer(plan.n_steps);
 		goto out;
 	}
 	r = sriov_numvfs_apply(c->ctx, &plan, o->timeout_s * 1000u, &res, err,
@@ -277,9 +313,13 @@ int cmd_pf(struct cli *c, int argc, char **argv)
 	r = take_opts(&argc, argv, &o);
 	if (r >= 0)
 		return r;
-	r = cli_args(c, argc, argv, 2, 3, &args, &nargs);
+	r = cli_args(c, argc, argv, 2, o.count ? 2 : 3, &args, &nargs);
 	if (r >= 0)
 		return r;
+	if (o.count) {
+		args[nargs++] = (char *)o.count;
+		args[nargs] = NULL;
+	}
 	if (strcmp(args[1], "set-vfs") != 0) {
 		cli_error("pf: unknown action '%s': use 'sriovctl pf PF set-vfs N'",
 			  args[1]);

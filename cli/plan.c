@@ -139,7 +139,7 @@ static int make_plan(struct cli *c, const struct plan_args *a,
 				  a->pf,
 				  r == -ENOTUNIQ ? "the short address matches PFs in several PCI domains" :
 				  r < 0 ? "no such SR-IOV PF on this host" : "a VF, not a PF");
-			return EXIT_FAILED;
+			return r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
 		}
 		po.only_pf = pf->address;
 	}
@@ -192,29 +192,6 @@ static int boot_wait(struct cli *c, const struct plan_args *a,
 	}
 }
 
-static void print_plan(const struct sriov_plan *plan, FILE *out)
-{
-	char line[512];
-
-	for (size_t i = 0; i < plan->n; i++)
-		for (size_t j = 0; sriov_step_describe(&plan->v[i], j, line,
-						       sizeof(line)) == 0; j++)
-			sriov_escape_printf(out, "%s\n", line);
-}
-
-/* The number of lines the plan prints: one per attribute changed. */
-static size_t count_changes(const struct sriov_plan *plan)
-{
-	char line[512];
-	size_t n = 0;
-
-	for (size_t i = 0; i < plan->n; i++)
-		for (size_t j = 0; sriov_step_describe(&plan->v[i], j, line,
-						       sizeof(line)) == 0; j++)
-			n++;
-	return n;
-}
-
 int cmd_plan(struct cli *c, int argc, char **argv)
 {
 	struct plan_args a = { .boot_timeout_s = -1 };
@@ -233,7 +210,7 @@ int cmd_plan(struct cli *c, int argc, char **argv)
 	rc = make_plan(c, &a, p, "plan", &host, &plan);
 	if (rc >= 0)
 		goto out;
-	n = count_changes(&plan);
+	n = cli_plan_lines(&plan);
 	if (c->json) {
 		int r = sriov_plan_write_json(&plan, c->pretty, stdout);
 
@@ -244,7 +221,7 @@ int cmd_plan(struct cli *c, int argc, char **argv)
 	} else if (n == 0) {
 		printf("nothing to do: the host matches the policy\n");
 	} else {
-		print_plan(&plan, stdout);
+		cli_print_plan(&plan, stdout);
 		printf("%zu change%s\n", n, n == 1 ? "" : "s");
 	}
 	rc = a.detailed && n ? EXIT_CHANGES : EXIT_OK;
@@ -268,7 +245,12 @@ int cmd_apply(struct cli *c, int argc, char **argv)
 	rc = parse_args(c, argc, argv, true, &a);
 	if (rc >= 0)
 		return rc;
+	if (!c->dry_run && (rc = cli_no_json(c, "apply", "what a run changes is printed as text and kept in the change log; --dry-run --json prints the plan (sriovctl.plan/v1)")) >= 0)
+		return rc;
 	if (a.recover) {
+		rc = cli_no_json(c, "apply --recover", "the rollback's changes are printed as text (and kept in the change log)");
+		if (rc >= 0)
+			return rc;
 		if (!c->dry_run && (rc = cli_lock(c, CLI_LOCK_WAIT_MS)) >= 0)
 			return rc;
 		return cli_recover(c, true);
@@ -296,26 +278,26 @@ int cmd_apply(struct cli *c, int argc, char **argv)
 	rc = make_plan(c, &a, p, "apply", &host, &plan);
 	if (rc >= 0)
 		goto out;
-	n = count_changes(&plan);
+	n = cli_plan_lines(&plan);
 	/* A tree takes no writes: refused before its lock makes run/ in it. */
-	if (!c->dry_run && tree && n) {
-		cli_error("apply changes the running kernel and cannot make the %zu change%s on --root %s; 'sriovctl plan' shows them",
-			  n, n == 1 ? "" : "s", c->root);
-		rc = EXIT_USAGE;
+	if (n && (rc = cli_live_only(c, NULL, "apply", true)) >= 0)
 		goto out;
-	}
 	if (!c->dry_run && tree) {
 		rc = cli_lock(c, a.boot ? CLI_LOCK_WAIT_BOOT_MS : CLI_LOCK_WAIT_MS);
 		if (rc >= 0)
 			goto out;
 	}
 	rc = EXIT_OK;
-	if (n == 0) {
+	if (c->dry_run && c->json) {
+		int r = sriov_plan_write_json(&plan, c->pretty, stdout);
+
+		if (r < 0)
+			rc = cli_output_error(r, "the plan");
+	} else if (n == 0) {
 		printf("nothing to do: the host matches the policy\n");
 	} else if (c->dry_run) {
-		print_plan(&plan, stdout);
-		printf("%zu change%s (dry run: nothing was written)\n", n,
-		       n == 1 ? "" : "s");
+		cli_print_plan(&plan, stdout);
+		cli_dry_run_footer(n);
 	} else {
 		rc = cli_apply(c, host, &plan);
 	}

@@ -169,8 +169,10 @@ int cmd_policy(struct cli *c, int argc, char **argv)
 	r = cli_args(c, argc, argv, 1, 1, &args, &nargs);
 	if (r >= 0)
 		return r;
-	if (strcmp(args[0], "check") == 0)
-		return policy_check(c, file);
+	if (strcmp(args[0], "check") == 0) {
+		r = cli_no_json(c, "policy check", "it prints the errors only; 'sriovctl plan --json' prints what the policy would change");
+		return r >= 0 ? r : policy_check(c, file);
+	}
 	cli_error("unknown policy command '%s' (policy check [-f FILE]); try 'sriovctl --help'",
 		  args[0]);
 	return EXIT_USAGE;

@@ -72,7 +72,8 @@ int cmd_show(struct cli *c, int argc, char **argv)
 	if (r < 0) {
 		not_found(c, host, args[0], r);
 		sriov_host_free(host);
-		return EXIT_FAILED;
+		/* a name no host could have is bad usage; one this host lacks, not */
+		return r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
 	}
 	sriov_host_load_names(c->ctx, host, pf);
 	cli_host_warnings(c, host);

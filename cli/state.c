@@ -34,6 +34,12 @@ int cmd_save(struct cli *c, int argc, char **argv)
 		const struct sriov_vf *vf;
 
 		r = sriov_host_resolve(host, args[i], &pfs[i], &vf);
+		if (r == -EINVAL) {
+			cli_error("'%s' is not a device name: use a PF's netdev (ens1f0) or PCI address (0000:3b:00.0, 3b:00.0)",
+				  args[i]);
+			rc = EXIT_USAGE;
+			goto out;
+		}
 		if (r < 0 || vf) {
 			cli_error("%s: not an SR-IOV PF (save records whole PFs); 'sriovctl list' shows them",
 				  args[i]);
@@ -131,16 +137,6 @@ static int read_all(const char *path, char **out, size_t *len)
 	return 0;
 }
 
-static void print_plan(const struct sriov_plan *plan, FILE *out)
-{
-	char line[512];
-
-	for (size_t i = 0; i < plan->n; i++)
-		for (size_t j = 0; sriov_step_describe(&plan->v[i], j, line,
-						       sizeof(line)) == 0; j++)
-			sriov_escape_printf(out, "%s\n", line);
-}
-
 int cmd_restore(struct cli *c, int argc, char **argv)
 {
 	struct sriov_plan plan = { 0 };
@@ -151,6 +147,10 @@ int cmd_restore(struct cli *c, int argc, char **argv)
 	int nargs, r, rc;
 
 	r = cli_args(c, argc, argv, 1, 1, &args, &nargs);
+	if (r >= 0)
+		return r;
+	r = c->dry_run ? -1 :
+		cli_no_json(c, "restore", "what a run changes is printed as text and kept in the change log; --dry-run --json prints the plan (sriovctl.plan/v1)");
 	if (r >= 0)
 		return r;
 	r = read_all(args[0], &text, &len);
@@ -169,12 +169,9 @@ int cmd_restore(struct cli *c, int argc, char **argv)
 			cli_error("%s: %s; nothing was changed", args[0], err);
 		return EXIT_FAILED;
 	}
-	if (!c->dry_run && strcmp(sriov_ctx_root(c->ctx), "/") != 0) {
-		cli_error("restore changes the running kernel and cannot be used with --root %s; add --dry-run to see the plan",
-			  c->root);
-		rc = EXIT_USAGE;
+	rc = cli_live_only(c, NULL, "restore", true);
+	if (rc >= 0)
 		goto out;
-	}
 	if (!c->dry_run) {
 		rc = cli_lock(c, CLI_LOCK_WAIT_MS);
 		if (rc >= 0)
@@ -197,8 +194,15 @@ int cmd_restore(struct cli *c, int argc, char **argv)
 		cli_print("nothing to do: the host matches %s\n", args[0]);
 		goto out;
 	}
+	if (c->dry_run && c->json) {
+		r = sriov_plan_write_json(&plan, c->pretty, stdout);
+		if (r < 0)
+			rc = cli_output_error(r, "the plan");
+		goto out;
+	}
 	if (c->dry_run) {
-		print_plan(&plan, stdout);
+		cli_print_plan(&plan, stdout);
+		cli_dry_run_footer(cli_plan_lines(&plan));
 		goto out;
 	}
 	rc = cli_apply(c, host, &plan);

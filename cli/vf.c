@@ -79,13 +79,11 @@ static int vf_set(struct cli *c, const char *name, int argc, char **argv)
 		cli_error("%s: %s; nothing was changed", name, err);
 		return r == -EDOM ? EXIT_FAILED : EXIT_USAGE;
 	}
-	/* The settings go to the running kernel, not to a tree under --root. */
-	if (strcmp(sriov_ctx_root(c->ctx), "/") != 0) {
-		cli_error("%s: 'vf set' configures the running kernel and cannot be used with --root %s",
-			  name, c->root);
-		rc = EXIT_USAGE;
+	rc = cli_live_only(c, name, "vf set", false);
+	if (rc < 0)
+		rc = cli_no_json(c, "vf set", "it prints each change as text ('sriovctl show VF --json' shows the VF after)");
+	if (rc >= 0)
 		goto out;
-	}
 	rc = cli_lock_unjournaled(c, CLI_LOCK_WAIT_MS);
 	if (rc >= 0)
 		goto out;
@@ -205,6 +203,29 @@ static void print_step(const struct sriov_bind_plan *p,
 			  orn(s->new_override, "(null)"), tag);
 }
 
+/* The dry run as sriovctl.plan/v1: each VF's driver and driver_override. */
+static int dry_run_json(const struct cli *c, const struct sriov_bind_plan *p,
+			int mode)
+{
+	struct json_object *changes = cli_plan_json_new();
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct sriov_bind_step *s = &p->v[i];
+
+		if (!s->write_override && !s->unbind && !s->probe)
+			continue;
+		cli_plan_json_add(changes, s->name ? s->name : s->address, NULL,
+				  "driver", "driver", s->old_driver,
+				  mode == SRIOV_BIND_KERNEL ? "(the kernel's default)" :
+							      orn(s->want, "none"));
+		if (s->write_override)
+			cli_plan_json_add(changes, s->name ? s->name : s->address, NULL,
+					  "driver", "driver_override",
+					  s->old_override, orn(s->new_override, "(null)"));
+	}
+	return cli_plan_json_emit(c, changes);
+}
+
 static int vf_bind(struct cli *c, const char *name, int mode,
 		   const char *driver, const struct bind_opts *o)
 {
@@ -214,12 +235,13 @@ static int vf_bind(struct cli *c, const char *name, int mode,
 	char err[2048] = "";
 	int r, rc;
 
-	/* Writes go to the running kernel; a tree under --root is only planned on. */
-	if (!o->dry_run && strcmp(sriov_ctx_root(c->ctx), "/") != 0) {
-		cli_error("%s: binding drivers changes the running kernel and cannot be used with --root %s (only with --dry-run)",
-			  name, c->root);
-		return EXIT_USAGE;
-	}
+	c->dry_run |= o->dry_run;
+	rc = cli_live_only(c, name, mode == SRIOV_BIND_UNBIND ? "unbinding drivers" :
+				    "binding drivers", true);
+	if (rc < 0 && !o->dry_run)
+		rc = cli_no_json(c, mode == SRIOV_BIND_UNBIND ? "vf unbind" : "vf bind", "what a run changes is printed as text and kept in the change log; --dry-run --json prints the plan (sriovctl.plan/v1)");
+	if (rc >= 0)
+		return rc;
 	if (!o->dry_run) {
 		rc = cli_lock_unjournaled(c, CLI_LOCK_WAIT_MS);
 		if (rc >= 0)
@@ -239,13 +261,24 @@ static int vf_bind(struct cli *c, const char *name, int mode,
 		rc = EXIT_FAILED;
 		goto out;
 	}
+	if (o->dry_run && c->json) {
+		rc = dry_run_json(c, plan, mode);
+		goto flush;
+	}
 	if (o->dry_run) {
-		printf("dry run: nothing is written\n");
 		if (plan->load_module)
 			cli_print("module %s: not loaded, would be loaded\n",
 				  plan->driver);
-		for (size_t i = 0; i < plan->n; i++)
-			print_step(plan, &plan->v[i], false);
+		size_t n = 0;
+
+		for (size_t i = 0; i < plan->n; i++) {
+			const struct sriov_bind_step *s = &plan->v[i];
+
+			print_step(plan, s, false);
+			if (s->write_override || s->unbind || s->probe)
+				n += 1 + s->write_override;  /* its lines */
+		}
+		cli_dry_run_footer(n);
 		goto flush;
 	}
 	r = sriov_bind_apply(c->ctx, plan, err, sizeof(err));

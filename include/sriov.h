@@ -1056,7 +1056,7 @@ struct sriov_check_report {
  * when @n_devices is 0, else the named devices (names as sriov_host_resolve
  * takes them, or any PCI device, which gets the sriov.capability check) and
  * the host-wide checks they depend on. Returns 0, -ENOENT with @err naming
- * an unknown device, or -ENOMEM. A check that cannot read what it needs is
+ * an unknown device, -EINVAL with @err for a malformed name, or -ENOMEM. A check that cannot read what it needs is
  * a finding with SRIOV_SEV_SKIP, not an error.
  * Free @out with sriov_check_report_free().
  */
@@ -1064,6 +1064,12 @@ int sriov_check_run(struct sriov_ctx *ctx, const struct sriov_host *host,
 		    const char *const *devices, size_t n_devices,
 		    struct sriov_check_report **out, char *err, size_t errlen);
 void sriov_check_report_free(struct sriov_check_report *rep);
+/*
+ * Keep only the findings of @min_severity or worse (ok < skip < warn <
+ * fail), as `check --severity` shows them; n_by_severity still counts the
+ * whole run.
+ */
+void sriov_check_report_filter(struct sriov_check_report *rep, int min_severity);
 
 /* The report as `sriovctl check` prints it, grouped by area. */
 int sriov_render_check_text(const struct sriov_check_report *rep, FILE *out);

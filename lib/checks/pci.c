@@ -10,6 +10,7 @@
 
 #include "checks/checks.h"
 #include "pci/config.h"
+#include "util/itemlist.h"
 
 #define ACS_NEEDED (SRIOV_ACS_SV | SRIOV_ACS_RR | SRIOV_ACS_CR | SRIOV_ACS_UF)
 
@@ -128,8 +129,8 @@ static void check_capability(struct check_run *r)
 
 static void check_acs(struct check_run *r, const struct sriov_pf *pf)
 {
-	char missing[1024] = "";
-	size_t len = 0, n_bad = 0;
+	struct itemlist missing = { .len = 0 };
+	size_t n_bad = 0;
 
 	if (strcmp(pf->bus, "pci") != 0)
 		return;
@@ -151,19 +152,15 @@ static void check_acs(struct check_run *r, const struct sriov_pf *pf)
 			continue;
 		n_bad++;
 		if (!acs->present)
-			len += (size_t)snprintf(missing + len, sizeof(missing) - len,
-						"%s%s has no ACS capability",
-						n_bad > 1 ? "; " : "", b->address);
+			itemlist_add(&missing, "; ", "%s has no ACS capability",
+				     b->address);
 		else
-			len += (size_t)snprintf(missing + len, sizeof(missing) - len,
-						"%s%s ACS control 0x%04x lacks%s%s%s%s",
-						n_bad > 1 ? "; " : "", b->address, acs->ctrl,
-						acs->ctrl & SRIOV_ACS_SV ? "" : " SV",
-						acs->ctrl & SRIOV_ACS_RR ? "" : " RR",
-						acs->ctrl & SRIOV_ACS_CR ? "" : " CR",
-						acs->ctrl & SRIOV_ACS_UF ? "" : " UF");
-		if (len >= sizeof(missing))
-			len = sizeof(missing) - 1;
+			itemlist_add(&missing, "; ", "%s ACS control 0x%04x lacks%s%s%s%s",
+				     b->address, acs->ctrl,
+				     acs->ctrl & SRIOV_ACS_SV ? "" : " SV",
+				     acs->ctrl & SRIOV_ACS_RR ? "" : " RR",
+				     acs->ctrl & SRIOV_ACS_CR ? "" : " CR",
+				     acs->ctrl & SRIOV_ACS_UF ? "" : " UF");
 	}
 	if (n_bad == 0) {
 		check_add(r, "acs.path", SRIOV_SEV_OK, pf->address, NULL,
@@ -183,11 +180,11 @@ static void check_acs(struct check_run *r, const struct sriov_pf *pf)
 		if (pf->iommu_group >= 0)
 			check_add(r, "acs.path", SRIOV_SEV_WARN, pf->address, remedy,
 				  "config space: %s; so IOMMU group %d holds %zu devices",
-				  missing, pf->iommu_group, members.n);
+				  itemlist_str(&missing), pf->iommu_group, members.n);
 		else
 			check_add(r, "acs.path", SRIOV_SEV_WARN, pf->address, remedy,
 				  "config space: %s; with the IOMMU on, the devices below share one IOMMU group",
-				  missing);
+				  itemlist_str(&missing));
 		sriov_strv_free(&members);
 	}
 }
@@ -217,8 +214,9 @@ static void check_group(struct check_run *r, const struct sriov_pf *pf,
 			const struct sriov_vf *vf)
 {
 	struct sriov_strv members = { 0 };
-	char name[64], blockers[1024] = "", remedy[1536];
-	size_t len = 0, n_bad = 0;
+	char name[64], remedy[1536];
+	struct itemlist blockers = { .len = 0 };
+	size_t n_bad = 0;
 	bool own_pf = false, vfio = meant_for_vfio(vf);
 	int sev = vfio ? SRIOV_SEV_FAIL : SRIOV_SEV_WARN;
 	int e;
@@ -251,11 +249,7 @@ static void check_group(struct check_run *r, const struct sriov_pf *pf,
 		if (strcmp(members.v[i], pf->address) == 0)
 			own_pf = true;
 		n_bad++;
-		len += (size_t)snprintf(blockers + len, sizeof(blockers) - len,
-					"%s%s (%s)", n_bad > 1 ? ", " : "",
-					members.v[i], drv);
-		if (len >= sizeof(blockers))
-			len = sizeof(blockers) - 1;
+		itemlist_add(&blockers, ", ", "%s (%s)", members.v[i], drv);
 		free(drv);
 	}
 	if (n_bad == 0) {
@@ -274,7 +268,7 @@ static void check_group(struct check_run *r, const struct sriov_pf *pf,
 			 first);
 		check_add(r, "group.viable", sev, name, remedy,
 			  "/sys/kernel/iommu_groups/%d/devices also holds %s: vfio refuses the group (\"group %d is not viable\")%s",
-			  vf->iommu_group, blockers, vf->iommu_group,
+			  vf->iommu_group, itemlist_str(&blockers), vf->iommu_group,
 			  vfio ? "" : " when the VF, now on its host driver, is given to vfio-pci");
 	}
 	sriov_strv_free(&members);

@@ -118,6 +118,12 @@ static int select_devices(struct check_run *r, const char *const *devices,
 		}
 		free(addr);
 		free(drv);
+		if (e == -EINVAL) {
+			snprintf(err, errlen,
+				 "'%s' is not a device name: use a netdev (ens1f0), a PCI address (0000:3b:00.0, 3b:00.0) or PF/vfN (ens1f0/vf3)",
+				 devices[i]);
+			return e;
+		}
 		snprintf(err, errlen,
 			 "no PCI device or SR-IOV PF/VF named '%s' under %s; 'sriovctl list' shows the SR-IOV devices",
 			 devices[i], r->host->root);
@@ -196,4 +202,22 @@ void sriov_check_report_free(struct sriov_check_report *rep)
 	}
 	free(rep->v);
 	free(rep);
+}
+
+void sriov_check_report_filter(struct sriov_check_report *rep, int min_severity)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < rep->n; i++) {
+		struct sriov_finding *f = &rep->v[i];
+
+		if (f->severity >= min_severity) {
+			rep->v[k++] = *f;
+			continue;
+		}
+		free(f->subject);
+		free(f->evidence);
+		free(f->remedy);
+	}
+	rep->n = k;
 }

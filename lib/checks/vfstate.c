@@ -109,7 +109,7 @@ static void check_link_attrs(struct check_run *r, const struct sriov_pf *pf)
 
 		for (size_t i = 0; i < 3; i++)
 			check_add(r, ids[i], SRIOV_SEV_SKIP, check_pf_name(pf), NULL,
-				  "no netlink view of the VFs of %s (%s)", check_pf_name(pf),
+				  "no netlink view of the PF's VFs (%s)",
 				  pf->n_netdevs ? "not the live host" : "the PF has no netdev");
 		return;
 	}

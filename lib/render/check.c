@@ -12,11 +12,56 @@
 
 #include "sriov.h"
 #include "util/escape.h"
+#include "util/itemlist.h"
 #include "util/jsonout.h"
 
 static const char *const area_titles[] = {
 	"Host", "Firmware/BIOS", "Kernel", "Physical functions", "Virtual functions",
 };
+
+/* Skips @i and @j say the same: one line tells both. */
+static bool same_skip(const struct sriov_finding *a, const struct sriov_finding *b)
+{
+	return a->severity == SRIOV_SEV_SKIP && b->severity == SRIOV_SEV_SKIP &&
+	       a->check->area == b->check->area && a->evidence && b->evidence &&
+	       strcmp(a->evidence, b->evidence) == 0;
+}
+
+static bool in_list(const struct sriov_finding *v, size_t i, size_t upto,
+		    bool by_id)
+{
+	for (size_t k = 0; k < upto; k++)
+		if (same_skip(&v[k], &v[i]) &&
+		    (by_id ? v[k].check == v[i].check :
+			     v[k].subject && v[i].subject &&
+			     strcmp(v[k].subject, v[i].subject) == 0))
+			return true;
+	return false;
+}
+
+/*
+ * The skips of one reason, once: "3 skipped on ens1f0, ens2f0np0: REASON"
+ * (a tree repeats "not the live host" for every check of every PF).
+ */
+static void put_skips(const struct sriov_check_report *rep, size_t i, FILE *out)
+{
+	struct itemlist ids = { .len = 0 }, subjects = { .len = 0 };
+	size_t n = 0;
+
+	for (size_t k = i; k < rep->n; k++) {
+		if (!same_skip(&rep->v[i], &rep->v[k]))
+			continue;
+		n++;
+		if (!in_list(rep->v, k, k, true))
+			itemlist_add(&ids, ", ", "%s", rep->v[k].check->id);
+		if (rep->v[k].subject && !in_list(rep->v, k, k, false))
+			itemlist_add(&subjects, ", ", "%s", rep->v[k].subject);
+	}
+	esc_printf(out, ids.n == 1 ? "  skip  %-17s %zu skipped%s%s: %s\n" :
+				     "  skip  %s: %zu skipped%s%s: %s\n",
+		   itemlist_str(&ids), n, subjects.n ? " on " : "",
+		   itemlist_str(&subjects), rep->v[i].evidence);
+}
 
 int sriov_render_check_text(const struct sriov_check_report *rep, FILE *out)
 {
@@ -24,10 +69,23 @@ int sriov_render_check_text(const struct sriov_check_report *rep, FILE *out)
 
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct sriov_finding *f = &rep->v[i];
+		bool group = false;
 
 		if (f->check->area != area) {
 			area = f->check->area;
 			fprintf(out, "%s%s\n", i ? "\n" : "", area_titles[area]);
+		}
+		for (size_t k = 0; f->severity == SRIOV_SEV_SKIP && k < rep->n && !group; k++)
+			group = k != i && same_skip(f, &rep->v[k]);
+		if (group) {
+			bool first = true;
+
+			/* printed once, with the first of its reason */
+			for (size_t k = 0; k < i && first; k++)
+				first = !same_skip(f, &rep->v[k]);
+			if (first)
+				put_skips(rep, i, out);
+			continue;
 		}
 		/* subject, evidence and remedy quote names read from the host */
 		esc_printf(out, "  %-4s  %-17s %s%s%s\n", sriov_severity_name(f->severity),

@@ -57,9 +57,9 @@ class Bind(TreeTest):
         r = self.bind("ens1f0/vf1", "bind", "vfio-pci", "--dry-run")
         a = self.vf(self.igb, 1)
         self.assertEqual(r.out.splitlines(), [
-            "dry run: nothing is written",
             f"{a} driver: igbvf -> vfio-pci",
-            f"{a} driver_override: (null) -> vfio-pci"])
+            f"{a} driver_override: (null) -> vfio-pci",
+            "2 changes (dry run: nothing was written)"])
 
     def test_names(self):
         for name in ("ens1f0/vf1", self.vf(self.igb, 1),
@@ -108,14 +108,14 @@ class Bind(TreeTest):
         e = [v["address"] for v in self.e810["vfs"]]
         r = self.bind("ens2f0", "bind", "--kernel", "-n")
         self.assertEqual(r.out.splitlines(), [
-            "dry run: nothing is written",
             f"{e[0]}: no driver_override, bound to iavf by the kernel, nothing to do",
             f"{e[1]}: no driver_override, bound to iavf by the kernel, nothing to do",
             f"{e[2]} driver: none -> (the kernel's default)",
             f"{e[3]} driver: vfio-pci -> (the kernel's default)",
-            f"{e[3]} driver_override: vfio-pci -> (null)"])
+            f"{e[3]} driver_override: vfio-pci -> (null)",
+            "3 changes (dry run: nothing was written)"])
         r = self.bind("ens2f0/vf2-3", "unbind", "-n")
-        self.assertEqual(r.out.splitlines()[1:], [
+        self.assertEqual(r.out.splitlines()[:-1], [
             f"{e[2]} driver: none -> none",
             f"{e[2]} driver_override: (null) -> none",
             f"{e[3]} driver: vfio-pci -> none",

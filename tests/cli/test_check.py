@@ -2,6 +2,7 @@
 """sriovctl check on generated hosts: each check ok and fail/warn, with the
 exact remedy for the host."""
 import os
+import re
 import subprocess
 import unittest
 
@@ -569,6 +570,67 @@ class CheckCli(CheckTest):
         fails = sum(1 for x in f if x["severity"] == "fail")
         self.assertIn(", %d fail," % fails, r.out)
 
+
+
+class CheckNewcomer(CheckTest):
+    """issue 13, newcomer item 5: skips said once, lists never cut, --severity."""
+
+    def test_skips_of_one_reason_are_one_line(self):
+        root = self.host("e810:vfs=2", "igb:vfs=2")
+        r = sriovctl("check", root=root)
+        live = [l for l in r.out.splitlines() if "not the live host" in l]
+        self.assertEqual(live, [
+            "  skip  vf.spoofchk, vf.trust, vf.mac.zero: 9 skipped on ens1f0np0, "
+            "ens1f1np1, ens2f0: no netlink view of the PF's VFs (not the live host)"])
+        # JSON keeps every finding; the summary counts them all
+        f = self.run_check(root)
+        self.assertEqual(len([x for x in f if "not the live host" in x["evidence"]]), 9)
+        self.assertIn("10 skip", r.out.splitlines()[-1])
+
+    def test_evidence_ends_at_an_item(self):
+        root = self.host("e810:vfs=64,vfio=1,acs=off")
+        g = self.find(self.run_check(root, "ens1f0np0/vf1"), "group.viable",
+                      "ens1f0np0/vf1")
+        m = re.fullmatch(r"/sys/kernel/iommu_groups/(\d+)/devices also holds (.*) "
+                         r"\.\.\. and (\d+) more: vfio refuses the group .*",
+                         g["evidence"])
+        self.assertTrue(m, g["evidence"])
+        items = m.group(2).split(", ")
+        for it in items:
+            self.assertRegex(it, r"^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7] \((ice|iavf)\)$")
+        # shown and left out: every other member on a driver vfio refuses
+        gdir = os.path.join(root, "sys/kernel/iommu_groups", m.group(1), "devices")
+        vf1 = os.path.basename(os.readlink(os.path.join(
+            root, "sys/bus/pci/devices/0000:02:00.0/virtfn1")))
+        blockers = 0
+        for dev in os.listdir(gdir):
+            drv = os.path.join(gdir, dev, "driver")
+            if dev != vf1 and os.path.islink(drv) and \
+               os.path.basename(os.readlink(drv)) not in ("vfio-pci", "pci-stub", "pcieport"):
+                blockers += 1
+        self.assertGreater(int(m.group(3)), 0)
+        self.assertEqual(len(items) + int(m.group(3)), blockers)
+        text = sriovctl("check", "ens1f0np0/vf1", root=root).out
+        self.assertIn(" more: vfio refuses the group", text)
+
+    def test_severity_filter(self):
+        root = self.host("e810:vfs=2,vfio=1,acs=off", iommu="off")
+        full = self.run_check(root, rc=1)
+        r = sriovctl("check", "--json", "--severity", "warn", root=root, check=1)
+        rep = r.json()
+        self.assertEqual(rep["findings"],
+                         [x for x in full if x["severity"] in ("warn", "fail")])
+        self.assertTrue(rep["findings"])
+        self.assertEqual(sum(rep["summary"].values()), len(full))
+        r = sriovctl("check", "--severity=fail", root=root, check=1)
+        sev = {l.split()[0] for l in r.out.splitlines() if l.startswith("  ") and
+               not l.startswith("        fix:")}
+        self.assertEqual(sev, {"fail"})
+        for bad in ("warning", "", "3"):
+            r = sriovctl("check", "--severity", bad, root=root, check=2)
+            self.assertIn("--severity takes ok, skip, warn or fail", r.err)
+        sriovctl("check", "--severity", root=root, check=2)
+        sriovctl("check", "--list-checks", "--severity", "warn", check=2)
 
 if __name__ == "__main__":
     unittest.main()

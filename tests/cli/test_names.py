@@ -68,7 +68,8 @@ class Names(TreeTest):
         nd = self.pf["netdevs"][0]
         r = self.show(f"{nd}/vf4", check=1)
         self.assertIn("no such VF", r.err)
-        r = self.show(f"{nd}/vfx", check=1)
+        # a name no host could have is bad usage (EXIT STATUS)
+        r = self.show(f"{nd}/vfx", check=2)
         self.assertIn("not a device name", r.err)
 
     def test_usage_errors_exit_2(self):

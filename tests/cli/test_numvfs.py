@@ -53,7 +53,7 @@ class SetVfs(TreeTest):
         self.assertEqual(r.out.splitlines(), [
             f"{self.nvme}: would write sriov_numvfs: 2 -> 0",
             f"{self.nvme}: would write sriov_numvfs: 0 -> 4",
-            f"{self.nvme}: dry run: nothing written"])
+            "2 changes (dry run: nothing was written)"])
 
     def test_autoprobe_before_creating(self):
         r = self.setvfs(self.nvme, "set-vfs", "3", "--autoprobe", "off",

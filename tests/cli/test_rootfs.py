@@ -166,8 +166,8 @@ class RefusedApply(Host):
         self.policy(DIFFERENT)
         before = tree_digest(self.root)
         r = sriovctl("apply", root=self.root, check=2)
-        self.assertIn("apply changes the running kernel and cannot make the "
-                      "1 change on --root", r.err)
+        self.assertIn("apply changes the running kernel and cannot be used "
+                      "with --root", r.err)
         self.assertEqual(tree_digest(self.root), before)
         self.assertFalse(os.path.exists(os.path.join(self.root, "run")))
 

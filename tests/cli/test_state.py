@@ -91,7 +91,8 @@ class State(TreeTest):
         n0 = self.pf0["netdevs"][0]
         self.assertEqual(r.out.splitlines(), [
             f"{n0}/vf0 driver: iavf -> vfio-pci",
-            f"{n0}/vf2 driver: vfio-pci -> none"])
+            f"{n0}/vf2 driver: vfio-pci -> none",
+            "2 changes (dry run: nothing was written)"])
 
     def test_restore_writes_need_live_host(self):
         p = self.write_state(self.save())

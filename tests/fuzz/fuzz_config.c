@@ -15,19 +15,11 @@
 #include <string.h>
 
 #include "pci/config.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Not assert(): NDEBUG must not turn the checks off. */
-#define CHECK(cond)                                                          \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			fprintf(stderr, "%s:%d: check failed: %s\n",         \
-				__FILE__, __LINE__, #cond);                  \
-			abort();                                             \
-		}                                                            \
-	} while (0)
-
 #define NCAPS (sizeof(((struct pci_cap_walk *)0)->caps) / sizeof(struct pci_cap))
 #define KNOWN_FLAGS (PCI_WALK_TRUNCATED | PCI_WALK_LOOPED | PCI_WALK_BADPTR | \
 		     PCI_WALK_FULL)

@@ -16,19 +16,11 @@
 
 #include "explain/explain.h"
 #include "sriov.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Not assert(): NDEBUG must not turn the checks off. */
-#define CHECK(cond)                                                          \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			fprintf(stderr, "%s:%d: check failed: %s\n",         \
-				__FILE__, __LINE__, #cond);                  \
-			abort();                                             \
-		}                                                            \
-	} while (0)
-
 static void check_refs(const struct explain_refs *r)
 {
 	CHECK(r->addrs.n <= EXPLAIN_MAX_REFS && r->n_groups <= EXPLAIN_MAX_REFS);

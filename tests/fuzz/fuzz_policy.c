@@ -7,7 +7,7 @@
  * Checked: the result is 0 (or -ENOMEM); every error has a file, a line
  * and column >= 1 and a message; every accepted value is within its range.
  * A policy without errors then goes through phase 2 and planning against
- * a small in-memory host (a NIC PF with 4 VFs, an NVMe PF without VFs):
+ * the tests' in-memory host (tests/lib: a NIC PF with 4 VFs, an NVMe PF):
  * errors as above and an empty plan, or a plan whose steps name a PF of
  * the host and a VF below the count the plan leaves it.
  *
@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "sriov.h"
+#include "testlib.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -52,47 +53,12 @@ static void check(const struct sriov_policy *p)
 	}
 }
 
-static struct sriov_netdev nic_nd = { .name = "ens1f0", .mtu = 1500, .up = 1 };
-static struct sriov_bridge nic_root = { .address = "0000:3a:00.0" };
-static struct sriov_vf nic_vfs[4];
-static struct sriov_pf pfs[2];
-static const struct sriov_host host = { .root = "/", .pfs = pfs, .n_pfs = 2 };
+static struct tl_memhost mh;
 
 static void host_init(void)
 {
-	static char names[4][16];
-
-	if (pfs[0].bus)
-		return;
-	snprintf(pfs[0].address, sizeof(pfs[0].address), "0000:3b:00.0");
-	pfs[0].bus = "pci";
-	pfs[0].vendor_id = 0x8086;
-	pfs[0].device_id = 0x1592;
-	pfs[0].netdevs = &nic_nd;
-	pfs[0].n_netdevs = 1;
-	pfs[0].total_vfs = 8;
-	pfs[0].num_vfs = 4;
-	pfs[0].drivers_autoprobe = true;
-	pfs[0].vfs = nic_vfs;
-	pfs[0].n_vfs = 4;
-	pfs[0].upstream = &nic_root;
-	pfs[0].n_upstream = 1;
-	for (unsigned i = 0; i < 4; i++) {
-		nic_vfs[i].index = i;
-		nic_vfs[i].driver = i < 2 ? "iavf" : "vfio-pci";
-		snprintf(names[i], sizeof(names[i]), "ens1f0v%u", i);
-		nic_vfs[i].netdev = i < 2 ? names[i] : NULL;
-		nic_vfs[i].mtu = i < 2 ? 1500 : -1;
-		nic_vfs[i].link = (struct sriov_vf_link){ .present = true,
-			.mac = "00:00:00:00:00:00", .spoofchk = 1, .trust = 0,
-			.query_rss = 0, .link_state = 0 };
-	}
-	snprintf(pfs[1].address, sizeof(pfs[1].address), "0000:5e:00.0");
-	pfs[1].bus = "pci";
-	pfs[1].vendor_id = 0x1b36;
-	pfs[1].device_id = 0x0010;
-	pfs[1].total_vfs = 4;
-	pfs[1].drivers_autoprobe = true;
+	if (!mh.host.pfs)
+		tl_memhost_init(&mh);
 }
 
 static void check_plan(struct sriov_policy *p)
@@ -104,22 +70,22 @@ static void check_plan(struct sriov_policy *p)
 	char line[512];
 
 	host_init();
-	if (sriov_policy_plan(&host, p, &o, &plan) < 0)
+	if (sriov_policy_plan(&mh.host, p, &o, &plan) < 0)
 		return;  /* -ENOMEM */
 	check(p);
 	if (p->n_errors && plan.n)
 		abort();
-	count[0] = pfs[0].num_vfs;
-	count[1] = pfs[1].num_vfs;
+	count[0] = mh.pfs[0].num_vfs;
+	count[1] = mh.pfs[1].num_vfs;
 	for (size_t i = 0; i < plan.n; i++) {
 		const struct sriov_step *st = &plan.v[i];
-		int k = strcmp(st->pf, pfs[0].address) == 0 ? 0 :
-			strcmp(st->pf, pfs[1].address) == 0 ? 1 : -1;
+		int k = strcmp(st->pf, mh.pfs[0].address) == 0 ? 0 :
+			strcmp(st->pf, mh.pfs[1].address) == 0 ? 1 : -1;
 
 		if (k < 0)
 			abort();
 		if (st->kind == SRIOV_STEP_NUM_VFS) {
-			if (st->num_vfs > pfs[k].total_vfs)
+			if (st->num_vfs > mh.pfs[k].total_vfs)
 				abort();
 			count[k] = st->num_vfs;
 		} else if ((st->kind != SRIOV_STEP_LINK || st->on_vf) &&

@@ -51,7 +51,7 @@ for t in $targets; do
 	state)  src="$top/lib/ops/state.c $top/lib/io/parse.c $top/lib/pci/addr.c $top/lib/util/jsonout.c"
 		libs="-ljson-c -I/usr/include/json-c" ;;
 	# phase 2 and planning reach most of the library: build all of it
-	policy|explain) src="$top/lib/ctx.c $top/lib/*/*.c"
+	policy|explain) src="$top/lib/ctx.c $top/lib/*/*.c $top/tests/lib/testlib.c"
 		libs="-lyaml -lmnl -ljson-c -I/usr/include/json-c -lpci -lkmod" ;;
 	*) echo "run-fuzz: unknown target '$t'" >&2; exit 2 ;;
 	esac
@@ -61,7 +61,7 @@ for t in $targets; do
 
 	"$cc" -std=c17 -D_GNU_SOURCE -g -O1 \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-I"$top/include" -I"$top/lib" \
+		-I"$top/include" -I"$top/lib" -I"$top/tests/lib" \
 		"$top/tests/fuzz/fuzz_$t.c" $src $libs -o "$bin"
 	libs=
 

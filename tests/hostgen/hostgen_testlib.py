@@ -40,11 +40,11 @@ def run_hostgen(args, check=True):
 
 
 def scratch_parent():
-    """Where test trees go: $HOSTGEN_TEST_TMPDIR, else /dev/shm when it is a
-    writable tmpfs with room (trees are hundreds of thousands of tiny files:
-    on a busy disk that is I/O, not the generator, being measured), else the
-    default temporary directory."""
-    env = os.environ.get("HOSTGEN_TEST_TMPDIR")
+    """Where test trees go: $HOSTGEN_TEST_TMPDIR, else $TMPDIR when set, else
+    /dev/shm when it is a writable tmpfs with room (trees are hundreds of
+    thousands of tiny files: on a busy disk that is I/O, not the generator,
+    being measured), else the default temporary directory."""
+    env = os.environ.get("HOSTGEN_TEST_TMPDIR") or os.environ.get("TMPDIR")
     if env:
         return env
     shm = "/dev/shm"

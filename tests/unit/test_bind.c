@@ -21,6 +21,7 @@
 
 #include "ops/bind.h"
 #include "sriov.h"
+#include "testlib.h"
 
 static struct sriov_vf vfs[] = {
 	{ .index = 0, .address = "0000:02:10.0", .driver = "igbvf", .iommu_group = 5 },
@@ -44,31 +45,12 @@ static struct sriov_ctx *ctx;
 
 static void put(const char *rel, const char *content)
 {
-	char p[PATH_MAX * 2], *s;
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", root, rel);
-	for (s = p + strlen(root) + 1; (s = strchr(s, '/')); s++) {
-		*s = '\0';
-		mkdir(p, 0755);
-		*s = '/';
-	}
-	if (!content) {
-		mkdir(p, 0755);
-		return;
-	}
-	f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(content, f);
-	fclose(f);
+	tl_put(root, rel, content);
 }
 
 static void link_to(const char *rel, const char *target)
 {
-	char p[PATH_MAX * 2];
-
-	snprintf(p, sizeof(p), "%s/%s", root, rel);
-	assert_int_equal(symlink(target, p), 0);
+	tl_link(root, rel, target);
 }
 
 static char *get(const char *rel)
@@ -112,9 +94,7 @@ static int setup(void **state)
 					 "pcieport", "e1000e" };
 	char rel[128];
 
-	snprintf(root, sizeof(root), "%s/sriov-bind-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	assert_non_null(mkdtemp(root));
+	tl_mkdtemp(root, sizeof(root), "sriov-bind");
 	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
 		snprintf(rel, sizeof(rel), "sys/bus/pci/drivers/%s/unbind", drivers[i]);
 		put(rel, "");
@@ -139,11 +119,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	sriov_ctx_free(ctx);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
+	tl_rm_rf(root);
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "sriov.h"
+#include "testlib.h"
 
 static char *capture(int (*fn)(const void *, FILE *), const void *arg)
 {
@@ -206,7 +207,7 @@ static void test_plan_json(void **state)
 
 /* ---------------------------------------------------------------- apply */
 
-static char root[256];
+static char root[PATH_MAX];
 static char records[16][256];
 static size_t n_records;
 static volatile sig_atomic_t cancel;
@@ -228,7 +229,7 @@ static void on_change(void *data, const struct sriov_change *c)
 static char *read_file(const char *rel)
 {
 	static char buf[64];
-	char p[512];
+	char p[PATH_MAX * 2];
 	FILE *f;
 	size_t n;
 
@@ -243,29 +244,19 @@ static char *read_file(const char *rel)
 
 static int setup_tree(void **state)
 {
-	const char *gen = getenv("SRIOV_HOSTGEN");
-	char cmd[1024];
-
 	(void)state;
-	snprintf(root, sizeof(root), "%s/sriov-changes-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	assert_non_null(mkdtemp(root));
-	assert_non_null(gen);
-	snprintf(cmd, sizeof(cmd), "'%s' '%s/h' --card e810:vfs=2/0 --force >/dev/null",
-		 gen, root);
-	assert_int_equal(system(cmd), 0);
+	tl_mkdtemp(root, sizeof(root) - 2, "sriov-changes");
 	strcat(root, "/h");
+	tl_hostgen(root, "--card e810:vfs=2/0");
 	return 0;
 }
 
 static int teardown_tree(void **state)
 {
-	char cmd[600];
-
 	(void)state;
 	root[strlen(root) - 2] = '\0';
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	return system(cmd) == 0 ? 0 : -1;
+	tl_rm_rf(root);
+	return 0;
 }
 
 /* Autoprobe on -> off on PF 0 (a file write), then VF 0 to vfio-pci. */
@@ -385,7 +376,7 @@ static void test_driver_none_reads_back(void **state)
 	struct sriov_plan plan = { .v = calloc(1, sizeof(struct sriov_step)) };
 	struct sriov_step *s;
 	struct sriov_ctx *ctx;
-	char path[600];
+	char path[PATH_MAX * 2];
 	FILE *f;
 
 	(void)state;

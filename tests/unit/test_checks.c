@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "checks/checks.h"
+#include "testlib.h"
 
 /* Lines as depmod writes them for Debian's 6.1 kernel. */
 static const char alias[] =
@@ -174,7 +175,7 @@ static void set_vf(struct sriov_vf *vf, unsigned i, int spoofchk, int trust,
  */
 static void test_netlink_view(void **state)
 {
-	char root[] = "/tmp/sriov-checks-XXXXXX", drv_iavf[] = "iavf",
+	char root[PATH_MAX], drv_iavf[] = "iavf",
 	     drv_vfio[] = "vfio-pci", nd_name[] = "ens1f0", up[] = "up",
 	     path[] = "/sys/devices/pci0000:3a/0000:3a:00.0/0000:3b:00.0", hroot[] = "/";
 	struct sriov_vf vfs[3] = { 0 };
@@ -192,7 +193,7 @@ static void test_netlink_view(void **state)
 	char err[256];
 
 	(void)state;
-	assert_non_null(mkdtemp(root));
+	tl_mkdtemp(root, sizeof(root), "sriov-checks");
 	assert_int_equal(sriov_ctx_new(root, &ctx), 0);
 	set_vf(&vfs[0], 0, 1, 0, "02:00:00:00:00:01", drv_iavf);
 	set_vf(&vfs[1], 1, 0, 1, "00:00:00:00:00:00", drv_vfio);
@@ -240,7 +241,7 @@ static void test_netlink_view(void **state)
 		assert_non_null(strstr(err, "'nosuch'"));
 	}
 	sriov_ctx_free(ctx);
-	rmdir(root);
+	tl_rm_rf(root);
 }
 
 int main(void)

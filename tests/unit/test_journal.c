@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "sriov.h"
+#include "testlib.h"
 
 static char root[300];
 static char base[256];
@@ -59,11 +60,7 @@ static char *slurp(const char *rel)
 
 static void put(const char *rel, const char *text)
 {
-	FILE *f = fopen(path_of(rel), "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
+	tl_put(root, rel, text);
 }
 
 static const char *autoprobe_file(size_t i)
@@ -77,28 +74,18 @@ static const char *autoprobe_file(size_t i)
 
 static int setup_tree(void **state)
 {
-	const char *gen = getenv("SRIOV_HOSTGEN");
-	char cmd[1024];
-
 	(void)state;
-	snprintf(base, sizeof(base), "%s/sriov-journal-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	assert_non_null(mkdtemp(base));
-	assert_non_null(gen);
-	snprintf(cmd, sizeof(cmd), "'%s' '%s/h' --card e810:vfs=2/0 --card e810:vfs=0/0 --force >/dev/null",
-		 gen, base);
-	assert_int_equal(system(cmd), 0);
+	tl_mkdtemp(base, sizeof(base), "sriov-journal");
 	snprintf(root, sizeof(root), "%s/h", base);
+	tl_hostgen(root, "--card e810:vfs=2/0 --card e810:vfs=0/0");
 	return 0;
 }
 
 static int teardown_tree(void **state)
 {
-	char cmd[600];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
-	return system(cmd) == 0 ? 0 : -1;
+	tl_rm_rf(base);
+	return 0;
 }
 
 /* Each PF's autoprobe on -> off: N_PFS steps that writes to a tree do. */

@@ -22,9 +22,9 @@
 #include <cmocka.h>
 
 #include "sriov.h"
+#include "testlib.h"
 
-static char tmp[] = "/tmp/sriov-lock-XXXXXX";
-static char root[64], lock[128], victim[128];
+static char tmp[200], root[256], lock[320], victim[256];
 
 static void put(const char *path, const char *content)
 {
@@ -50,10 +50,9 @@ static char *get(const char *path)
 
 static int setup(void **state)
 {
-	char run[96];
+	char run[300];
 
-	if (!mkdtemp(tmp))
-		return -1;
+	tl_mkdtemp(tmp, sizeof(tmp), "sriov-lock");
 	snprintf(root, sizeof(root), "%s/root", tmp);
 	snprintf(run, sizeof(run), "%s/run", root);
 	snprintf(lock, sizeof(lock), "%s/sriovctl.lock", run);
@@ -66,10 +65,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[700];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	return system(cmd) == 0 ? 0 : -1;
+	tl_rm_rf(tmp);
+	return 0;
 }
 
 /* What an earlier test planted, gone. */
@@ -92,7 +89,7 @@ static int take(void)
 
 static void test_planted(void **state)
 {
-	char rel[160];
+	char rel[300];
 	struct stat st;
 
 	clear();

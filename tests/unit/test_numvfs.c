@@ -24,46 +24,29 @@
 #include "host/holders.h"
 #include "ops/numvfs.h"
 #include "sriov.h"
+#include "testlib.h"
 
-static char tmp[] = "/tmp/sriov-numvfs-XXXXXX";
+static char tmp[PATH_MAX];
 
 static void put(const char *rel, const char *content)
 {
-	char p[512];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", tmp, rel);
-	f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(content, f);
-	fclose(f);
+	tl_put(tmp, rel, content);
 }
 
 static void mkdirs(const char *rel)
 {
-	char p[512], *s;
-
-	snprintf(p, sizeof(p), "%s/%s", tmp, rel);
-	for (s = p + strlen(tmp) + 1; (s = strchr(s, '/')); s++) {
-		*s = '\0';
-		mkdir(p, 0755);
-		*s = '/';
-	}
-	mkdir(p, 0755);
+	tl_mkdir(tmp, rel);
 }
 
 static void link_(const char *target, const char *rel)
 {
-	char p[512];
-
-	snprintf(p, sizeof(p), "%s/%s", tmp, rel);
-	assert_int_equal(symlink(target, p), 0);
+	tl_link(tmp, rel, target);
 }
 
 static char *get(const char *rel)
 {
 	static char buf[64];
-	char p[512];
+	char p[PATH_MAX * 2];
 	FILE *f;
 	size_t n;
 
@@ -79,16 +62,14 @@ static char *get(const char *rel)
 
 static int setup(void **state)
 {
-	assert_non_null(mkdtemp(tmp));
+	tl_mkdtemp(tmp, sizeof(tmp), "sriov-numvfs");
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	return system(cmd) == 0 ? 0 : -1;
+	tl_rm_rf(tmp);
+	return 0;
 }
 
 #define STEP(a, f, t) ((struct sriov_numvfs_step){ a, f, t })
@@ -380,7 +361,7 @@ static void test_bounded_write(void **state)
 {
 	struct rootfs *rfs;
 	struct timespec t0;
-	char p[512];
+	char p[PATH_MAX * 2];
 
 	mkdirs("bw");
 	put("bw/file", "");

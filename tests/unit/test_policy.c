@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "sriov.h"
+#include "testlib.h"
 
 static struct sriov_policy *parse(const char *text)
 {
@@ -468,28 +469,20 @@ static void test_mac_auto(void **state)
 }
 
 /* A rooted tree with etc/sriovctl/ under a temporary directory. */
-static char tmpdir[64];
+static char tmpdir[PATH_MAX];
 
 static void put(const char *rel, const char *text)
 {
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, rel);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	tl_put(tmpdir, rel, text);
 }
 
 static void test_load_confd(void **state)
 {
 	struct sriov_ctx *ctx;
 	struct sriov_policy *p;
-	char err[256], path[128], id[33];
+	char err[256], path[PATH_MAX * 2], id[33];
 
-	strcpy(tmpdir, "/tmp/policy-test.XXXXXX");
-	assert_non_null(mkdtemp(tmpdir));
+	tl_mkdtemp(tmpdir, sizeof(tmpdir), "policy-test");
 	assert_int_equal(sriov_ctx_new(tmpdir, &ctx), 0);
 	assert_int_equal(sriov_policy_load(ctx, NULL, &p, err, sizeof(err)), -ENOENT);
 	assert_non_null(strstr(err, "no policy"));
@@ -547,9 +540,7 @@ static void test_load_confd(void **state)
 	assert_int_equal(sriov_policy_machine_id(ctx, id, sizeof(id)), -EINVAL);
 	sriov_ctx_free(ctx);
 
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	assert_int_equal(system(cmd), 0);
+	tl_rm_rf(tmpdir);
 }
 
 int main(void)

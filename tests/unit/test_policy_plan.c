@@ -16,59 +16,17 @@
 #include <cmocka.h>
 
 #include "sriov.h"
+#include "testlib.h"
 
 #define HOST_ID "0123456789abcdef0123456789abcdef"
 
 /* Two PFs: an E810-like NIC with 4 iavf VFs, and an NVMe PF without VFs. */
-static struct sriov_netdev nic_nd = { .name = "ens1f0", .mtu = 1500,
-				      .up = 1, .ifindex = 4 };
-static struct sriov_vf nic_vfs[4];
-static struct sriov_bridge nic_root = { .address = "0000:3a:00.0" };
-static struct sriov_pf pfs[2];
-static struct sriov_host host = { .root = "/", .pfs = pfs, .n_pfs = 2 };
-static char vf_netdevs[4][16];
+static struct tl_memhost mh;
 
 static int setup(void **state)
 {
 	(void)state;
-	memset(pfs, 0, sizeof(pfs));
-	memset(nic_vfs, 0, sizeof(nic_vfs));
-	snprintf(pfs[0].address, sizeof(pfs[0].address), "0000:3b:00.0");
-	pfs[0].bus = "pci";
-	pfs[0].vendor_id = 0x8086;
-	pfs[0].device_id = 0x1592;
-	pfs[0].driver = "ice";
-	pfs[0].netdevs = &nic_nd;
-	pfs[0].n_netdevs = 1;
-	pfs[0].total_vfs = 8;
-	pfs[0].num_vfs = 4;
-	pfs[0].drivers_autoprobe = true;
-	pfs[0].vfs = nic_vfs;
-	pfs[0].n_vfs = 4;
-	pfs[0].upstream = &nic_root;
-	pfs[0].n_upstream = 1;
-	for (unsigned i = 0; i < 4; i++) {
-		struct sriov_vf *v = &nic_vfs[i];
-
-		v->index = i;
-		snprintf(v->address, sizeof(v->address), "0000:3b:01.%u", i);
-		v->driver = "iavf";
-		snprintf(vf_netdevs[i], sizeof(vf_netdevs[i]), "ens1f0v%u", i);
-		v->netdev = vf_netdevs[i];
-		v->mtu = 1500;
-		v->link = (struct sriov_vf_link){
-			.present = true, .source = SRIOV_VF_LINK_SRC_NETLINK,
-			.mac = "00:00:00:00:00:00", .vlan_proto = 0x8100,
-			.spoofchk = 1, .trust = 0, .query_rss = 0,
-			.link_state = SRIOV_VF_LINK_AUTO };
-	}
-	snprintf(pfs[1].address, sizeof(pfs[1].address), "0000:5e:00.0");
-	pfs[1].bus = "pci";
-	pfs[1].vendor_id = 0x1b36;
-	pfs[1].device_id = 0x0010;
-	pfs[1].driver = "nvme";
-	pfs[1].total_vfs = 4;
-	pfs[1].drivers_autoprobe = true;
+	tl_memhost_init(&mh);
 	return 0;
 }
 
@@ -98,7 +56,7 @@ static char *plan_text(const char *yaml, const char *only_pf)
 	char line[256];
 
 	out[0] = '\0';
-	assert_int_equal(sriov_policy_plan(&host, p, &o, &plan), 0);
+	assert_int_equal(sriov_policy_plan(&mh.host, p, &o, &plan), 0);
 	if (p->n_errors) {
 		sriov_policy_error_format(&p->errors[0], line, sizeof(line));
 		fail_msg("phase 2 refused: %s", line);
@@ -123,7 +81,7 @@ static void refused(const char *yaml, const char *host_id, unsigned line,
 	struct sriov_plan plan;
 	char got[512], want[512];
 
-	assert_int_equal(sriov_policy_plan(&host, p, &o, &plan), 0);
+	assert_int_equal(sriov_policy_plan(&mh.host, p, &o, &plan), 0);
 	assert_int_equal(plan.n, 0);
 	if (p->n_errors != 1) {
 		for (size_t i = 0; i < p->n_errors; i++) {
@@ -157,9 +115,9 @@ static void matching_host_gives_empty_plan(void **state)
 static void differences_in_kernel_order(void **state)
 {
 	(void)state;
-	nic_vfs[2].driver = "vfio-pci";
-	nic_vfs[2].netdev = NULL;
-	nic_vfs[2].mtu = -1;
+	mh.vfs[2].driver = "vfio-pci";
+	mh.vfs[2].netdev = NULL;
+	mh.vfs[2].mtu = -1;
 	assert_string_equal(plan_text(
 		"pfs:\n"
 		"  - match: {netdev: ens1f0}\n"
@@ -205,10 +163,10 @@ static void recreated_vfs_get_every_named_attribute(void **state)
 static void only_named_attributes_are_compared(void **state)
 {
 	(void)state;
-	nic_vfs[0].link.min_tx_rate = 10;
-	nic_vfs[0].link.max_tx_rate = 50;
-	nic_vfs[0].link.vlan = 7;
-	snprintf(nic_vfs[0].link.mac, sizeof(nic_vfs[0].link.mac),
+	mh.vfs[0].link.min_tx_rate = 10;
+	mh.vfs[0].link.max_tx_rate = 50;
+	mh.vfs[0].link.vlan = 7;
+	snprintf(mh.vfs[0].link.mac, sizeof(mh.vfs[0].link.mac),
 		 "02:11:22:33:44:55");
 	/* vlan 7 and the MAC are not in the policy: left alone; the min
 	 * rate travels with the new max at its current value. */
@@ -237,7 +195,7 @@ static void optional_attributes_reach_the_step(void **state)
 	struct sriov_plan plan;
 
 	(void)state;
-	assert_int_equal(sriov_policy_plan(&host, p, &o, &plan), 0);
+	assert_int_equal(sriov_policy_plan(&mh.host, p, &o, &plan), 0);
 	assert_int_equal(p->n_errors, 0);
 	assert_int_equal(plan.n, 1);
 	assert_int_equal(plan.v[0].kind, SRIOV_STEP_VF_ATTRS);
@@ -286,7 +244,7 @@ static void only_pf_limits_the_plan(void **state)
 static void netdev_settings_and_link_state(void **state)
 {
 	(void)state;
-	nic_nd.up = 0;
+	mh.nd.up = 0;
 	assert_string_equal(plan_text(
 		"pfs:\n"
 		"  - match: {netdev: ens1f0}\n"
@@ -294,7 +252,7 @@ static void netdev_settings_and_link_state(void **state)
 		"    mtu: 9000\n", NULL),
 		"ens1f0 mtu: 1500 -> 9000\n"
 		"ens1f0 link: down -> up\n");
-	nic_nd.up = 1;
+	mh.nd.up = 1;
 }
 
 static void phase2_errors(void **state)
@@ -357,7 +315,7 @@ static void phase2_errors_in_file_order(void **state)
 	struct sriov_plan plan;
 
 	(void)state;
-	assert_int_equal(sriov_policy_plan(&host, p, &o, &plan), 0);
+	assert_int_equal(sriov_policy_plan(&mh.host, p, &o, &plan), 0);
 	assert_int_equal(p->n_errors, 2);
 	/* matching runs first, but the errors come in file order */
 	assert_int_equal(p->errors[0].loc.line, 3);
@@ -366,7 +324,7 @@ static void phase2_errors_in_file_order(void **state)
 
 	/* `mac: auto` without a host id: one error for the range */
 	p = parse("vfs:\n  - select: \"ens1f0#0-3\"\n    mac: auto\n");
-	assert_int_equal(sriov_policy_plan(&host, p, &o, &plan), 0);
+	assert_int_equal(sriov_policy_plan(&mh.host, p, &o, &plan), 0);
 	assert_int_equal(p->n_errors, 1);
 	sriov_policy_free(p);
 }

@@ -22,12 +22,13 @@
 #include <cmocka.h>
 
 #include "sriov.h"
+#include "testlib.h"
 
 /*
  * igb 0000:02:00.0 (driver igb, netdev ens1f0, ifindex 2) and a two-port
  * E810 0000:03:00.0/.1 with no driver yet (pfdriver=none).
  */
-static char root[256];
+static char root[256];  /* tl_mkdtemp() refuses a longer TMPDIR */
 static struct sriov_ctx *ctx;
 
 #define IGB "0000:02:00.0"
@@ -36,28 +37,16 @@ static struct sriov_ctx *ctx;
 
 static int setup(void **state)
 {
-	const char *hostgen = getenv("SRIOV_HOSTGEN");
-	char cmd[PATH_MAX * 2 + 64];
-
-	if (!hostgen || !*hostgen)
-		fail_msg("set SRIOV_HOSTGEN to tools/hostgen/sriov-hostgen");
-	snprintf(root, sizeof(root), "%s/sriov-wait-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	assert_non_null(mkdtemp(root));
-	snprintf(cmd, sizeof(cmd), "'%s' --force --card igb --card e810:pfdriver=none '%s'",
-		 hostgen, root);
-	assert_int_equal(system(cmd), 0);
+	tl_mkdtemp(root, sizeof(root), "sriov-wait");
+	tl_hostgen(root, "--card igb --card e810:pfdriver=none");
 	assert_int_equal(sriov_ctx_new(root, &ctx), 0);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	sriov_ctx_free(ctx);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
+	tl_rm_rf(root);
 	return 0;
 }
 
@@ -111,25 +100,15 @@ static void rename_netdev(const char *from, const char *to)
 
 static void put(const char *rel, const char *text)
 {
-	char p[PATH_MAX], cmd[PATH_MAX + 32];
-	FILE *f;
-
-	path(p, sizeof(p), rel);
-	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", p);
-	assert_int_equal(system(cmd), 0);
-	f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	tl_put(root, rel, text);
 }
 
 static void rm_rf(const char *rel)
 {
-	char p[PATH_MAX], cmd[PATH_MAX + 16];
+	char p[PATH_MAX];
 
 	path(p, sizeof(p), rel);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", p);
-	assert_int_equal(system(cmd), 0);
+	tl_rm_rf(p);
 }
 
 static struct sriov_policy *policy(const char *text)

@@ -24,10 +24,11 @@
 #include <cmocka.h>
 
 #include "io/root.h"
+#include "testlib.h"
 
-static char tmp[] = "/tmp/sriov-rootfs-XXXXXX";
+static char tmp[PATH_MAX];
 /* a directory beside the root, that no link may reach */
-static char outside[] = "/tmp/sriov-outside-XXXXXX";
+static char outside[PATH_MAX];
 
 static const unsigned kernel = 0, walk = ROOTFS_WALK;
 
@@ -42,19 +43,12 @@ static struct rootfs *new_rfs(void **state)
 
 static void put(const char *rel, const char *content)
 {
-	char p[512];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", tmp, rel);
-	f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(content, f);
-	fclose(f);
+	tl_put(tmp, rel, content);
 }
 
 static void dir(const char *rel)
 {
-	char p[512];
+	char p[PATH_MAX * 2];
 
 	snprintf(p, sizeof(p), "%s/%s", tmp, rel);
 	assert_int_equal(mkdir(p, 0755), 0);
@@ -62,15 +56,12 @@ static void dir(const char *rel)
 
 static void lnk(const char *target, const char *rel)
 {
-	char p[512];
-
-	snprintf(p, sizeof(p), "%s/%s", tmp, rel);
-	assert_int_equal(symlink(target, p), 0);
+	tl_link(tmp, rel, target);
 }
 
 static void fifo(const char *rel)
 {
-	char p[512];
+	char p[PATH_MAX * 2];
 
 	snprintf(p, sizeof(p), "%s/%s", tmp, rel);
 	assert_int_equal(mkfifo(p, 0600), 0);
@@ -92,11 +83,11 @@ static char *get(const char *path)
 
 static int setup(void **state)
 {
-	char p[600];
+	char p[PATH_MAX * 2];
 	FILE *f;
 
-	if (!mkdtemp(tmp) || !mkdtemp(outside))
-		return -1;
+	tl_mkdtemp(tmp, sizeof(tmp), "sriov-rootfs");
+	tl_mkdtemp(outside, sizeof(outside), "sriov-outside");
 	dir("sys");
 	dir("sys/devices");
 	dir("sys/devices/dev0");
@@ -152,10 +143,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[700];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", tmp, outside);
-	return system(cmd) == 0 ? 0 : -1;
+	tl_rm_rf(tmp);
+	tl_rm_rf(outside);
+	return 0;
 }
 
 static void test_read(void **state)
@@ -313,7 +303,7 @@ static void test_not_regular(void **state)
 static void test_write(void **state)
 {
 	struct rootfs *rfs = new_rfs(state);
-	char p[600];
+	char p[PATH_MAX * 2];
 	struct stat st;
 
 	assert_int_equal(rootfs_write(rfs, ROOTFS_TOP, "sys/bus/dev0/empty",
@@ -348,7 +338,7 @@ static void test_write(void **state)
 static void test_create(void **state)
 {
 	struct rootfs *rfs = new_rfs(state);
-	char p[600], q[600];
+	char p[PATH_MAX * 2], q[PATH_MAX * 2];
 	struct stat st;
 	int fd;
 

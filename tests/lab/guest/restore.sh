@@ -55,7 +55,9 @@ check "dry run: the netdevsim trust" "$NET/vf1 trust: off -> on" \
 	"$(grep "^$NET/vf1 " /tmp/sec.out)"
 check "dry run: the NVMe VF's driver" "$NVME/vf1 driver: vfio-pci -> none" \
 	"$(grep "^$NVME/vf1 " /tmp/sec.out)"
-check "dry run: five lines, nothing else" 5 "$(grep -c . /tmp/sec.out)"
+check "dry run: five changes and the footer, nothing else" \
+	"6 5 changes (dry run: nothing was written)" \
+	"$(grep -c . /tmp/sec.out) $(tail -n 1 /tmp/sec.out)"
 check "dry run wrote nothing" 42 \
 	"$(ip -d link show dev "$INET" | sed -n 's/.*vf 0 .*vlan \([0-9]*\).*/\1/p')"
 sec restore.apply sriovctl restore /tmp/state0.json
