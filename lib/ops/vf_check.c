@@ -4,6 +4,7 @@
  * what `vf set` and its dry run check before anything is sent.
  */
 #include <errno.h>
+#include <string.h>
 
 #include "sriov.h"
 #include "util/errbuf.h"
@@ -48,4 +49,33 @@ int sriov_vf_settings_check(const struct sriov_pf *pf,
 			      "%s/vf%u max-rate %u is below the VF's min-rate %u: lower min-rate in the same command",
 			      pf_name(pf), vf->index, mx->value, cur->min_tx_rate);
 	return 0;
+}
+
+/*
+ * What PF drivers answer to settings they do not implement, from their
+ * ndo_set_vf_* operations and seen in the lab: igb has no
+ * ndo_set_vf_link_state (EOPNOTSUPP) and refuses any minimum rate in
+ * igb_ndo_set_vf_bw (EINVAL).
+ */
+static const struct {
+	const char *driver;
+	int attr;
+	const char *why;
+} refusals[] = {
+	{ "igb", SRIOV_VF_ATTR_LINK_STATE, "igb has no VF link-state operation (EOPNOTSUPP)" },
+	{ "igb", SRIOV_VF_ATTR_MIN_RATE, "igb has no minimum rate (EINVAL)" },
+};
+
+const char *sriov_vf_setting_refused(const struct sriov_pf *pf,
+				     const struct sriov_vf_setting *st)
+{
+	for (size_t i = 0; pf->driver && i < sizeof(refusals) / sizeof(refusals[0]); i++)
+		if (st->attr == refusals[i].attr &&
+		    strcmp(pf->driver, refusals[i].driver) == 0) {
+			/* igb takes a zero minimum: no guarantee is no request */
+			if (st->attr == SRIOV_VF_ATTR_MIN_RATE && st->value == 0)
+				continue;
+			return refusals[i].why;
+		}
+	return NULL;
 }
