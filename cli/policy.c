@@ -9,7 +9,6 @@
 
 static void print_vfs(const struct sriov_policy_vfs *r)
 {
-	static const char *const states[] = { "auto", "enable", "disable" };
 	unsigned s = r->set;
 
 	if (r->first == r->last)
@@ -30,7 +29,7 @@ static void print_vfs(const struct sriov_policy_vfs *r)
 	if (s & 1u << SRIOV_VF_ATTR_QOS)
 		printf(" qos %u", r->qos);
 	if (s & 1u << SRIOV_VF_ATTR_VLAN_PROTO)
-		printf(" vlan_proto %s", r->vlan_proto == 0x88a8 ? "802.1ad" : "802.1Q");
+		printf(" vlan_proto %s", sriov_vf_vlan_proto_name(r->vlan_proto));
 	if (s & 1u << SRIOV_VF_ATTR_SPOOFCHK)
 		printf(" spoofchk %s", r->spoofchk ? "on" : "off");
 	if (s & 1u << SRIOV_VF_ATTR_TRUST)
@@ -40,7 +39,7 @@ static void print_vfs(const struct sriov_policy_vfs *r)
 	if (s & 1u << SRIOV_VF_ATTR_MAX_RATE)
 		printf(" max_tx_rate %u", r->max_tx_rate);
 	if (s & 1u << SRIOV_VF_ATTR_LINK_STATE)
-		printf(" link_state %s", states[r->link_state]);
+		printf(" link_state %s", sriov_vf_link_state_name(r->link_state));
 	if (s & 1u << SRIOV_VF_ATTR_QUERY_RSS)
 		printf(" query_rss %s", r->query_rss ? "on" : "off");
 	if (s & 1u << SRIOV_VF_ATTR_MTU)
