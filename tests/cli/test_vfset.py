@@ -10,7 +10,9 @@ from common import TreeTest, hostgen, sriovctl
 from test_bind import tree_digest
 
 
-class VfSet(TreeTest):
+class Tree(TreeTest):
+    """An igb and an E810 host; every test leaves the tree as it was."""
+
     def setUp(self):
         super().setUp()
         self.root = self.path("host")
@@ -25,6 +27,8 @@ class VfSet(TreeTest):
     def vf(self, *args, rc=0):
         return sriovctl("vf", *args, root=self.root, check=rc)
 
+
+class VfSet(Tree):
     def test_dry_run_prints_and_changes_nothing(self):
         for flag in ("-n", "--dry-run"):
             r = self.vf("ens2f0/vf1", "set", "mac", "2:AA:0:0:0:1", "vlan", "100",
@@ -99,6 +103,55 @@ class VfSet(TreeTest):
                 self.assertEqual(r.err.splitlines()[0][:len("sriovctl: ens2f0/vf0: " + msg)],
                                  "sriovctl: ens2f0/vf0: " + msg)
                 self.assertTrue(r.err.rstrip().endswith("nothing was changed"), r.err)
+
+
+def doc_rows():
+    """(canonical, [every spelling]) of each row of docs/vf-attributes.md."""
+    path = os.path.join(os.environ["SOURCE_ROOT"], "docs", "vf-attributes.md")
+    rows = []
+    with open(path) as f:
+        for line in f:
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) != 7 or not cells[0].startswith("`"):
+                continue
+            words = []
+            for c in cells[:5]:
+                words += [w.strip().strip("`") for w in c.split(",")
+                          if w.strip().startswith("`")]
+            rows.append((words[0], words))
+    return rows
+
+
+class DocTable(Tree):
+    """docs/vf-attributes.md is the table: every spelling it lists names
+    its row's attribute in vf set, printed under the canonical name."""
+
+    def test_every_spelling(self):
+        rows = doc_rows()
+        self.assertEqual([r[0] for r in rows], [
+            "mac", "vlan", "qos", "proto", "spoofchk", "trust", "min-rate",
+            "max-rate", "link-state", "query-rss", "mtu", "driver"])
+        value = {"mac": ["02:00:00:00:00:05"], "vlan": ["5"], "spoofchk": ["on"],
+                 "trust": ["off"], "min-rate": ["0", "max-rate", "10"],
+                 "max-rate": ["10", "min-rate", "0"], "link-state": ["auto"],
+                 "query-rss": ["on"]}
+        for canon, words in rows:
+            for w in words:
+                with self.subTest(spelling=w):
+                    if canon in ("qos", "proto"):
+                        v = "2" if canon == "qos" else "802.1AD"
+                        r = self.vf("ens2f0/vf0", "set", "vlan", "5", w, v, "-n")
+                        self.assertIn("ens2f0/vf0 vlan: ? -> 5 " +
+                                      ("qos 2" if canon == "qos" else "proto 802.1ad"),
+                                      r.out.splitlines())
+                    elif canon in ("mtu", "driver"):
+                        r = self.vf("ens2f0/vf0", "set", w, "x", "-n", rc=2)
+                        self.assertIn("bind DRIVER" if canon == "driver"
+                                      else "not set through the PF", r.err)
+                    else:
+                        r = self.vf("ens2f0/vf0", "set", w, *value[canon], "-n")
+                        self.assertTrue(r.out.splitlines()[1].startswith(
+                            f"ens2f0/vf0 {canon}: ? -> "), r.out)
 
 
 class PolicySpellings(TreeTest):
