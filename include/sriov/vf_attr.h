@@ -19,25 +19,28 @@
 extern "C" {
 #endif
 
-/* Every VF attribute sriovctl reads or sets; bit (1u << attr) in masks. */
+/*
+ * Every VF attribute sriovctl reads or sets; bit (1u << attr) in masks.
+ * In the order of the JSON views (show --json, the state file).
+ */
 enum sriov_vf_attr {
 	SRIOV_VF_ATTR_MAC,        /* IFLA_VF_MAC */
 	SRIOV_VF_ATTR_VLAN,       /* IFLA_VF_VLAN, or the list form for 802.1ad */
 	SRIOV_VF_ATTR_QOS,        /* part of the VLAN request */
 	SRIOV_VF_ATTR_VLAN_PROTO, /* part of the VLAN request */
-	SRIOV_VF_ATTR_SPOOFCHK,   /* IFLA_VF_SPOOFCHK */
-	SRIOV_VF_ATTR_TRUST,      /* IFLA_VF_TRUST */
 	SRIOV_VF_ATTR_MIN_RATE,   /* IFLA_VF_RATE, with the max merged in */
 	SRIOV_VF_ATTR_MAX_RATE,
-	SRIOV_VF_ATTR_LINK_STATE, /* IFLA_VF_LINK_STATE */
+	SRIOV_VF_ATTR_SPOOFCHK,   /* IFLA_VF_SPOOFCHK */
+	SRIOV_VF_ATTR_TRUST,      /* IFLA_VF_TRUST */
 	SRIOV_VF_ATTR_QUERY_RSS,  /* IFLA_VF_RSS_QUERY_EN */
+	SRIOV_VF_ATTR_LINK_STATE, /* IFLA_VF_LINK_STATE */
 	SRIOV_VF_ATTR_MTU,        /* of the VF's own netdev, not through the PF */
 	SRIOV_VF_ATTR_DRIVER,     /* the VF's PCI driver (vf bind) */
 	SRIOV_VF_ATTR__COUNT
 };
 
-/* The attributes set through the PF over rtnetlink (MAC .. QUERY_RSS). */
-#define SRIOV_VF_ATTRS_LINK ((1u << (SRIOV_VF_ATTR_QUERY_RSS + 1)) - 1)
+/* The attributes set through the PF over rtnetlink (MAC .. LINK_STATE). */
+#define SRIOV_VF_ATTRS_LINK ((1u << (SRIOV_VF_ATTR_LINK_STATE + 1)) - 1)
 /* The three that travel as one VLAN request. */
 #define SRIOV_VF_ATTRS_VLAN ((1u << SRIOV_VF_ATTR_VLAN) | \
 	(1u << SRIOV_VF_ATTR_QOS) | (1u << SRIOV_VF_ATTR_VLAN_PROTO))

@@ -221,28 +221,25 @@ static int want_link(struct sriov_policy *p, const struct sriov_pf *pf,
 			l->qos = r->qos;
 		l->vlan_proto = (r = v->from[SRIOV_VF_ATTR_VLAN_PROTO]) ?
 					r->vlan_proto : ETH_P_8021Q;
-		v->mask |= 1u << SRIOV_VF_ATTR_VLAN;
 	}
-	if ((r = v->from[SRIOV_VF_ATTR_SPOOFCHK])) {
+	if ((r = v->from[SRIOV_VF_ATTR_SPOOFCHK]))
 		l->spoofchk = r->spoofchk;
-		v->mask |= 1u << SRIOV_VF_ATTR_SPOOFCHK;
-	}
-	if ((r = v->from[SRIOV_VF_ATTR_TRUST])) {
+	if ((r = v->from[SRIOV_VF_ATTR_TRUST]))
 		l->trust = r->trust;
-		v->mask |= 1u << SRIOV_VF_ATTR_TRUST;
-	}
-	if ((r = v->from[SRIOV_VF_ATTR_QUERY_RSS])) {
+	if ((r = v->from[SRIOV_VF_ATTR_QUERY_RSS]))
 		l->query_rss = r->query_rss;
-		v->mask |= 1u << SRIOV_VF_ATTR_QUERY_RSS;
-	}
-	if ((r = v->from[SRIOV_VF_ATTR_MIN_RATE])) {
+	if ((r = v->from[SRIOV_VF_ATTR_MIN_RATE]))
 		l->min_tx_rate = r->min_tx_rate;
-		v->mask |= 1u << SRIOV_VF_ATTR_MIN_RATE;
-	}
-	if ((r = v->from[SRIOV_VF_ATTR_MAX_RATE])) {
+	if ((r = v->from[SRIOV_VF_ATTR_MAX_RATE]))
 		l->max_tx_rate = r->max_tx_rate;
-		v->mask |= 1u << SRIOV_VF_ATTR_MAX_RATE;
-	}
+	if ((r = v->from[SRIOV_VF_ATTR_LINK_STATE]))
+		l->link_state = r->link_state;
+	/* One enum: what the policy names is what is set; the VLAN's parts
+	 * are one request, the MAC is in once derived (above). */
+	v->mask |= v->set & SRIOV_VF_ATTRS_LINK &
+		   ~(SRIOV_VF_ATTRS_VLAN | 1u << SRIOV_VF_ATTR_MAC);
+	if (v->set & SRIOV_VF_ATTRS_VLAN)
+		v->mask |= 1u << SRIOV_VF_ATTR_VLAN;
 	if (v->from[SRIOV_VF_ATTR_MIN_RATE] && v->from[SRIOV_VF_ATTR_MAX_RATE] &&
 	    l->max_tx_rate && l->min_tx_rate > l->max_tx_rate)
 		return policy_error(p, &v->from[SRIOV_VF_ATTR_MIN_RATE]->at[SRIOV_VF_ATTR_MIN_RATE],
@@ -251,10 +248,6 @@ static int want_link(struct sriov_policy *p, const struct sriov_pf *pf,
 				    v->from[SRIOV_VF_ATTR_MAX_RATE]->at[SRIOV_VF_ATTR_MAX_RATE].file,
 				    v->from[SRIOV_VF_ATTR_MAX_RATE]->at[SRIOV_VF_ATTR_MAX_RATE].line,
 				    v->from[SRIOV_VF_ATTR_MAX_RATE]->at[SRIOV_VF_ATTR_MAX_RATE].column);
-	if ((r = v->from[SRIOV_VF_ATTR_LINK_STATE])) {
-		l->link_state = r->link_state;
-		v->mask |= 1u << SRIOV_VF_ATTR_LINK_STATE;
-	}
 	/* One request for the VLAN's parts, one for both rates: either
 	 * part optional makes the request optional. */
 	v->optional_mask = v->optional & SRIOV_VF_ATTRS_LINK;

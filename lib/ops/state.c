@@ -20,6 +20,7 @@
 #include "io/parse.h"
 #include "pci/addr.h"
 #include "util/jsonout.h"
+#include "vf/json.h"
 #include "sriov.h"
 
 static char *dup_or_null(const char *s)
@@ -112,11 +113,6 @@ int sriov_state_capture(const struct sriov_host *host,
 
 /* ------------------------------------------------------------ writing */
 
-static json_object *jbool(int v)
-{
-	return v < 0 ? NULL : json_object_new_boolean(v);
-}
-
 static json_object *link_json(const struct sriov_vf_link *l)
 {
 	json_object *o;
@@ -124,20 +120,7 @@ static json_object *link_json(const struct sriov_vf_link *l)
 	if (!l->present)
 		return NULL;
 	o = json_object_new_object();
-	json_object_object_add(o, "mac", jout_str(l->mac[0] ? l->mac : NULL));
-	json_object_object_add(o, "vlan", json_object_new_int((int)l->vlan));
-	json_object_object_add(o, "qos", json_object_new_int((int)l->qos));
-	json_object_object_add(o, "vlan_protocol",
-			       jout_str(sriov_vf_vlan_proto_name(l->vlan_proto)));
-	json_object_object_add(o, "min_tx_rate",
-			       json_object_new_int64(l->min_tx_rate));
-	json_object_object_add(o, "max_tx_rate",
-			       json_object_new_int64(l->max_tx_rate));
-	json_object_object_add(o, "spoofchk", jbool(l->spoofchk));
-	json_object_object_add(o, "trust", jbool(l->trust));
-	json_object_object_add(o, "query_rss", jbool(l->query_rss));
-	json_object_object_add(o, "link_state",
-			       jout_str(sriov_vf_link_state_name(l->link_state)));
+	vf_link_json_add(o, l);
 	return o;
 }
 

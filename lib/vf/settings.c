@@ -198,7 +198,7 @@ int sriov_vf_link_value(const struct sriov_vf_link *l, int attr,
 {
 	const char *s;
 
-	if (attr < 0 || attr > SRIOV_VF_ATTR_QUERY_RSS)
+	if (attr < 0 || attr > SRIOV_VF_ATTR_LINK_STATE)
 		return -EINVAL;
 	if (!l->present) {
 		snprintf(buf, len, "?");
