@@ -12,6 +12,7 @@
 #ifndef SRIOV_VF_ATTR_H
 #define SRIOV_VF_ATTR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -105,6 +106,13 @@ int sriov_vf_attr_parse(int a, const char *s, struct sriov_vf_attr_value *out,
  */
 int sriov_vf_attr_format(int a, const struct sriov_vf_attr_value *v,
 			 char *buf, size_t len);
+
+/*
+ * The attributes in @mask, in the table's order, as "a, b, c": their
+ * canonical names, or with @keys their policy keys. For messages that
+ * list what is known. Returns 0, or -ENOSPC when cut short.
+ */
+int sriov_vf_attr_list(unsigned mask, bool keys, char *buf, size_t len);
 
 /* "auto", "enable", "disable" for SRIOV_VF_LINK_*, else NULL. */
 const char *sriov_vf_link_state_name(int state);

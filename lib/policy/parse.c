@@ -359,9 +359,11 @@ static void vf_optional(struct pctx *c, yaml_node_t *v,
 		int f = t ? (int)t->attr : -1;
 
 		if (f < 0 || !(OPTIONAL_OK & (1u << f))) {
-			perr(c, e ? e : v, "optional: \"%s\" is not a VF link setting "
-			     "(mac, vlan, qos, vlan_proto, spoofchk, trust, min_tx_rate, "
-			     "max_tx_rate, link_state, query_rss)", s ? s : "?");
+			char known[256];
+
+			sriov_vf_attr_list(OPTIONAL_OK, true, known, sizeof(known));
+			perr(c, e ? e : v, "optional: \"%s\" is not a VF link setting (%s)",
+			     s ? s : "?", known);
 			continue;
 		}
 		r->optional |= 1u << f;
@@ -449,10 +451,13 @@ static void vf_pair(struct pctx *c, const char *key, yaml_node_t *k,
 	}
 	t = sriov_vf_attr_lookup(key);
 	if (!t) {
-		perr(c, k, "unknown VF setting \"%s\" (known: driver, mac, vlan, qos, "
-		     "vlan_proto, spoofchk, trust, min_tx_rate, max_tx_rate, "
-		     "link_state, query_rss, mtu, optional%s; docs/vf-attributes.md "
-		     "lists their other spellings)", key, d->selector ? ", select" : "");
+		char known[256];
+
+		sriov_vf_attr_list((1u << SRIOV_VF_ATTR__COUNT) - 1, true, known,
+				   sizeof(known));
+		perr(c, k, "unknown VF setting \"%s\" (known: %s, optional%s; "
+		     "docs/vf-attributes.md lists their other spellings)", key, known,
+		     d->selector ? ", select" : "");
 		return;
 	}
 	f = (int)t->attr;

@@ -147,6 +147,27 @@ const struct sriov_vf_attr_info *sriov_vf_attr_lookup(const char *s)
 	return NULL;
 }
 
+int sriov_vf_attr_list(unsigned mask, bool keys, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	if (!len)
+		return -ENOSPC;
+	buf[0] = '\0';
+	for (int a = 0; a < SRIOV_VF_ATTR__COUNT; a++) {
+		int w;
+
+		if (!(mask & (1u << a)))
+			continue;
+		w = snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
+			     keys ? table[a].key : table[a].name);
+		if (w < 0 || (size_t)w >= len - n)
+			return -ENOSPC;
+		n += (size_t)w;
+	}
+	return 0;
+}
+
 const char *sriov_vf_link_state_name(int state)
 {
 	return state >= 0 && state < 3 ? link_states[state] : NULL;

@@ -55,8 +55,9 @@ const struct sriov_vf_setting *vf_settings_find(const struct sriov_vf_settings *
 	return NULL;
 }
 
-/* "what it takes" of the `vf set` attributes, for messages. */
-#define SET_ATTRS "mac, vlan, spoofchk, trust, min-rate, max-rate, link-state, query-rss"
+/* The attributes `vf set` takes on their own: the VF link ones but qos and proto. */
+#define SET_ATTRS (SRIOV_VF_ATTRS_LINK & ~((1u << SRIOV_VF_ATTR_QOS) | \
+				       (1u << SRIOV_VF_ATTR_VLAN_PROTO)))
 
 /* vlan ID [qos Q] [proto P]; *i is at ID, left at the last token used. */
 static int parse_vlan(int argc, char *const *argv, int *i,
@@ -101,10 +102,12 @@ static int parse_one(int argc, char *const *argv, int *i, unsigned *seen,
 	struct sriov_vf_attr_value v;
 	char msg[256];
 
-	if (!t)
+	if (!t) {
+		sriov_vf_attr_list(SET_ATTRS, false, msg, sizeof(msg));
 		return errset(err, errlen, -EINVAL,
-			      "unknown attribute '%s': use " SET_ATTRS
-			      " (docs/vf-attributes.md lists every spelling)", name);
+			      "unknown attribute '%s': use %s (docs/vf-attributes.md lists every spelling)",
+			      name, msg);
+	}
 	if (t->part_of != t->attr)
 		return errset(err, errlen, -EINVAL,
 			      "'%s' belongs to a VLAN: write vlan ID %s VALUE",
@@ -151,9 +154,13 @@ int sriov_vf_settings_parse(int argc, char *const *argv,
 	out->n = 0;
 	if (errlen)
 		err[0] = '\0';
-	if (argc <= 0)
+	if (argc <= 0) {
+		char known[256];
+
+		sriov_vf_attr_list(SET_ATTRS, false, known, sizeof(known));
 		return errset(err, errlen, -EINVAL,
-			      "nothing to set: give ATTR VALUE pairs (" SET_ATTRS ")");
+			      "nothing to set: give ATTR VALUE pairs (%s)", known);
+	}
 	out->v = calloc((size_t)argc, sizeof(*out->v));
 	if (!out->v)
 		return -ENOMEM;
