@@ -33,14 +33,17 @@ static const struct help_entry entries[] = {
 	  "A PF in full (SR-IOV capability, bridges and ACS, its VFs), or one VF.",
 	  { { "-s, --stats", "per-VF counters (IFLA_VF_STATS)" } },
 	  { "sriovctl show ens1f0", "sriovctl show ens1f0/vf3 --json" } },
-	{ "vf", "set", "vf VF set ATTR VALUE...",
+	{ "vf", "set", "vf VF set ATTR VALUE... [--dry-run]",
 	  "Set VF attributes through the PF over rtnetlink, as 'ip link set PF vf N'\n"
 	  "does: mac M, vlan ID [qos Q] [proto 802.1Q|802.1ad], spoofchk, trust,\n"
 	  "query-rss on|off, min-rate, max-rate Mb/s, link-state auto|enable|disable.\n"
-	  "The live host only.",
-	  { { NULL, NULL } },
+	  "ip's and the policy's spellings are accepted too (max_tx_rate, state,\n"
+	  "vlan_qos; yes|no, true|false, 1|0): docs/vf-attributes.md. The live host\n"
+	  "only; --dry-run runs every check and prints old -> new, also with --root.",
+	  { { "-n, --dry-run", "print what would change; write nothing" } },
 	  { "sriovctl vf ens1f0/vf0 set mac 02:00:00:00:00:01 vlan 10",
-	    "sriovctl vf ens1f0/vf2 set spoofchk off trust on" } },
+	    "sriovctl vf ens1f0/vf2 set spoofchk off trust on",
+	    "sriovctl vf ens1f0/vf2 set max_tx_rate 5000 -n" } },
 	{ "vf", "bind", "vf VFS bind DRIVER [--group] [--dry-run]\n"
 			"vf VFS bind --kernel [--dry-run]",
 	  "Bind VFs to DRIVER through driver_override (loading the module), or give\n"

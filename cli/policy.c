@@ -9,48 +9,47 @@
 
 static void print_vfs(const struct sriov_policy_vfs *r)
 {
-	static const char *const states[] = { "auto", "enable", "disable" };
 	unsigned s = r->set;
 
 	if (r->first == r->last)
 		printf("    VF %u:", r->first);
 	else
 		printf("    VFs %u-%u:", r->first, r->last);
-	if (s & 1u << SRIOV_PVF_DRIVER)
+	if (s & 1u << SRIOV_VF_ATTR_DRIVER)
 		cli_print(" driver %s", r->driver);
-	if (s & 1u << SRIOV_PVF_MAC) {
+	if (s & 1u << SRIOV_VF_ATTR_MAC) {
 		if (r->mac_auto)
 			printf(" mac auto");
 		else
 			printf(" mac %02x:%02x:%02x:%02x:%02x:%02x", r->mac[0], r->mac[1],
 			       r->mac[2], r->mac[3], r->mac[4], r->mac[5]);
 	}
-	if (s & 1u << SRIOV_PVF_VLAN)
+	if (s & 1u << SRIOV_VF_ATTR_VLAN)
 		printf(" vlan %u", r->vlan);
-	if (s & 1u << SRIOV_PVF_QOS)
+	if (s & 1u << SRIOV_VF_ATTR_QOS)
 		printf(" qos %u", r->qos);
-	if (s & 1u << SRIOV_PVF_VLAN_PROTO)
-		printf(" vlan_proto %s", r->vlan_proto == 0x88a8 ? "802.1ad" : "802.1Q");
-	if (s & 1u << SRIOV_PVF_SPOOFCHK)
+	if (s & 1u << SRIOV_VF_ATTR_VLAN_PROTO)
+		printf(" vlan_proto %s", sriov_vf_vlan_proto_name(r->vlan_proto));
+	if (s & 1u << SRIOV_VF_ATTR_SPOOFCHK)
 		printf(" spoofchk %s", r->spoofchk ? "on" : "off");
-	if (s & 1u << SRIOV_PVF_TRUST)
+	if (s & 1u << SRIOV_VF_ATTR_TRUST)
 		printf(" trust %s", r->trust ? "on" : "off");
-	if (s & 1u << SRIOV_PVF_MIN_TX_RATE)
+	if (s & 1u << SRIOV_VF_ATTR_MIN_RATE)
 		printf(" min_tx_rate %u", r->min_tx_rate);
-	if (s & 1u << SRIOV_PVF_MAX_TX_RATE)
+	if (s & 1u << SRIOV_VF_ATTR_MAX_RATE)
 		printf(" max_tx_rate %u", r->max_tx_rate);
-	if (s & 1u << SRIOV_PVF_LINK_STATE)
-		printf(" link_state %s", states[r->link_state]);
-	if (s & 1u << SRIOV_PVF_QUERY_RSS)
+	if (s & 1u << SRIOV_VF_ATTR_LINK_STATE)
+		printf(" link_state %s", sriov_vf_link_state_name(r->link_state));
+	if (s & 1u << SRIOV_VF_ATTR_QUERY_RSS)
 		printf(" query_rss %s", r->query_rss ? "on" : "off");
-	if (s & 1u << SRIOV_PVF_MTU)
+	if (s & 1u << SRIOV_VF_ATTR_MTU)
 		printf(" mtu %u", r->mtu);
 	if (r->optional) {
 		const char *sep = " optional [";
 
-		for (int f = 0; f < SRIOV_PVF__COUNT; f++)
+		for (int f = 0; f < SRIOV_VF_ATTR__COUNT; f++)
 			if (r->optional & (1u << f)) {
-				printf("%s%s", sep, sriov_policy_vf_field_key(f));
+				printf("%s%s", sep, sriov_vf_attr_key(f));
 				sep = ", ";
 			}
 		printf("]");

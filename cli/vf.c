@@ -59,7 +59,38 @@ static int resolve_vf(struct cli *c, const struct sriov_host *host,
 	}
 }
 
-static int vf_set(struct cli *c, const char *name, int argc, char **argv)
+/*
+ * `vf set -n`: every check of the real run (the values, the VF, the PF's
+ * netdev, the rates against the current ones, what the driver is known
+ * to refuse), then the lines the real run and a policy plan print.
+ */
+static int vf_set_dry_run(const struct sriov_pf *pf, const struct sriov_vf *vf,
+			  const struct sriov_vf_settings *set, const char *vname)
+{
+	int rc = EXIT_OK;
+
+	for (size_t i = 0; i < set->n; i++) {
+		const char *text = set->v[i].text;
+		const char *why = sriov_vf_setting_refused(pf, &set->v[i]);
+		size_t w = strcspn(text, " ");
+		char old[64];
+
+		sriov_vf_link_value(&vf->link, set->v[i].attr, old, sizeof(old));
+		cli_print("%s %.*s: %s -> %s%s%s%s\n", vname, (int)w, text, old,
+			  text[w] ? text + w + 1 : "", why ? " (the driver would refuse it: " : "",
+			  why ? why : "", why ? ")" : "");
+		if (why)
+			rc = EXIT_FAILED;
+	}
+	if (rc != EXIT_OK)
+		cli_error("%s: the driver would refuse a setting (marked above); the others would be applied", vname);
+	else
+		cli_dry_run_footer(set->n);
+	return rc;
+}
+
+static int vf_set(struct cli *c, const char *name, int argc, char **argv,
+		  bool dry_run)
 {
 	struct sriov_vf_settings set = { 0 };
 	struct sriov_vf_results res = { 0 };
@@ -79,14 +110,17 @@ static int vf_set(struct cli *c, const char *name, int argc, char **argv)
 		cli_error("%s: %s; nothing was changed", name, err);
 		return r == -EDOM ? EXIT_FAILED : EXIT_USAGE;
 	}
-	rc = cli_live_only(c, name, "vf set", false);
+	c->dry_run |= dry_run;
+	rc = cli_live_only(c, name, "vf set", true);
 	if (rc < 0)
 		rc = cli_no_json(c, "vf set", "it prints each change as text ('sriovctl show VF --json' shows the VF after)");
 	if (rc >= 0)
 		goto out;
-	rc = cli_lock_unjournaled(c, CLI_LOCK_WAIT_MS);
-	if (rc >= 0)
-		goto out;
+	if (!dry_run) {
+		rc = cli_lock_unjournaled(c, CLI_LOCK_WAIT_MS);
+		if (rc >= 0)
+			goto out;
+	}
 	rc = cli_load(c, SRIOV_LOAD_NO_NAMES | SRIOV_LOAD_NO_CONFIG, &host);
 	if (rc != EXIT_OK)
 		goto out;
@@ -94,6 +128,16 @@ static int vf_set(struct cli *c, const char *name, int argc, char **argv)
 	if (rc != EXIT_OK)
 		goto out;
 	vf_name(pf, vf, vname, sizeof(vname));
+	if (dry_run) {
+		r = sriov_vf_settings_check(pf, vf, &set, err, sizeof(err));
+		if (r < 0) {
+			cli_error("%s; nothing was changed", err);
+			rc = EXIT_FAILED;
+		} else {
+			rc = vf_set_dry_run(pf, vf, &set, vname);
+		}
+		goto flush;
+	}
 	r = sriov_vf_settings_apply(pf, vf, &set, &res, err, sizeof(err));
 	if (r < 0) {
 		if (r == -ENOMEM)
@@ -122,6 +166,7 @@ static int vf_set(struct cli *c, const char *name, int argc, char **argv)
 			  x->setting->text, strerror(-x->err),
 			  x->msg ? ": " : "", x->msg ? x->msg : "");
 	}
+flush:
 	if (fflush(stdout) != 0)
 		rc = EXIT_FAILED;
 out:
@@ -365,12 +410,12 @@ int cmd_vf(struct cli *c, int argc, char **argv)
 	if (r >= 0)
 		return r;
 	if (strcmp(args[1], "set") == 0) {
-		if (o.seen) {
-			cli_error("vf set: unknown option '%s' (--group, --dry-run and --kernel are for bind/unbind)",
-				  o.seen);
+		if (o.group || o.kernel) {
+			cli_error("vf set: unknown option '%s' (--group and --kernel are for bind/unbind)",
+				  o.group ? "--group" : "--kernel");
 			return EXIT_USAGE;
 		}
-		return vf_set(c, args[0], nargs - 2, args + 2);
+		return vf_set(c, args[0], nargs - 2, args + 2, o.dry_run);
 	}
 	if (strcmp(args[1], "bind") == 0) {
 		if (o.kernel && (nargs != 2 || o.group)) {

@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sriov/vf_attr.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -172,7 +174,7 @@ struct sriov_vf_link {
 	char mac[18];          /* "" when not reported */
 	unsigned vlan;         /* 0: no VLAN */
 	unsigned qos;
-	uint16_t vlan_proto;   /* 0x8100 (802.1Q), 0x88a8 (802.1ad); 0 unknown */
+	uint16_t vlan_proto;   /* ETH_P_8021Q, ETH_P_8021AD; 0 unknown */
 	unsigned min_tx_rate;  /* Mb/s; 0: no limit */
 	unsigned max_tx_rate;
 	int spoofchk;          /* 1 on, 0 off, -1 not reported */
@@ -406,26 +408,17 @@ int sriov_render_vf_json(struct sriov_ctx *ctx, const struct sriov_host *host,
 
 /* ---------------------------------------------------------------- VF attributes */
 
-/* What `sriovctl vf VF set` can change, through the PF over rtnetlink. */
-enum sriov_vf_attr {
-	SRIOV_VF_ATTR_MAC,        /* IFLA_VF_MAC */
-	SRIOV_VF_ATTR_VLAN,       /* IFLA_VF_VLAN, or the list form for 802.1ad */
-	SRIOV_VF_ATTR_SPOOFCHK,
-	SRIOV_VF_ATTR_TRUST,
-	SRIOV_VF_ATTR_MIN_RATE,   /* IFLA_VF_RATE, with the max merged in */
-	SRIOV_VF_ATTR_MAX_RATE,
-	SRIOV_VF_ATTR_LINK_STATE,
-	SRIOV_VF_ATTR_QUERY_RSS,
-};
+/* What `sriovctl vf VF set` changes: enum sriov_vf_attr, sriov/vf_attr.h. */
 
 /* One requested setting. */
 struct sriov_vf_setting {
-	int attr;              /* enum sriov_vf_attr */
-	char text[64];         /* as the user wrote it: "vlan 100 qos 3" */
+	int attr;              /* enum sriov_vf_attr: MAC, VLAN (with qos and
+				  proto), SPOOFCHK .. QUERY_RSS */
+	char text[64];         /* canonical: "vlan 100 qos 3", "max-rate 5" */
 	uint8_t mac[6];
 	unsigned vlan;
 	unsigned qos;
-	uint16_t vlan_proto;   /* 0x8100 or 0x88a8 */
+	uint16_t vlan_proto;   /* ETH_P_8021Q or ETH_P_8021AD */
 	unsigned value;        /* 1/0 for on/off, Mb/s, SRIOV_VF_LINK_* */
 };
 
@@ -458,8 +451,8 @@ int sriov_vf_settings_diff(const struct sriov_vf_link *want,
 			   const struct sriov_vf_link *cur,
 			   struct sriov_vf_settings *out);
 
-/* Every attribute, for sriov_vf_settings_diff_only(). */
-#define SRIOV_VF_ATTRS_ALL 0xffu
+/* Every link attribute, for sriov_vf_settings_diff_only(). */
+#define SRIOV_VF_ATTRS_ALL SRIOV_VF_ATTRS_LINK
 
 /*
  * sriov_vf_settings_diff() limited to the attributes in @mask
@@ -490,6 +483,14 @@ int sriov_vf_settings_check(const struct sriov_pf *pf,
 			    const struct sriov_vf *vf,
 			    const struct sriov_vf_settings *s,
 			    char *err, size_t errlen);
+
+/*
+ * Why @pf's driver is known to refuse setting @st ("igb has no minimum
+ * rate"), or NULL when it is not known to: what a dry run can tell before
+ * the kernel does. The real run learns it from the kernel's answer.
+ */
+const char *sriov_vf_setting_refused(const struct sriov_pf *pf,
+				     const struct sriov_vf_setting *st);
 
 /* The outcome of one setting (or of a min/max rate pair sent together). */
 struct sriov_vf_result {
@@ -1214,32 +1215,23 @@ enum sriov_policy_match_kind {
 	SRIOV_POLICY_MATCH_ROOT_DEVICE,  /* value: PCI address of its root port */
 };
 
-/* The settings a VF range may carry; bit (1u << field) in `set`. */
-enum sriov_policy_vf_field {
-	SRIOV_PVF_DRIVER, SRIOV_PVF_MAC, SRIOV_PVF_VLAN, SRIOV_PVF_QOS,
-	SRIOV_PVF_VLAN_PROTO, SRIOV_PVF_SPOOFCHK, SRIOV_PVF_TRUST,
-	SRIOV_PVF_MIN_TX_RATE, SRIOV_PVF_MAX_TX_RATE, SRIOV_PVF_LINK_STATE,
-	SRIOV_PVF_QUERY_RSS, SRIOV_PVF_MTU,
-	SRIOV_PVF__COUNT
-};
-
 /* One VF range ("0-3", "5") of a PF with its settings. */
 struct sriov_policy_vfs {
 	unsigned first, last;               /* inclusive */
 	struct sriov_policy_loc loc;        /* of the range */
-	unsigned set;                       /* 1u << enum sriov_policy_vf_field */
-	struct sriov_policy_loc at[SRIOV_PVF__COUNT];
+	unsigned set;                       /* 1u << enum sriov_vf_attr */
+	struct sriov_policy_loc at[SRIOV_VF_ATTR__COUNT];
 	char *driver;                       /* "none": unbound */
 	bool mac_auto;                      /* else mac */
 	uint8_t mac[6];
 	unsigned vlan, qos;
-	uint16_t vlan_proto;                /* 0x8100 or 0x88a8 */
+	uint16_t vlan_proto;                /* ETH_P_8021Q or ETH_P_8021AD */
 	bool spoofchk, trust, query_rss;
 	unsigned min_tx_rate, max_tx_rate;  /* Mbit/s */
 	int link_state;                     /* IFLA_VF_LINK_STATE_*: 0 auto, 1 enable, 2 disable */
 	unsigned mtu;
 	/* `optional: [min_tx_rate, ...]`: link settings a driver may refuse
-	 * without failing the apply (1u << enum sriov_policy_vf_field) */
+	 * without failing the apply (1u << enum sriov_vf_attr) */
 	unsigned optional;
 	struct sriov_policy_loc optional_at;
 };
@@ -1280,9 +1272,6 @@ struct sriov_policy {
 	struct sriov_policy_error *errors;  /* all of them, in file order */
 	size_t n_errors;
 };
-
-/* The YAML key of VF field @f ("min_tx_rate"), or NULL. */
-const char *sriov_policy_vf_field_key(int f);
 
 /* An empty policy. Returns 0 or -ENOMEM. Free with sriov_policy_free(). */
 int sriov_policy_new(struct sriov_policy **out);

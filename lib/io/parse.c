@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "io/parse.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <string.h>
 
@@ -151,21 +152,41 @@ int parse_token(const char *buf, size_t len, char *out, size_t outsz)
 int parse_mac(const char *buf, size_t len, uint8_t mac[6])
 {
 	uint8_t m[6];
+	size_t i = 0;
 
 	if (!buf)
 		return -EINVAL;
 	len = chomp(buf, len);
-	if (len != 17)
-		return -EINVAL;
-	for (int i = 0; i < 6; i++) {
-		int hi = parse_hexdigit(buf[i * 3]), lo = parse_hexdigit(buf[i * 3 + 1]);
+	for (int k = 0; k < 6; k++) {
+		int hi = i < len ? parse_hexdigit(buf[i]) : -1, lo;
 
-		if (hi < 0 || lo < 0 || (i < 5 && buf[i * 3 + 2] != ':'))
+		if (hi < 0)
 			return -EINVAL;
-		m[i] = (uint8_t)(hi << 4 | lo);
+		i++;
+		lo = i < len ? parse_hexdigit(buf[i]) : -1;
+		if (lo >= 0)
+			i++;
+		m[k] = (uint8_t)(lo >= 0 ? hi << 4 | lo : hi);
+		if (k < 5 && (i >= len || buf[i++] != ':'))
+			return -EINVAL;
 	}
+	if (i != len)
+		return -EINVAL;
 	memcpy(mac, m, 6);
 	return 0;
+}
+
+bool driver_name_valid(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n == 0 || n > 63 || !isalnum((unsigned char)s[0]))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-' &&
+		    s[i] != '.')
+			return false;
+	return true;
 }
 
 int parse_link_basename(const char *target, size_t len, const char **base,

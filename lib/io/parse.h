@@ -41,8 +41,23 @@ int parse_bool01(const char *buf, size_t len, bool *out);
  */
 int parse_token(const char *buf, size_t len, char *out, size_t outsz);
 
-/* A MAC address "aa:bb:cc:dd:ee:ff" (6 octets, lower or upper case). */
+/*
+ * A MAC address: six colon-separated octets of one or two hex digits,
+ * either case, as sysfs prints it ("aa:bb:cc:dd:ee:ff") and ip takes it
+ * ("2:0:0:0:0:1"). The one MAC parser: sysfs, `vf set`, policy, state.
+ */
 int parse_mac(const char *buf, size_t len, uint8_t mac[6]);
+
+/*
+ * Whether @s can be a PCI driver's name, as driver_override and
+ * /sys/bus/pci/drivers/ take it. The kernel compares driver_override with
+ * the driver's name verbatim, and those names are KBUILD_MODNAME (letters,
+ * digits, '_') or hand-written ("vfio-pci", "pci-stub"); sysfs would take
+ * any name without '/', and '.' does occur in driver names, so it is
+ * allowed, but not first: no "." or ".." path component, no hidden name.
+ * 1..63 characters (a module name is at most 55).
+ */
+bool driver_name_valid(const char *s);
 
 /*
  * The final path component of a symlink target such as

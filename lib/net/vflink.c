@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <libmnl/libmnl.h>
+#include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
@@ -107,7 +108,7 @@ static int parse_vf(const struct nlattr *info, struct vflink_vf *vf)
 	snprintf(l->mac, sizeof(l->mac), "%02x:%02x:%02x:%02x:%02x:%02x",
 		 mac->mac[0], mac->mac[1], mac->mac[2], mac->mac[3],
 		 mac->mac[4], mac->mac[5]);
-	l->vlan_proto = 0x8100;
+	l->vlan_proto = ETH_P_8021Q;
 	vlan = payload(tb[IFLA_VF_VLAN], sizeof(*vlan));
 	if (vlan) {
 		l->vlan = vlan->vlan;

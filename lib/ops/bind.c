@@ -35,18 +35,10 @@ static void say(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* One rule for driver names: io/parse.h says which and why. */
 bool bind_driver_name_ok(const char *d)
 {
-	size_t n = d ? strlen(d) : 0;
-
-	if (n == 0 || n > 63)
-		return false;
-	for (; *d; d++)
-		if (!((*d >= 'a' && *d <= 'z') || (*d >= 'A' && *d <= 'Z') ||
-		      (*d >= '0' && *d <= '9') || *d == '_' || *d == '-' ||
-		      *d == '.'))
-			return false;
-	return true;
+	return driver_name_valid(d);
 }
 
 bool bind_is_vfio(const char *d)

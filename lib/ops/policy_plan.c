@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/if_ether.h>
+
 #include "policy/policy.h"
 #include "ops/plan.h"
 #include "sriov.h"
@@ -19,13 +21,13 @@
 
 /* What the policy wants of one VF, merged over every range naming it. */
 struct want_vf {
-	unsigned set;                                /* 1u << SRIOV_PVF_* */
-	const struct sriov_policy_vfs *from[SRIOV_PVF__COUNT];
+	unsigned set;                                /* 1u << enum sriov_vf_attr */
+	const struct sriov_policy_vfs *from[SRIOV_VF_ATTR__COUNT];
 	struct sriov_vf_link link;
 	unsigned mask;                               /* 1u << SRIOV_VF_ATTR_* */
 	const char *driver;                          /* "none": no driver */
 	unsigned mtu;
-	unsigned optional;                           /* 1u << SRIOV_PVF_* */
+	unsigned optional;                           /* 1u << SRIOV_VF_ATTR_* */
 	unsigned optional_mask;                      /* 1u << SRIOV_VF_ATTR_* */
 };
 
@@ -117,11 +119,7 @@ static int match_entry(struct sriov_policy *p, const struct sriov_host *host,
 }
 
 /* The settings that go through the PF's netdev over rtnetlink. */
-#define LINK_FIELDS ((1u << SRIOV_PVF_MAC) | (1u << SRIOV_PVF_VLAN) | \
-	(1u << SRIOV_PVF_QOS) | (1u << SRIOV_PVF_VLAN_PROTO) | \
-	(1u << SRIOV_PVF_SPOOFCHK) | (1u << SRIOV_PVF_TRUST) | \
-	(1u << SRIOV_PVF_MIN_TX_RATE) | (1u << SRIOV_PVF_MAX_TX_RATE) | \
-	(1u << SRIOV_PVF_LINK_STATE) | (1u << SRIOV_PVF_QUERY_RSS))
+#define LINK_FIELDS SRIOV_VF_ATTRS_LINK
 
 /* Range @r's settings onto the VFs it names; errors for what cannot be. */
 static int merge_range(struct sriov_policy *p, struct want_pf *w,
@@ -145,36 +143,36 @@ static int merge_range(struct sriov_policy *p, struct want_pf *w,
 				    w->num_vfs - 1);
 	}
 	if ((r->set & LINK_FIELDS) && !pf->n_netdevs) {
-		for (int f = 0; f < SRIOV_PVF__COUNT; f++)
+		for (int f = 0; f < SRIOV_VF_ATTR__COUNT; f++)
 			if ((r->set & LINK_FIELDS) & (1u << f))
 				return policy_error(p, &r->at[f],
 						    "%s: VF link settings go through the PF's network interface, and PF %s (driver %s) has none",
-						    policy_vf_field_name(f),
+						    sriov_vf_attr_key(f),
 						    pf_label(pf, a, sizeof(a)),
 						    pf->driver ? pf->driver : "none");
 	}
-	if ((r->set & (1u << SRIOV_PVF_DRIVER)) && strcmp(pf->bus, "pci") != 0)
-		return policy_error(p, &r->at[SRIOV_PVF_DRIVER],
+	if ((r->set & (1u << SRIOV_VF_ATTR_DRIVER)) && strcmp(pf->bus, "pci") != 0)
+		return policy_error(p, &r->at[SRIOV_VF_ATTR_DRIVER],
 				    "driver: the VFs of %s PF %s are not PCI devices and have no driver",
 				    pf->bus, pf->address);
-	if ((r->set & (1u << SRIOV_PVF_MTU)) &&
-	    (r->set & (1u << SRIOV_PVF_DRIVER)) &&
+	if ((r->set & (1u << SRIOV_VF_ATTR_MTU)) &&
+	    (r->set & (1u << SRIOV_VF_ATTR_DRIVER)) &&
 	    (strcmp(r->driver, "none") == 0 || strcmp(r->driver, "vfio-pci") == 0 ||
 	     strcmp(r->driver, "pci-stub") == 0))
-		return policy_error(p, &r->at[SRIOV_PVF_MTU],
+		return policy_error(p, &r->at[SRIOV_VF_ATTR_MTU],
 				    "mtu: a VF on %s has no network interface to set it on",
 				    r->driver);
 	for (unsigned i = r->first; i <= r->last; i++) {
 		struct want_vf *v = &w->vfs[i];
 
 		v->optional |= r->optional;
-		for (int f = 0; f < SRIOV_PVF__COUNT; f++) {
+		for (int f = 0; f < SRIOV_VF_ATTR__COUNT; f++) {
 			if (!(r->set & (1u << f)))
 				continue;
 			if ((v->set & (1u << f)) && !policy_vfs_same(v->from[f], r, f))
 				return policy_error(p, &r->at[f],
 						    "%s of %s/vf%u disagrees with the value at %s:%u:%u",
-						    policy_vf_field_name(f),
+						    sriov_vf_attr_key(f),
 						    pf->n_netdevs ? pf->netdevs[0].name : pf->address,
 						    i, v->from[f]->at[f].file,
 						    v->from[f]->at[f].line,
@@ -185,6 +183,8 @@ static int merge_range(struct sriov_policy *p, struct want_pf *w,
 	}
 	return 0;
 }
+
+#define RATES ((1u << SRIOV_VF_ATTR_MIN_RATE) | (1u << SRIOV_VF_ATTR_MAX_RATE))
 
 /* The link a VF's merged settings ask for, and which attributes. */
 static int want_link(struct sriov_policy *p, const struct sriov_pf *pf,
@@ -197,12 +197,12 @@ static int want_link(struct sriov_policy *p, const struct sriov_pf *pf,
 	memset(l, 0, sizeof(*l));
 	l->present = true;
 	l->spoofchk = l->trust = l->query_rss = l->link_state = -1;
-	if ((r = v->from[SRIOV_PVF_MAC])) {
+	if ((r = v->from[SRIOV_VF_ATTR_MAC])) {
 		/* Once per range, not once per VF. */
 		if (r->mac_auto && !host_id && idx != r->first)
 			return 0;
 		if (r->mac_auto && !host_id)
-			return policy_error(p, &r->at[SRIOV_PVF_MAC],
+			return policy_error(p, &r->at[SRIOV_VF_ATTR_MAC],
 					    "mac: auto needs the host id in /etc/machine-id, which is missing or not 32 hex digits (systemd-machine-id-setup writes one)");
 		if (r->mac_auto)
 			sriov_policy_mac_auto(host_id, strlen(host_id),
@@ -214,69 +214,50 @@ static int want_link(struct sriov_policy *p, const struct sriov_pf *pf,
 			 mac[2], mac[3], mac[4], mac[5]);
 		v->mask |= 1u << SRIOV_VF_ATTR_MAC;
 	}
-	if (v->set & ((1u << SRIOV_PVF_VLAN) | (1u << SRIOV_PVF_QOS) |
-		      (1u << SRIOV_PVF_VLAN_PROTO))) {
-		if ((r = v->from[SRIOV_PVF_VLAN]))
+	if (v->set & SRIOV_VF_ATTRS_VLAN) {
+		if ((r = v->from[SRIOV_VF_ATTR_VLAN]))
 			l->vlan = r->vlan;
-		if ((r = v->from[SRIOV_PVF_QOS]))
+		if ((r = v->from[SRIOV_VF_ATTR_QOS]))
 			l->qos = r->qos;
-		l->vlan_proto = (r = v->from[SRIOV_PVF_VLAN_PROTO]) ?
-					r->vlan_proto : 0x8100;
-		v->mask |= 1u << SRIOV_VF_ATTR_VLAN;
+		l->vlan_proto = (r = v->from[SRIOV_VF_ATTR_VLAN_PROTO]) ?
+					r->vlan_proto : ETH_P_8021Q;
 	}
-	if ((r = v->from[SRIOV_PVF_SPOOFCHK])) {
+	if ((r = v->from[SRIOV_VF_ATTR_SPOOFCHK]))
 		l->spoofchk = r->spoofchk;
-		v->mask |= 1u << SRIOV_VF_ATTR_SPOOFCHK;
-	}
-	if ((r = v->from[SRIOV_PVF_TRUST])) {
+	if ((r = v->from[SRIOV_VF_ATTR_TRUST]))
 		l->trust = r->trust;
-		v->mask |= 1u << SRIOV_VF_ATTR_TRUST;
-	}
-	if ((r = v->from[SRIOV_PVF_QUERY_RSS])) {
+	if ((r = v->from[SRIOV_VF_ATTR_QUERY_RSS]))
 		l->query_rss = r->query_rss;
-		v->mask |= 1u << SRIOV_VF_ATTR_QUERY_RSS;
-	}
-	if ((r = v->from[SRIOV_PVF_MIN_TX_RATE])) {
+	if ((r = v->from[SRIOV_VF_ATTR_MIN_RATE]))
 		l->min_tx_rate = r->min_tx_rate;
-		v->mask |= 1u << SRIOV_VF_ATTR_MIN_RATE;
-	}
-	if ((r = v->from[SRIOV_PVF_MAX_TX_RATE])) {
+	if ((r = v->from[SRIOV_VF_ATTR_MAX_RATE]))
 		l->max_tx_rate = r->max_tx_rate;
-		v->mask |= 1u << SRIOV_VF_ATTR_MAX_RATE;
-	}
-	if (v->from[SRIOV_PVF_MIN_TX_RATE] && v->from[SRIOV_PVF_MAX_TX_RATE] &&
+	if ((r = v->from[SRIOV_VF_ATTR_LINK_STATE]))
+		l->link_state = r->link_state;
+	/* One enum: what the policy names is what is set; the VLAN's parts
+	 * are one request, the MAC is in once derived (above). */
+	v->mask |= v->set & SRIOV_VF_ATTRS_LINK &
+		   ~(SRIOV_VF_ATTRS_VLAN | 1u << SRIOV_VF_ATTR_MAC);
+	if (v->set & SRIOV_VF_ATTRS_VLAN)
+		v->mask |= 1u << SRIOV_VF_ATTR_VLAN;
+	if (v->from[SRIOV_VF_ATTR_MIN_RATE] && v->from[SRIOV_VF_ATTR_MAX_RATE] &&
 	    l->max_tx_rate && l->min_tx_rate > l->max_tx_rate)
-		return policy_error(p, &v->from[SRIOV_PVF_MIN_TX_RATE]->at[SRIOV_PVF_MIN_TX_RATE],
+		return policy_error(p, &v->from[SRIOV_VF_ATTR_MIN_RATE]->at[SRIOV_VF_ATTR_MIN_RATE],
 				    "min_tx_rate %u of VF %u is above its max_tx_rate %u (set at %s:%u:%u)",
 				    l->min_tx_rate, idx, l->max_tx_rate,
-				    v->from[SRIOV_PVF_MAX_TX_RATE]->at[SRIOV_PVF_MAX_TX_RATE].file,
-				    v->from[SRIOV_PVF_MAX_TX_RATE]->at[SRIOV_PVF_MAX_TX_RATE].line,
-				    v->from[SRIOV_PVF_MAX_TX_RATE]->at[SRIOV_PVF_MAX_TX_RATE].column);
-	if ((r = v->from[SRIOV_PVF_LINK_STATE])) {
-		l->link_state = r->link_state;
-		v->mask |= 1u << SRIOV_VF_ATTR_LINK_STATE;
-	}
-	/* The two rates are one request: either optional makes both. */
-	static const struct { int field, attr; } opt[] = {
-		{ SRIOV_PVF_MAC, SRIOV_VF_ATTR_MAC },
-		{ SRIOV_PVF_VLAN, SRIOV_VF_ATTR_VLAN },
-		{ SRIOV_PVF_QOS, SRIOV_VF_ATTR_VLAN },
-		{ SRIOV_PVF_VLAN_PROTO, SRIOV_VF_ATTR_VLAN },
-		{ SRIOV_PVF_SPOOFCHK, SRIOV_VF_ATTR_SPOOFCHK },
-		{ SRIOV_PVF_TRUST, SRIOV_VF_ATTR_TRUST },
-		{ SRIOV_PVF_QUERY_RSS, SRIOV_VF_ATTR_QUERY_RSS },
-		{ SRIOV_PVF_LINK_STATE, SRIOV_VF_ATTR_LINK_STATE },
-		{ SRIOV_PVF_MIN_TX_RATE, SRIOV_VF_ATTR_MIN_RATE },
-		{ SRIOV_PVF_MIN_TX_RATE, SRIOV_VF_ATTR_MAX_RATE },
-		{ SRIOV_PVF_MAX_TX_RATE, SRIOV_VF_ATTR_MIN_RATE },
-		{ SRIOV_PVF_MAX_TX_RATE, SRIOV_VF_ATTR_MAX_RATE },
-	};
-	for (size_t k = 0; k < sizeof(opt) / sizeof(opt[0]); k++)
-		if (v->optional & (1u << opt[k].field))
-			v->optional_mask |= 1u << opt[k].attr;
-	if ((r = v->from[SRIOV_PVF_DRIVER]))
+				    v->from[SRIOV_VF_ATTR_MAX_RATE]->at[SRIOV_VF_ATTR_MAX_RATE].file,
+				    v->from[SRIOV_VF_ATTR_MAX_RATE]->at[SRIOV_VF_ATTR_MAX_RATE].line,
+				    v->from[SRIOV_VF_ATTR_MAX_RATE]->at[SRIOV_VF_ATTR_MAX_RATE].column);
+	/* One request for the VLAN's parts, one for both rates: either
+	 * part optional makes the request optional. */
+	v->optional_mask = v->optional & SRIOV_VF_ATTRS_LINK;
+	if (v->optional & SRIOV_VF_ATTRS_VLAN)
+		v->optional_mask |= SRIOV_VF_ATTRS_VLAN;
+	if (v->optional & RATES)
+		v->optional_mask |= RATES;
+	if ((r = v->from[SRIOV_VF_ATTR_DRIVER]))
 		v->driver = r->driver;
-	if ((r = v->from[SRIOV_PVF_MTU]))
+	if ((r = v->from[SRIOV_VF_ATTR_MTU]))
 		v->mtu = r->mtu;
 	return 0;
 }
@@ -365,7 +346,7 @@ static int check_macs(struct sriov_policy *p, const struct want_pf *w,
 			sscanf(v->link.mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx",
 			       &u[k].mac[0], &u[k].mac[1], &u[k].mac[2],
 			       &u[k].mac[3], &u[k].mac[4], &u[k].mac[5]);
-			u[k].loc = &v->from[SRIOV_PVF_MAC]->at[SRIOV_PVF_MAC];
+			u[k].loc = &v->from[SRIOV_VF_ATTR_MAC]->at[SRIOV_VF_ATTR_MAC];
 			u[k].pf = w[i].pf;
 			u[k].vf = j;
 			k++;

@@ -16,14 +16,6 @@
 
 #define WAIT_POLL_MS 250u
 
-/* The VF settings that go through the PF's netdev (RTM_SETLINK). */
-#define PVF_LINK_FIELDS \
-	((1u << SRIOV_PVF_MAC) | (1u << SRIOV_PVF_VLAN) | \
-	 (1u << SRIOV_PVF_QOS) | (1u << SRIOV_PVF_VLAN_PROTO) | \
-	 (1u << SRIOV_PVF_SPOOFCHK) | (1u << SRIOV_PVF_TRUST) | \
-	 (1u << SRIOV_PVF_MIN_TX_RATE) | (1u << SRIOV_PVF_MAX_TX_RATE) | \
-	 (1u << SRIOV_PVF_LINK_STATE) | (1u << SRIOV_PVF_QUERY_RSS))
-
 static bool needs_netdev(const struct sriov_policy_pf *e)
 {
 	if (e->match == SRIOV_POLICY_MATCH_NETDEV)
@@ -31,7 +23,7 @@ static bool needs_netdev(const struct sriov_policy_pf *e)
 	if (e->set & ((1u << SRIOV_PPF_MTU) | (1u << SRIOV_PPF_LINK_STATE)))
 		return true;
 	for (size_t i = 0; i < e->n_vfs; i++)
-		if (e->vfs[i].set & PVF_LINK_FIELDS)
+		if (e->vfs[i].set & SRIOV_VF_ATTRS_LINK)
 			return true;
 	return false;
 }

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <linux/if_ether.h>
+
 #include "util/strv.h"
 
 static int differs(char *msg, size_t len, const char *fmt, ...)
@@ -62,8 +64,8 @@ static bool holds(const struct sriov_vf_setting *st,
 	case SRIOV_VF_ATTR_VLAN:
 		/* without a VLAN the protocol means nothing */
 		return l->vlan == st->vlan && l->qos == st->qos &&
-		       (!st->vlan || (st->vlan_proto == 0x88a8) ==
-					     (l->vlan_proto == 0x88a8));
+		       (!st->vlan || (st->vlan_proto == ETH_P_8021AD) ==
+					     (l->vlan_proto == ETH_P_8021AD));
 	case SRIOV_VF_ATTR_SPOOFCHK:
 		return l->spoofchk == (int)st->value;
 	case SRIOV_VF_ATTR_TRUST:

@@ -13,22 +13,8 @@
 
 #include "ops/plan.h"
 #include "sriov.h"
+#include "util/errbuf.h"
 #include "util/strv.h"
-
-static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
 
 static int plan_pf(const struct sriov_pf *pf, const struct sriov_state_pf *sp,
 		   struct sriov_plan *plan, size_t *cap, char *err,
@@ -39,12 +25,12 @@ static int plan_pf(const struct sriov_pf *pf, const struct sriov_state_pf *sp,
 
 	if (sp->vendor_id && (sp->vendor_id != pf->vendor_id ||
 			      sp->device_id != pf->device_id))
-		return fail(err, errlen, -EMEDIUMTYPE,
+		return errset(err, errlen, -EMEDIUMTYPE,
 			    "PF %s was a %04x:%04x when saved and is a %04x:%04x now: the state file is for another card or host",
 			    pf->address, sp->vendor_id, sp->device_id,
 			    pf->vendor_id, pf->device_id);
 	if (sp->num_vfs > pf->total_vfs)
-		return fail(err, errlen, -ERANGE,
+		return errset(err, errlen, -ERANGE,
 			    "PF %s: the state file has %u VFs, but the PF allows at most %u (sriov_totalvfs)",
 			    pf->address, sp->num_vfs, pf->total_vfs);
 	if (recreate || sp->drivers_autoprobe != pf->drivers_autoprobe) {
@@ -156,7 +142,7 @@ int sriov_restore_plan(const struct sriov_host *host,
 		const struct sriov_pf *pf = sriov_host_pf(host, sp->address);
 
 		if (!pf)
-			r = fail(err, errlen, -ENOENT,
+			r = errset(err, errlen, -ENOENT,
 				 "PF %s%s%s%s is in the state file but not on this host ('sriovctl list' shows the PFs)",
 				 sp->address, sp->netdev ? " (" : "",
 				 sp->netdev ? sp->netdev : "",

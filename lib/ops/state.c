@@ -20,9 +20,8 @@
 #include "io/parse.h"
 #include "pci/addr.h"
 #include "util/jsonout.h"
+#include "vf/json.h"
 #include "sriov.h"
-
-static const char *const link_states[] = { "auto", "enable", "disable" };
 
 static char *dup_or_null(const char *s)
 {
@@ -114,11 +113,6 @@ int sriov_state_capture(const struct sriov_host *host,
 
 /* ------------------------------------------------------------ writing */
 
-static json_object *jbool(int v)
-{
-	return v < 0 ? NULL : json_object_new_boolean(v);
-}
-
 static json_object *link_json(const struct sriov_vf_link *l)
 {
 	json_object *o;
@@ -126,22 +120,7 @@ static json_object *link_json(const struct sriov_vf_link *l)
 	if (!l->present)
 		return NULL;
 	o = json_object_new_object();
-	json_object_object_add(o, "mac", jout_str(l->mac[0] ? l->mac : NULL));
-	json_object_object_add(o, "vlan", json_object_new_int((int)l->vlan));
-	json_object_object_add(o, "qos", json_object_new_int((int)l->qos));
-	json_object_object_add(o, "vlan_protocol",
-			       jout_str(l->vlan_proto == 0x88a8 ? "802.1ad" :
-				    l->vlan_proto == 0x8100 ? "802.1Q" : NULL));
-	json_object_object_add(o, "min_tx_rate",
-			       json_object_new_int64(l->min_tx_rate));
-	json_object_object_add(o, "max_tx_rate",
-			       json_object_new_int64(l->max_tx_rate));
-	json_object_object_add(o, "spoofchk", jbool(l->spoofchk));
-	json_object_object_add(o, "trust", jbool(l->trust));
-	json_object_object_add(o, "query_rss", jbool(l->query_rss));
-	json_object_object_add(o, "link_state",
-			       jout_str(l->link_state >= 0 && l->link_state < 3 ?
-					    link_states[l->link_state] : NULL));
+	vf_link_json_add(o, l);
 	return o;
 }
 
@@ -306,6 +285,22 @@ static int get_bool(struct reader *rd, json_object *o, const char *key,
 	return r;
 }
 
+/* A string value of attribute @a, by the attribute table; 1 found, 0 absent. */
+static int get_word(struct reader *rd, json_object *o, int a, unsigned *out)
+{
+	const struct sriov_vf_attr_info *t = sriov_vf_attr_info(a);
+	struct sriov_vf_attr_value v;
+	const char *s;
+	int r = get_str(rd, o, t->json, &s);
+
+	if (r <= 0)
+		return r;
+	if (sriov_vf_attr_parse(a, s, &v, NULL, 0) < 0)
+		return bad(rd, t->json, "'%s': use %s", s, t->values);
+	*out = v.u;
+	return 1;
+}
+
 /* A MAC as the kernel prints it; multicast is -EDOM. */
 static int read_mac(const char *s, char out[18])
 {
@@ -329,6 +324,7 @@ static int read_link(struct reader *rd, json_object *o,
 		NULL };
 	const char *s;
 	size_t n = strlen(rd->path);
+	unsigned u;
 	int r;
 
 	snprintf(rd->path + n, sizeof(rd->path) - n, ".link");
@@ -356,26 +352,17 @@ static int read_link(struct reader *rd, json_object *o,
 	if (l->max_tx_rate && l->min_tx_rate > l->max_tx_rate)
 		return bad(rd, "min_tx_rate", "%u is above max_tx_rate %u",
 			   l->min_tx_rate, l->max_tx_rate);
-	if ((r = get_str(rd, o, "vlan_protocol", &s)) < 0)
+	if ((r = get_word(rd, o, SRIOV_VF_ATTR_VLAN_PROTO, &u)) < 0)
 		return r;
-	if (s && strcmp(s, "802.1Q") == 0)
-		l->vlan_proto = 0x8100;
-	else if (s && strcmp(s, "802.1ad") == 0)
-		l->vlan_proto = 0x88a8;
-	else if (s)
-		return bad(rd, "vlan_protocol", "'%s': use 802.1Q or 802.1ad", s);
+	if (r == 1)
+		l->vlan_proto = (uint16_t)u;
 	if ((r = get_bool(rd, o, "spoofchk", &l->spoofchk)) < 0 ||
 	    (r = get_bool(rd, o, "trust", &l->trust)) < 0 ||
 	    (r = get_bool(rd, o, "query_rss", &l->query_rss)) < 0 ||
-	    (r = get_str(rd, o, "link_state", &s)) < 0)
+	    (r = get_word(rd, o, SRIOV_VF_ATTR_LINK_STATE, &u)) < 0)
 		return r;
-	if (s) {
-		for (int i = 0; i < 3; i++)
-			if (strcmp(s, link_states[i]) == 0)
-				l->link_state = i;
-		if (l->link_state < 0)
-			return bad(rd, "link_state", "'%s': use auto, enable or disable", s);
-	}
+	if (r == 1)
+		l->link_state = (int)u;
 	rd->path[n] = '\0';
 	return 0;
 }

@@ -8,31 +8,11 @@
 
 #include "policy/policy.h"
 
-static const char *const vf_fields[SRIOV_PVF__COUNT] = {
-	[SRIOV_PVF_DRIVER] = "driver", [SRIOV_PVF_MAC] = "mac",
-	[SRIOV_PVF_VLAN] = "vlan", [SRIOV_PVF_QOS] = "qos",
-	[SRIOV_PVF_VLAN_PROTO] = "vlan_proto", [SRIOV_PVF_SPOOFCHK] = "spoofchk",
-	[SRIOV_PVF_TRUST] = "trust", [SRIOV_PVF_MIN_TX_RATE] = "min_tx_rate",
-	[SRIOV_PVF_MAX_TX_RATE] = "max_tx_rate",
-	[SRIOV_PVF_LINK_STATE] = "link_state", [SRIOV_PVF_QUERY_RSS] = "query_rss",
-	[SRIOV_PVF_MTU] = "mtu",
-};
-
 static const char *const pf_fields[SRIOV_PPF__COUNT] = {
 	[SRIOV_PPF_NUM_VFS] = "num_vfs", [SRIOV_PPF_MTU] = "mtu",
 	[SRIOV_PPF_AUTOPROBE] = "drivers_autoprobe",
 	[SRIOV_PPF_LINK_STATE] = "link_state",
 };
-
-const char *policy_vf_field_name(int f)
-{
-	return f >= 0 && f < SRIOV_PVF__COUNT ? vf_fields[f] : NULL;
-}
-
-const char *sriov_policy_vf_field_key(int f)
-{
-	return policy_vf_field_name(f);
-}
 
 const char *policy_pf_field_name(int f)
 {

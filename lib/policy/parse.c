@@ -257,19 +257,6 @@ static const char *get_string(struct pctx *c, yaml_node_t *v, const char *key)
 	return s && *s ? s : NULL;
 }
 
-/* A kernel driver name: what /sys/bus/pci/drivers/ can hold. */
-static bool driver_name_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 63 || !isalnum((unsigned char)s[0]))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
-			return false;
-	return true;
-}
-
 /* An interface name the kernel accepts (dev_valid_name). */
 static bool netdev_name_ok(const char *s)
 {
@@ -320,23 +307,6 @@ static bool get_id(struct pctx *c, yaml_node_t *v, const char *key, uint16_t *ou
 	return true;
 }
 
-static int mac_parse(const char *s, uint8_t mac[6])
-{
-	unsigned b[6];
-	int n = 0;
-
-	if (strlen(s) != 17 ||
-	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2], &b[3],
-		   &b[4], &b[5], &n) != 6 || n != 17)
-		return -EINVAL;
-	for (int i = 0; i < 17; i++)
-		if (i % 3 == 2 ? s[i] != ':' : !isxdigit((unsigned char)s[i]))
-			return -EINVAL;
-	for (int i = 0; i < 6; i++)
-		mac[i] = (uint8_t)b[i];
-	return 0;
-}
-
 /* "3" or "0-7"; 0 or -EINVAL with the message done. */
 static int range_parse(struct pctx *c, yaml_node_t *k, const char *s,
 		       unsigned *first, unsigned *last)
@@ -371,11 +341,7 @@ struct vf_data {
 };
 
 /* The link settings a driver may refuse: netlink ones only. */
-#define OPTIONAL_OK ((1u << SRIOV_PVF_MAC) | (1u << SRIOV_PVF_VLAN) | \
-	(1u << SRIOV_PVF_QOS) | (1u << SRIOV_PVF_VLAN_PROTO) | \
-	(1u << SRIOV_PVF_SPOOFCHK) | (1u << SRIOV_PVF_TRUST) | \
-	(1u << SRIOV_PVF_MIN_TX_RATE) | (1u << SRIOV_PVF_MAX_TX_RATE) | \
-	(1u << SRIOV_PVF_LINK_STATE) | (1u << SRIOV_PVF_QUERY_RSS))
+#define OPTIONAL_OK SRIOV_VF_ATTRS_LINK
 
 static void vf_optional(struct pctx *c, yaml_node_t *v,
 			struct sriov_policy_vfs *r)
@@ -389,15 +355,15 @@ static void vf_optional(struct pctx *c, yaml_node_t *v,
 	     it < v->data.sequence.items.top; it++) {
 		yaml_node_t *e = yaml_document_get_node(c->doc, *it);
 		const char *s = e ? scalar(e) : NULL;
-		int f = -1;
+		const struct sriov_vf_attr_info *t = sriov_vf_attr_lookup(s);
+		int f = t ? (int)t->attr : -1;
 
-		for (int i = 0; s && i < SRIOV_PVF__COUNT; i++)
-			if (strcmp(s, policy_vf_field_name(i)) == 0)
-				f = i;
 		if (f < 0 || !(OPTIONAL_OK & (1u << f))) {
-			perr(c, e ? e : v, "optional: \"%s\" is not a VF link setting "
-			     "(mac, vlan, qos, vlan_proto, spoofchk, trust, min_tx_rate, "
-			     "max_tx_rate, link_state, query_rss)", s ? s : "?");
+			char known[256];
+
+			sriov_vf_attr_list(OPTIONAL_OK, true, known, sizeof(known));
+			perr(c, e ? e : v, "optional: \"%s\" is not a VF link setting (%s)",
+			     s ? s : "?", known);
 			continue;
 		}
 		r->optional |= 1u << f;
@@ -405,15 +371,75 @@ static void vf_optional(struct pctx *c, yaml_node_t *v,
 	r->optional_at = loc_of(c, v);
 }
 
+/* The value of VF setting @t in range @r, parsed by the attribute table. */
+static bool vf_value(struct pctx *c, const struct sriov_vf_attr_info *t,
+		     const char *key, yaml_node_t *v, struct sriov_policy_vfs *r)
+{
+	static const uint8_t zero[6];
+	struct sriov_vf_attr_value val;
+	const char *s = scalar(v);
+	bool plain = s && v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	char msg[256];
+
+	/* YAML's types: a quoted number or boolean is a string. */
+	if (!s || (!plain && t->type == SRIOV_VF_ATTR_T_UINT)) {
+		perr(c, v, "%s: expected a number, got %s", key, kind_name(v));
+		return false;
+	}
+	if (!plain && t->type == SRIOV_VF_ATTR_T_BOOL) {
+		perr(c, v, "%s: expected true or false, got %s", key, kind_name(v));
+		return false;
+	}
+	if (!*s) {
+		perr(c, v, "%s: must not be empty", key);
+		return false;
+	}
+	if (t->attr == SRIOV_VF_ATTR_MAC && strcmp(s, "auto") == 0)
+		return r->mac_auto = true;
+	if (t->attr == SRIOV_VF_ATTR_DRIVER && strcmp(s, "none") == 0)
+		val.str = s;
+	else if (sriov_vf_attr_parse(t->attr, s, &val, msg, sizeof(msg)) < 0) {
+		perr(c, v, "%s: %s", key, msg);
+		return false;
+	}
+	switch (t->attr) {
+	case SRIOV_VF_ATTR_MAC:
+		if (memcmp(val.mac, zero, 6) == 0) {
+			perr(c, v, "mac: 00:00:00:00:00:00 is not an address; "
+			     "leave mac out to keep the VF's own");
+			return false;
+		}
+		memcpy(r->mac, val.mac, 6);
+		break;
+	case SRIOV_VF_ATTR_VLAN:       r->vlan = val.u; break;
+	case SRIOV_VF_ATTR_QOS:        r->qos = val.u; break;
+	case SRIOV_VF_ATTR_VLAN_PROTO: r->vlan_proto = (uint16_t)val.u; break;
+	case SRIOV_VF_ATTR_SPOOFCHK:   r->spoofchk = val.u; break;
+	case SRIOV_VF_ATTR_TRUST:      r->trust = val.u; break;
+	case SRIOV_VF_ATTR_QUERY_RSS:  r->query_rss = val.u; break;
+	case SRIOV_VF_ATTR_MIN_RATE:   r->min_tx_rate = val.u; break;
+	case SRIOV_VF_ATTR_MAX_RATE:   r->max_tx_rate = val.u; break;
+	case SRIOV_VF_ATTR_LINK_STATE: r->link_state = (int)val.u; break;
+	case SRIOV_VF_ATTR_MTU:        r->mtu = val.u; break;
+	case SRIOV_VF_ATTR_DRIVER:
+		if (!(r->driver = strdup(val.str))) {
+			c->err = -ENOMEM;
+			return false;
+		}
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
 static void vf_pair(struct pctx *c, const char *key, yaml_node_t *k,
 		    yaml_node_t *v, void *data)
 {
-	static const char *const protos[] = { "802.1Q", "802.1ad", NULL };
-	static const char *const states[] = { "auto", "enable", "disable", NULL };
 	struct vf_data *d = data;
 	struct sriov_policy_vfs *r = d->vfs;
-	int f = -1, w;
-	bool ok = false;
+	const struct sriov_vf_attr_info *t;
+	int f;
 
 	if (d->selector && strcmp(key, "select") == 0) {
 		d->select = v;
@@ -423,83 +449,25 @@ static void vf_pair(struct pctx *c, const char *key, yaml_node_t *k,
 		vf_optional(c, v, r);
 		return;
 	}
-	for (int i = 0; i < SRIOV_PVF__COUNT; i++)
-		if (strcmp(key, policy_vf_field_name(i)) == 0)
-			f = i;
-	switch (f) {
-	case SRIOV_PVF_DRIVER: {
-		const char *s = get_string(c, v, key);
+	t = sriov_vf_attr_lookup(key);
+	if (!t) {
+		char known[256];
 
-		if (s && strcmp(s, "none") != 0 && !driver_name_ok(s))
-			perr(c, v, "driver: \"%s\" is not a kernel driver name "
-			     "(letters, digits, '_' and '-'), nor \"none\"", s);
-		else if (s && !(r->driver = strdup(s)))
-			c->err = -ENOMEM;
-		else
-			ok = s != NULL;
-		break;
-	}
-	case SRIOV_PVF_MAC: {
-		const char *s = get_string(c, v, key);
-
-		if (!s)
-			break;
-		if (strcmp(s, "auto") == 0) {
-			r->mac_auto = ok = true;
-		} else if (mac_parse(s, r->mac) < 0) {
-			perr(c, v, "mac: \"%s\" is not a MAC address "
-			     "(\"02:00:00:00:00:01\" or auto)", s);
-		} else if (r->mac[0] & 1) {
-			perr(c, v, "mac: %s is a multicast address; a VF needs a unicast one", s);
-		} else if (!(r->mac[0] | r->mac[1] | r->mac[2] | r->mac[3] | r->mac[4] | r->mac[5])) {
-			perr(c, v, "mac: 00:00:00:00:00:00 is not an address; "
-			     "leave mac out to keep the VF's own");
-		} else {
-			ok = true;
-		}
-		break;
-	}
-	case SRIOV_PVF_VLAN:
-		ok = get_uint(c, v, key, 0, 4094, &r->vlan);
-		break;
-	case SRIOV_PVF_QOS:
-		ok = get_uint(c, v, key, 0, 7, &r->qos);
-		break;
-	case SRIOV_PVF_VLAN_PROTO:
-		w = get_word(c, v, key, protos, "802.1Q or 802.1ad");
-		r->vlan_proto = w == 1 ? 0x88a8 : 0x8100;
-		ok = w >= 0;
-		break;
-	case SRIOV_PVF_SPOOFCHK:
-		ok = get_bool(c, v, key, &r->spoofchk);
-		break;
-	case SRIOV_PVF_TRUST:
-		ok = get_bool(c, v, key, &r->trust);
-		break;
-	case SRIOV_PVF_QUERY_RSS:
-		ok = get_bool(c, v, key, &r->query_rss);
-		break;
-	case SRIOV_PVF_MIN_TX_RATE:
-		ok = get_uint(c, v, key, 0, 4294967295UL, &r->min_tx_rate);
-		break;
-	case SRIOV_PVF_MAX_TX_RATE:
-		ok = get_uint(c, v, key, 0, 4294967295UL, &r->max_tx_rate);
-		break;
-	case SRIOV_PVF_LINK_STATE:
-		w = get_word(c, v, key, states, "auto, enable or disable");
-		r->link_state = w;
-		ok = w >= 0;
-		break;
-	case SRIOV_PVF_MTU:
-		ok = get_uint(c, v, key, 68, 65535, &r->mtu);
-		break;
-	default:
-		perr(c, k, "unknown VF setting \"%s\" (known: driver, mac, vlan, qos, "
-		     "vlan_proto, spoofchk, trust, min_tx_rate, max_tx_rate, "
-		     "link_state, query_rss, mtu, optional%s)", key, d->selector ? ", select" : "");
+		sriov_vf_attr_list((1u << SRIOV_VF_ATTR__COUNT) - 1, true, known,
+				   sizeof(known));
+		perr(c, k, "unknown VF setting \"%s\" (known: %s, optional%s; "
+		     "docs/vf-attributes.md lists their other spellings)", key, known,
+		     d->selector ? ", select" : "");
 		return;
 	}
-	if (ok) {
+	f = (int)t->attr;
+	/* max-rate and max_tx_rate are one setting under two spellings */
+	if (r->set & (1u << f)) {
+		perr(c, k, "%s: %s is given twice (first at line %u, column %u)",
+		     key, t->key, r->at[f].line, r->at[f].column);
+		return;
+	}
+	if (vf_value(c, t, key, v, r)) {
 		r->set |= 1u << f;
 		r->at[f] = loc_of(c, v);
 	}
@@ -508,15 +476,15 @@ static void vf_pair(struct pctx *c, const char *key, yaml_node_t *k,
 /* The checks within one range's settings. */
 static void vf_settings_done(struct pctx *c, struct sriov_policy_vfs *r)
 {
-	unsigned both = 1u << SRIOV_PVF_MIN_TX_RATE | 1u << SRIOV_PVF_MAX_TX_RATE;
+	unsigned both = 1u << SRIOV_VF_ATTR_MIN_RATE | 1u << SRIOV_VF_ATTR_MAX_RATE;
 	/* max 0 means no limit to the kernel */
 	if ((r->set & both) == both && r->max_tx_rate && r->min_tx_rate > r->max_tx_rate)
-		if (policy_error(c->p, &r->at[SRIOV_PVF_MIN_TX_RATE],
+		if (policy_error(c->p, &r->at[SRIOV_VF_ATTR_MIN_RATE],
 				 "min_tx_rate %u is above max_tx_rate %u",
 				 r->min_tx_rate, r->max_tx_rate) < 0)
 			c->err = -ENOMEM;
-	if ((r->set & 1u << SRIOV_PVF_MAC) && !r->mac_auto && r->last > r->first)
-		if (policy_error(c->p, &r->at[SRIOV_PVF_MAC],
+	if ((r->set & 1u << SRIOV_VF_ATTR_MAC) && !r->mac_auto && r->last > r->first)
+		if (policy_error(c->p, &r->at[SRIOV_VF_ATTR_MAC],
 				 "mac: one explicit address for the %u VFs %u-%u; "
 				 "use mac: auto or one VF per entry",
 				 r->last - r->first + 1, r->first, r->last) < 0)

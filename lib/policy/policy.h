@@ -15,8 +15,7 @@ struct sriov_policy_pf *policy_pf_add(struct sriov_policy *p);
 /* A new zeroed VF range at the end of @pf; NULL on -ENOMEM. */
 struct sriov_policy_vfs *policy_vfs_add(struct sriov_policy_pf *pf);
 
-/* The key of VF field @f ("vlan"), of PF field @f ("num_vfs"). */
-const char *policy_vf_field_name(int f);
+/* The key of PF field @f ("num_vfs"); VF fields: sriov_vf_attr_key(). */
 const char *policy_pf_field_name(int f);
 
 /* Whether ranges @a and @b give VF field @f the same value. */

@@ -41,22 +41,22 @@ static int vfs_cmp(const struct sriov_policy_vfs *a, const struct sriov_policy_v
 		   int f)
 {
 	switch (f) {
-	case SRIOV_PVF_DRIVER:
+	case SRIOV_VF_ATTR_DRIVER:
 		return strcmp(a->driver, b->driver);
-	case SRIOV_PVF_MAC:
+	case SRIOV_VF_ATTR_MAC:
 		if (a->mac_auto != b->mac_auto)
 			return CMP(a->mac_auto, b->mac_auto);
 		return a->mac_auto ? 0 : memcmp(a->mac, b->mac, 6);
-	case SRIOV_PVF_VLAN:         return CMP(a->vlan, b->vlan);
-	case SRIOV_PVF_QOS:          return CMP(a->qos, b->qos);
-	case SRIOV_PVF_VLAN_PROTO:   return CMP(a->vlan_proto, b->vlan_proto);
-	case SRIOV_PVF_SPOOFCHK:     return CMP(a->spoofchk, b->spoofchk);
-	case SRIOV_PVF_TRUST:        return CMP(a->trust, b->trust);
-	case SRIOV_PVF_MIN_TX_RATE:  return CMP(a->min_tx_rate, b->min_tx_rate);
-	case SRIOV_PVF_MAX_TX_RATE:  return CMP(a->max_tx_rate, b->max_tx_rate);
-	case SRIOV_PVF_LINK_STATE:   return CMP(a->link_state, b->link_state);
-	case SRIOV_PVF_QUERY_RSS:    return CMP(a->query_rss, b->query_rss);
-	case SRIOV_PVF_MTU:          return CMP(a->mtu, b->mtu);
+	case SRIOV_VF_ATTR_VLAN:         return CMP(a->vlan, b->vlan);
+	case SRIOV_VF_ATTR_QOS:          return CMP(a->qos, b->qos);
+	case SRIOV_VF_ATTR_VLAN_PROTO:   return CMP(a->vlan_proto, b->vlan_proto);
+	case SRIOV_VF_ATTR_SPOOFCHK:     return CMP(a->spoofchk, b->spoofchk);
+	case SRIOV_VF_ATTR_TRUST:        return CMP(a->trust, b->trust);
+	case SRIOV_VF_ATTR_MIN_RATE:  return CMP(a->min_tx_rate, b->min_tx_rate);
+	case SRIOV_VF_ATTR_MAX_RATE:  return CMP(a->max_tx_rate, b->max_tx_rate);
+	case SRIOV_VF_ATTR_LINK_STATE:   return CMP(a->link_state, b->link_state);
+	case SRIOV_VF_ATTR_QUERY_RSS:    return CMP(a->query_rss, b->query_rss);
+	case SRIOV_VF_ATTR_MTU:          return CMP(a->mtu, b->mtu);
 	}
 	return 0;
 }
@@ -290,7 +290,7 @@ static int report_overlap(struct sriov_policy *p, const struct finding *fd)
 		snprintf(vfs, sizeof(vfs), "VFs %u-%u", lo, hi);
 	return policy_error(p, &b->at[fd->f], "%s of %s %s disagrees with the value "
 			    "at %s:%u:%u for the same VF%s",
-			    policy_vf_field_name(fd->f), pf_label(fd->b->pf, name, sizeof(name)),
+			    sriov_vf_attr_key(fd->f), pf_label(fd->b->pf, name, sizeof(name)),
 			    vfs, a->at[fd->f].file, a->at[fd->f].line, a->at[fd->f].column,
 			    lo == hi ? "" : "s");
 }
@@ -398,7 +398,7 @@ static int check_overlaps(struct work *w)
 	for (size_t a = 0, b; a < w->n && r == 0; a = b) {
 		for (b = a + 1; b < w->n && w->r[b].group == w->r[a].group; b++)
 			;
-		for (int f = 0; f < SRIOV_PVF__COUNT && r == 0; f++)
+		for (int f = 0; f < SRIOV_VF_ATTR__COUNT && r == 0; f++)
 			r = group_field(w, a, b, f);
 	}
 	if (r < 0)
@@ -435,12 +435,12 @@ static int report_mac(struct sriov_policy *p, const struct finding *fd)
 {
 	const struct sriov_policy_vfs *a = fd->a->v, *b = fd->b->v;
 
-	return policy_error(p, &b->at[SRIOV_PVF_MAC],
+	return policy_error(p, &b->at[SRIOV_VF_ATTR_MAC],
 			    "mac: %02x:%02x:%02x:%02x:%02x:%02x is already "
 			    "given to another VF at %s:%u:%u",
 			    b->mac[0], b->mac[1], b->mac[2], b->mac[3], b->mac[4], b->mac[5],
-			    a->at[SRIOV_PVF_MAC].file, a->at[SRIOV_PVF_MAC].line,
-			    a->at[SRIOV_PVF_MAC].column);
+			    a->at[SRIOV_VF_ATTR_MAC].file, a->at[SRIOV_VF_ATTR_MAC].line,
+			    a->at[SRIOV_VF_ATTR_MAC].column);
 }
 
 /*
@@ -458,7 +458,7 @@ static int check_macs(struct work *w)
 	if (!m)
 		return -ENOMEM;
 	for (size_t i = 0; i < w->n; i++)
-		if ((w->r[i].v->set & 1u << SRIOV_PVF_MAC) && !w->r[i].v->mac_auto)
+		if ((w->r[i].v->set & 1u << SRIOV_VF_ATTR_MAC) && !w->r[i].v->mac_auto)
 			m[n++] = &w->r[i];
 	qsort(m, n, sizeof(*m), cmp_mac);
 	for (size_t a = 0, b; a < n && r == 0; a = b) {
@@ -466,9 +466,9 @@ static int check_macs(struct work *w)
 
 		for (b = a + 1; b < n && r == 0 && memcmp(m[b]->v->mac, e0->v->mac, 6) == 0; b++) {
 			if (!same_vf(e0, m[b]))
-				r = add_finding(w, m[b], e0, SRIOV_PVF_MAC);
+				r = add_finding(w, m[b], e0, SRIOV_VF_ATTR_MAC);
 			else if (e1 && !same_vf(e1, m[b]))
-				r = add_finding(w, m[b], e1, SRIOV_PVF_MAC);
+				r = add_finding(w, m[b], e1, SRIOV_VF_ATTR_MAC);
 			if (!e1 && !same_vf(e0, m[b]))
 				e1 = m[b];
 		}

@@ -15,6 +15,7 @@
 #include "util/jsonout.h"
 #include "render/names.h"
 #include "util/strv.h"
+#include "vf/json.h"
 
 static json_object *jhex(unsigned v, int width)
 {
@@ -123,13 +124,6 @@ static json_object *config_json(const struct sriov_config *cfg, bool readable)
 	return o;
 }
 
-static json_object *jsetting(int v)
-{
-	return v < 0 ? NULL : json_object_new_boolean(v);
-}
-
-static const char *const link_states[] = { "auto", "enable", "disable" };
-
 /* The VF as the PF's driver reports it (rtnetlink); null when not asked. */
 static json_object *vf_link_json(const struct sriov_vf_link *l)
 {
@@ -146,20 +140,7 @@ static json_object *vf_link_json(const struct sriov_vf_link *l)
 		return NULL;
 	o = json_object_new_object();
 	ADD(o, "source", json_object_new_string("rtnetlink"));
-	ADD(o, "mac", jout_str(l->mac));
-	ADD(o, "vlan", json_object_new_int((int)l->vlan));
-	ADD(o, "qos", json_object_new_int((int)l->qos));
-	ADD(o, "vlan_protocol", l->vlan_proto == 0x88a8
-		? json_object_new_string("802.1ad")
-		: l->vlan_proto == 0x8100 ? json_object_new_string("802.1Q")
-					  : NULL);
-	ADD(o, "min_tx_rate", json_object_new_int((int)l->min_tx_rate));
-	ADD(o, "max_tx_rate", json_object_new_int((int)l->max_tx_rate));
-	ADD(o, "spoofchk", jsetting(l->spoofchk));
-	ADD(o, "trust", jsetting(l->trust));
-	ADD(o, "query_rss", jsetting(l->query_rss));
-	ADD(o, "link_state", l->link_state < 0 ? NULL
-		: json_object_new_string(link_states[l->link_state]));
+	vf_link_json_add(o, l);
 	return o;
 }
 

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/if_ether.h>
+
 #include "pci/config.h"
 #include "render/names.h"
 #include "render/table.h"
@@ -276,8 +278,6 @@ static const char *onoff(int v)
 static void link_cells(const struct sriov_vf_link *l, char vlan[48],
 		       char rate[32], const char *cells[6])
 {
-	static const char *const states[] = { "auto", "enable", "disable" };
-
 	if (l->source == SRIOV_VF_LINK_SRC_SYSFS) {
 		/* beyond a truncated VF list: only sysfs's MAC is known */
 		cells[0] = l->mac[0] ? l->mac : "?";
@@ -292,7 +292,7 @@ static void link_cells(const struct sriov_vf_link *l, char vlan[48],
 	}
 	if (l->vlan)
 		snprintf(vlan, 48, "%u%s%.0u%s", l->vlan, l->qos ? " qos " : "",
-			 l->qos, l->vlan_proto == 0x88a8 ? " 802.1ad" : "");
+			 l->qos, l->vlan_proto == ETH_P_8021AD ? " 802.1ad" : "");
 	else
 		snprintf(vlan, 48, "-");
 	if (l->min_tx_rate)
@@ -307,7 +307,8 @@ static void link_cells(const struct sriov_vf_link *l, char vlan[48],
 	cells[2] = rate;
 	cells[3] = onoff(l->spoofchk);
 	cells[4] = onoff(l->trust);
-	cells[5] = l->link_state < 0 ? "-" : states[l->link_state];
+	cells[5] = sriov_vf_link_state_name(l->link_state) ?
+		   sriov_vf_link_state_name(l->link_state) : "-";
 }
 
 /* `ip -s`'s VF counters, one row per VF; nothing when not queried. */

@@ -135,7 +135,7 @@ class Bind(TreeTest):
         self.bind("ens1f0/vf0", "unbind", "--group", rc=2)
         self.bind("ens1f0/vf0", "rebind", rc=2)
         self.bind("ens1f0/vf0", "bind", "vfio-pci", "--frob", rc=2)
-        r = self.bind("ens1f0/vf0", "set", "trust", "on", "--dry-run", rc=2)
+        r = self.bind("ens1f0/vf0", "set", "trust", "on", "--group", rc=2)
         self.assertIn("for bind/unbind", r.err)
         # bad values are failures, not usage
         self.assertIn("not a driver name",

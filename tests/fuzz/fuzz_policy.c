@@ -41,13 +41,13 @@ static void check(const struct sriov_policy *p)
 
 			if (r->first > r->last || r->last > 65535)
 				abort();
-			if ((r->set & 1u << SRIOV_PVF_VLAN) && r->vlan > 4094)
+			if ((r->set & 1u << SRIOV_VF_ATTR_VLAN) && r->vlan > 4094)
 				abort();
-			if ((r->set & 1u << SRIOV_PVF_QOS) && r->qos > 7)
+			if ((r->set & 1u << SRIOV_VF_ATTR_QOS) && r->qos > 7)
 				abort();
-			if ((r->set & 1u << SRIOV_PVF_DRIVER) && !r->driver)
+			if ((r->set & 1u << SRIOV_VF_ATTR_DRIVER) && !r->driver)
 				abort();
-			if ((r->set & 1u << SRIOV_PVF_MAC) && !r->mac_auto && (r->mac[0] & 1))
+			if ((r->set & 1u << SRIOV_VF_ATTR_MAC) && !r->mac_auto && (r->mac[0] & 1))
 				abort();
 		}
 	}

@@ -48,7 +48,7 @@ for t in $targets; do
 	config) src=$top/lib/pci/config.c ;;
 	parse)  src=$top/lib/io/parse.c ;;
 	vflink) src=$top/lib/net/vflink.c; libs=-lmnl ;;
-	state)  src="$top/lib/ops/state.c $top/lib/io/parse.c $top/lib/pci/addr.c $top/lib/util/jsonout.c"
+	state)  src="$top/lib/ops/state.c $top/lib/io/parse.c $top/lib/pci/addr.c $top/lib/util/jsonout.c $top/lib/vf/attr.c $top/lib/vf/json.c $top/lib/util/errbuf.c"
 		libs="-ljson-c -I/usr/include/json-c" ;;
 	# phase 2 and planning reach most of the library: build all of it
 	policy|explain) src="$top/lib/ctx.c $top/lib/*/*.c $top/tests/lib/testlib.c"

@@ -27,7 +27,7 @@
 #include <linux/rtnetlink.h>
 
 #include "net/vfset.h"
-#include "ops/vf_attrs.h"
+#include "ops/vf_request.h"
 
 struct golden {
 	const char *file;

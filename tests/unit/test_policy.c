@@ -93,15 +93,15 @@ static void test_full(void **state)
 	assert_true(r->spoofchk);
 	assert_false(r->trust);
 	assert_true(r->mac_auto);
-	assert_int_equal(r->at[SRIOV_PVF_VLAN].line, 8);
-	assert_int_equal(r->at[SRIOV_PVF_VLAN].column, 35);
+	assert_int_equal(r->at[SRIOV_VF_ATTR_VLAN].line, 8);
+	assert_int_equal(r->at[SRIOV_VF_ATTR_VLAN].column, 35);
 	r = &pf->vfs[1];
 	assert_int_equal(r->min_tx_rate, 100);
 	assert_int_equal(r->max_tx_rate, 1000);
 	assert_int_equal(r->link_state, SRIOV_VF_LINK_DISABLE);
 	assert_true(r->query_rss);
 	assert_int_equal(r->mtu, 1500);
-	assert_false(r->set & 1u << SRIOV_PVF_VLAN);
+	assert_false(r->set & 1u << SRIOV_VF_ATTR_VLAN);
 	r = &pf->vfs[2];
 	assert_int_equal(r->first, 8);
 	assert_int_equal(r->last, 8);
@@ -200,9 +200,10 @@ static void test_errors_vf(void **state)
 	one_error(VF("mac: \"03:00:00:00:00:01\""), 4, 18, "mac: 03:00:00:00:00:01 is a multicast address");
 	one_error(VF("mac: \"ff:ff:ff:ff:ff:ff\""), 4, 18, "mac: ff:ff:ff:ff:ff:ff is a multicast address");
 	one_error(VF("mac: \"00:00:00:00:00:00\""), 4, 18, "mac: 00:00:00:00:00:00 is not an address");
-	one_error(VF("spoofchk: 1"), 4, 23, "spoofchk: expected true or false, got \"1\"");
+	one_error(VF("spoofchk: maybe"), 4, 23, "spoofchk: expected on or off (or true/false, yes/no, 1/0), got \"maybe\"");
+	one_error(VF("max_tx_rate: 5, max-rate: 6"), 4, 29, "max-rate: max_tx_rate is given twice");
 	one_error(VF("trust: \"true\""), 4, 20, "trust: expected true or false, got a string");
-	one_error(VF("query_rss: on"), 4, 24, "query_rss: expected true or false");
+	one_error(VF("query_rss: \"on\""), 4, 24, "query_rss: expected true or false, got a string");
 	one_error(VF("min_tx_rate: 200, max_tx_rate: 100"), 4, 26, "min_tx_rate 200 is above max_tx_rate 100");
 	one_error(VF("max_tx_rate: 4294967296"), 4, 26, "max_tx_rate: 4294967296 is out of range");
 	one_error(VF("link_state: up"), 4, 25, "link_state: expected auto, enable or disable, got \"up\"");
@@ -415,6 +416,48 @@ static void test_depth(void **state)
 }
 
 /* Every error of a file, not only the first, in file order. */
+/* Every spelling of the VF attribute table, values as YAML and ip write them. */
+static void test_aliases(void **state)
+{
+	static const char *const forms[] = {
+		VF("spoofchk: on, trust: yes, query-rss: 1, max-rate: 5000, state: disable, "
+		   "proto: 802.1AD, vlan: 7, vlan_qos: 2, mac: \"2:0:0:0:0:1\""),
+		VF("spoofchk: true, trust: true, rss_query_en: on, max_tx_rate: 5000, "
+		   "link-state: Disable, vlan_protocol: 802.1ad, vlan: 7, qos: 2, "
+		   "mac: \"02:00:00:00:00:01\""),
+		VF("MACSpoofCheck: yes, Trust: on, QueryReceiveSideScaling: true, rate: 5000, "
+		   "LinkState: disable, VLANProtocol: 802.1ad, VLANId: 7, "
+		   "QualityOfService: 2, MACAddress: \"02:00:00:00:00:01\""),
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		struct sriov_policy *p = parse(forms[i]);
+		const struct sriov_policy_vfs *r;
+
+		for (size_t e = 0; e < p->n_errors; e++)
+			print_message("%s\n", p->errors[e].message);
+		assert_int_equal(p->n_errors, 0);
+		r = &p->pfs[0].vfs[0];
+		assert_true(r->spoofchk);
+		assert_true(r->trust);
+		assert_true(r->query_rss);
+		assert_int_equal(r->max_tx_rate, 5000);
+		assert_int_equal(r->link_state, SRIOV_VF_LINK_DISABLE);
+		assert_int_equal(r->vlan_proto, 0x88a8);
+		assert_int_equal(r->vlan, 7);
+		assert_int_equal(r->qos, 2);
+		assert_int_equal(r->mac[0], 2);
+		assert_int_equal(r->mac[5], 1);
+		assert_int_equal(r->set, (1u << SRIOV_VF_ATTR_SPOOFCHK) |
+				 (1u << SRIOV_VF_ATTR_TRUST) | (1u << SRIOV_VF_ATTR_QUERY_RSS) |
+				 (1u << SRIOV_VF_ATTR_MAX_RATE) | (1u << SRIOV_VF_ATTR_LINK_STATE) |
+				 (1u << SRIOV_VF_ATTR_VLAN_PROTO) | (1u << SRIOV_VF_ATTR_VLAN) |
+				 (1u << SRIOV_VF_ATTR_QOS) | (1u << SRIOV_VF_ATTR_MAC));
+		sriov_policy_free(p);
+	}
+}
+
 static void test_all_errors(void **state)
 {
 	struct sriov_policy *p = parse(PF "    num_vfs: x\n    bogus: 1\n    vfs:\n"
@@ -555,6 +598,7 @@ int main(void)
 		cmocka_unit_test(test_errors_ranges),
 		cmocka_unit_test(test_errors_selector),
 		cmocka_unit_test(test_errors_cross),
+		cmocka_unit_test(test_aliases),
 		cmocka_unit_test(test_all_errors),
 		cmocka_unit_test(test_overlap_first_wins),
 		cmocka_unit_test(test_limits),

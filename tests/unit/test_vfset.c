@@ -17,7 +17,7 @@
 #include <linux/rtnetlink.h>
 
 #include "net/vfset.h"
-#include "ops/vf_attrs.h"
+#include "ops/vf_request.h"
 
 static char buf[8192];
 
@@ -179,7 +179,8 @@ static void test_parse_all(void **state)
 	assert_int_equal(s.n, 8);
 	assert_int_equal(s.v[0].attr, SRIOV_VF_ATTR_MAC);
 	assert_int_equal(s.v[0].mac[1], 0xaa);
-	assert_string_equal(s.v[0].text, "mac 02:AA:00:00:00:01");
+	/* the canonical form, whatever the case written */
+	assert_string_equal(s.v[0].text, "mac 02:aa:00:00:00:01");
 	assert_int_equal(s.v[1].attr, SRIOV_VF_ATTR_VLAN);
 	assert_int_equal(s.v[1].vlan, 100);
 	assert_int_equal(s.v[1].qos, 3);
@@ -196,6 +197,49 @@ static void test_parse_all(void **state)
 	assert_int_equal(parse("mac 00:00:00:00:00:00 min-rate 9 max-rate 0",
 			       &s, err, sizeof(err)), 0);
 	sriov_vf_settings_free(&s);
+}
+
+/* ip's and the policy's spellings: the same settings, in canonical text. */
+static void test_parse_aliases(void **state)
+{
+	static const char *const same[][2] = {
+		{ "max_tx_rate 5000", "max-rate 5000" },
+		{ "rate 5000", "max-rate 5000" },
+		{ "min_tx_rate 3 max_tx_rate 9", "min-rate 3 max-rate 9" },
+		{ "state disable", "link-state disable" },
+		{ "link_state Enable", "link-state enable" },
+		{ "spoofchk yes trust false", "spoofchk on trust off" },
+		{ "query_rss 1", "query-rss on" },
+		{ "vlan 5 vlan_qos 2 protocol 802.1AD", "vlan 5 qos 2 proto 802.1ad" },
+		{ "vlan 5 proto 802.1Q", "vlan 5" },
+		{ "mac 2:aa:0:0:0:1", "mac 02:aa:00:00:00:01" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		struct sriov_vf_settings a, b;
+		char err[256], joined[256] = "";
+
+		if (parse(same[i][0], &a, err, sizeof(err)) != 0)
+			fail_msg("'%s': %s", same[i][0], err);
+		assert_int_equal(parse(same[i][1], &b, err, sizeof(err)), 0);
+		assert_int_equal(a.n, b.n);
+		for (size_t k = 0; k < a.n; k++) {
+			assert_int_equal(a.v[k].attr, b.v[k].attr);
+			assert_int_equal(a.v[k].value, b.v[k].value);
+			assert_int_equal(a.v[k].vlan, b.v[k].vlan);
+			assert_int_equal(a.v[k].qos, b.v[k].qos);
+			assert_int_equal(a.v[k].vlan_proto, b.v[k].vlan_proto);
+			assert_memory_equal(a.v[k].mac, b.v[k].mac, 6);
+			assert_string_equal(a.v[k].text, b.v[k].text);
+			strcat(joined, k ? " " : "");
+			strcat(joined, a.v[k].text);
+		}
+		/* the canonical text is the second spelling */
+		assert_string_equal(joined, same[i][1]);
+		sriov_vf_settings_free(&a);
+		sriov_vf_settings_free(&b);
+	}
 }
 
 static void expect_error(const char *line, int code, const char *needle)
@@ -222,12 +266,15 @@ static void test_parse_errors(void **state)
 	expect_error("qos 3", -EINVAL, "belongs to a VLAN");
 	expect_error("min-rate 10 max-rate 5", -EDOM, "above max-rate 5");
 	expect_error("min-rate -1", -EDOM, "whole number");
-	expect_error("max-rate 4294967296", -EDOM, "whole number");
+	expect_error("max-rate 4294967296", -EDOM, "out of range 0..4294967295");
 	expect_error("colour blue", -EINVAL, "unknown attribute 'colour'");
-	expect_error("min_tx_rate 3", -EINVAL, "spells it 'min-rate'");
+	expect_error("vlan 10 qos 1 vlan_qos 2", -EINVAL, "given twice");
+	expect_error("max-rate 5 max_tx_rate 6", -EINVAL, "given twice");
+	expect_error("mtu 1500", -EINVAL, "not set through the PF");
+	expect_error("driver vfio-pci", -EINVAL, "vf VF bind DRIVER");
 	expect_error("trust on mac", -EINVAL, "mac needs a value");
 	expect_error("vlan 10 qos", -EDOM, "'qos' needs a value");
-	expect_error("spoofchk yes", -EDOM, "on or off");
+	expect_error("spoofchk maybe", -EDOM, "on or off");
 	expect_error("link-state up", -EDOM, "auto, enable or disable");
 	expect_error("trust on trust off", -EINVAL, "given twice");
 	expect_error("", -EINVAL, "nothing to set");
@@ -424,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_build_flags),
 		cmocka_unit_test(test_build_rate_and_state),
 		cmocka_unit_test(test_parse_all),
+		cmocka_unit_test(test_parse_aliases),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_link_value),
 		cmocka_unit_test(test_rate_merge),

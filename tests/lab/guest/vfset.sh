@@ -55,6 +55,24 @@ VNET0=$(ls "/sys/bus/pci/devices/$(vf "$PF" 0)/net" | head -n 1)
 sec vfset.igb.max sriovctl vf "$INET/vf0" set max-rate 100
 check "igb: max-rate 100 exits 0" 0 $?
 check "igb: max rate" 100 "$(field "$(vfentry "$INET" 0)" max_tx)"
+# ip's spelling is sriovctl's too, printed in the canonical one.
+sec vfset.igb.alias sriovctl vf "$INET/vf0" set max_tx_rate 90
+check "igb: max_tx_rate (ip's spelling) exits 0" 0 $?
+check "igb: max_tx_rate 90 applied" 90 "$(field "$(vfentry "$INET" 0)" max_tx)"
+check "igb: logged as max-rate 100 -> 90" yes \
+	"$(grep -q "^$INET/vf0 max-rate: 100 -> 90$" /tmp/sec.out && echo yes)"
+# A dry run on the real VF: the lines of the real run, nothing changed.
+IBEFORE=$(ip -j -d link show dev "$INET")
+sec vfset.igb.dry sriovctl vf "$INET/vf0" set max-rate 70 trust on spoofchk no -n
+check "igb: vf set -n exits 0" 0 $?
+check "igb: vf set -n prints max-rate 90 -> 70" yes \
+	"$(grep -q "^$INET/vf0 max-rate: 90 -> 70$" /tmp/sec.out && echo yes)"
+check "igb: vf set -n prints spoofchk on -> off" yes \
+	"$(grep -q "^$INET/vf0 spoofchk: on -> off$" /tmp/sec.out && echo yes)"
+sec vfset.igb.dryrefused sriovctl vf "$INET/vf0" set state disable -n
+check "igb: vf set -n of a link state igb refuses exits 1" 1 $?
+check "igb: vf set -n changed nothing" yes \
+	"$([ "$IBEFORE" = "$(ip -j -d link show dev "$INET")" ] && echo yes)"
 sec vfset.igb.min sriovctl vf "$INET/vf0" set min-rate 10
 check "igb: min-rate exits 1" 1 $?
 check "igb: min-rate refusal says Invalid argument" yes \

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Internal to the VF attribute operation, exposed for the unit tests. */
-#ifndef SRIOV_OPS_VF_ATTRS_H
-#define SRIOV_OPS_VF_ATTRS_H
+/* A VF setting as the rtnetlink request that carries it. */
+#ifndef SRIOV_OPS_VF_REQUEST_H
+#define SRIOV_OPS_VF_REQUEST_H
 
 #include "net/vfset.h"
 #include "sriov.h"
