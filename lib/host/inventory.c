@@ -35,7 +35,7 @@ struct bridge_cache {
  * Addresses of the VFs found so far: the bus lists a PF before its VFs
  * (their routing ids are higher), so a VF met later needs no probe.
  */
-struct vfset {
+struct vf_seen {
 	uint64_t *slots; /* open addressing; 0 is empty */
 	size_t mask;     /* capacity - 1, a power of two minus one */
 	size_t n;
@@ -47,10 +47,10 @@ struct loader {
 	unsigned flags;
 	struct bridge_cache bridges;
 	struct netmap netmap;
-	struct vfset vfs;
+	struct vf_seen vfs;
 };
 
-static uint64_t vfset_key(const char *address)
+static uint64_t vf_seen_key(const char *address)
 {
 	struct pci_addr a;
 
@@ -59,7 +59,7 @@ static uint64_t vfset_key(const char *address)
 	return ((uint64_t)a.domain << 16 | pci_addr_rid(&a)) + 1;
 }
 
-static size_t vfset_slot(const struct vfset *s, uint64_t key)
+static size_t vf_seen_slot(const struct vf_seen *s, uint64_t key)
 {
 	size_t i = (size_t)(key * 0x9e3779b97f4a7c15ull >> 20) & s->mask;
 
@@ -68,22 +68,22 @@ static size_t vfset_slot(const struct vfset *s, uint64_t key)
 	return i;
 }
 
-static void vfset_add(struct vfset *s, const char *address)
+static void vf_seen_add(struct vf_seen *s, const char *address)
 {
-	uint64_t key = vfset_key(address);
+	uint64_t key = vf_seen_key(address);
 	size_t i;
 
 	/* Full beyond half (only a garbage tree gets there): probe instead. */
 	if (!s->slots || !key || 2 * (s->n + 1) > s->mask + 1)
 		return;
-	i = vfset_slot(s, key);
+	i = vf_seen_slot(s, key);
 	if (!s->slots[i]) {
 		s->slots[i] = key;
 		s->n++;
 	}
 }
 
-static int vfset_init(struct vfset *s, size_t devices)
+static int vf_seen_init(struct vf_seen *s, size_t devices)
 {
 	size_t cap = 64;
 
@@ -95,11 +95,11 @@ static int vfset_init(struct vfset *s, size_t devices)
 	return s->slots ? 0 : -ENOMEM;
 }
 
-static bool vfset_has(const struct vfset *s, const char *address)
+static bool vf_seen_has(const struct vf_seen *s, const char *address)
 {
-	uint64_t key = vfset_key(address);
+	uint64_t key = vf_seen_key(address);
 
-	return s->slots && key && s->slots[vfset_slot(s, key)] == key;
+	return s->slots && key && s->slots[vf_seen_slot(s, key)] == key;
 }
 
 static void read_config(struct loader *L, int dirfd, struct sriov_config *cfg,
@@ -263,7 +263,7 @@ static int load_vf(struct loader *L, struct sriov_pf *pf, int pffd,
 	}
 	memcpy(vf->address, base, blen);
 	vf->address[blen] = '\0';
-	vfset_add(&L->vfs, vf->address);
+	vf_seen_add(&L->vfs, vf->address);
 	if (pci_addr_parse(vf->address, &a, NULL) < 0) {
 		strv_pushf(&vf->warnings, "%s: link target \"%s\" is not a PCI address",
 			   link, target);
@@ -664,11 +664,11 @@ int sriov_host_load(struct sriov_ctx *ctx, unsigned flags,
 	}
 	r = netmap_load(ctx->rfs, &L.netmap);
 	if (r == 0)
-		r = vfset_init(&L.vfs, devs.n);
+		r = vf_seen_init(&L.vfs, devs.n);
 	if (r < 0)
 		goto fail;
 	for (size_t i = 0; i < devs.n; i++) {
-		if (vfset_has(&L.vfs, devs.v[i]) || !is_pf(&L, devs.v[i]))
+		if (vf_seen_has(&L.vfs, devs.v[i]) || !is_pf(&L, devs.v[i]))
 			continue;
 		r = load_pf(&L, devs.v[i], &host->pfs[host->n_pfs++]);
 		if (r < 0)

@@ -7,6 +7,7 @@
 #include "ops/vf_attrs.h"
 
 #include "io/parse.h"
+#include "net/rtnl.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -634,7 +635,7 @@ int sriov_vf_settings_apply(const struct sriov_pf *pf,
 	out->v = calloc(s->n ? s->n : 1, sizeof(*out->v));
 	if (!out->v)
 		return -ENOMEM;
-	r = vfset_open(&nl);
+	r = rtnl_open(&nl);
 	if (r < 0) {
 		snprintf(err, errlen, "%s/vf%u: cannot open an rtnetlink socket: %s",
 			 pf_name(pf), vf->index, strerror(-r));
