@@ -275,6 +275,8 @@ struct sriov_host {
 #define SRIOV_LOAD_NO_CONFIG  0x2u  /* skip config space (PFs and bridges) */
 #define SRIOV_LOAD_STATS      0x4u  /* also per-VF counters (IFLA_VF_STATS):
 				       the dump is larger, so only on request */
+#define SRIOV_LOAD_NO_VF_MTU  0x8u  /* skip the VF netdevs' MTU (vf->mtu -1):
+				       list and show do not print it */
 
 /*
  * Read the host's SR-IOV inventory under the ctx's root. A device whose

@@ -237,8 +237,22 @@ void sriov_host_free(struct sriov_host *host)
 }
 
 /* Read one VF through the PF's virtfnN link. */
+/* The directory holding the PF (and, usually, its VFs); -1 if none. */
+static int open_parent(struct loader *L, const struct sriov_pf *pf)
+{
+	char dir[PATH_MAX_LEN];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", pf->sysfs_path + 1);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	return rootfs_open_dir(L->rfs, ROOTFS_TOP, dir);
+}
+
 static int load_vf(struct loader *L, struct sriov_pf *pf, int pffd,
-		   bool arith_known, struct sriov_vf *vf)
+		   int parentfd, bool arith_known, struct sriov_vf *vf)
 {
 	char link[64], target[PATH_MAX_LEN], path[PATH_MAX_LEN];
 	struct dev_reader d = { .rfs = L->rfs, .warnings = &vf->warnings };
@@ -283,7 +297,11 @@ static int load_vf(struct loader *L, struct sriov_pf *pf, int pffd,
 			   pci_addr_format(&want, w, sizeof(w)));
 	}
 	r = rootfs_join(pf->sysfs_path + 1, target, path, sizeof(path));
-	if (r == 0)
+	/* a sibling of the PF ("../0000:3b:02.0"): one step from its parent */
+	if (r == 0 && parentfd >= 0 && strncmp(target, "../", 3) == 0 &&
+	    !strchr(target + 3, '/') && target[3] && target[3] != '.')
+		d.fd = rootfs_open_dir(L->rfs, parentfd, target + 3);
+	else if (r == 0)
 		d.fd = rootfs_open_dir(L->rfs, ROOTFS_TOP, path);
 	if (r < 0 || d.fd < 0)
 		return strv_pushf(&vf->warnings, "%s: link points nowhere (%s)",
@@ -307,7 +325,8 @@ static int load_vf(struct loader *L, struct sriov_pf *pf, int pffd,
 				  &vf->mac);
 	if (r == 0 && vf->netdevs.n > 0) {
 		vf->netdev = vf->netdevs.v[0];
-		vf->mtu = dev_net_mtu(&d, vf->netdev);
+		if (!(L->flags & SRIOV_LOAD_NO_VF_MTU))
+			vf->mtu = dev_net_mtu(&d, vf->netdev);
 	}
 out:
 	close(d.fd);
@@ -441,7 +460,7 @@ static int load_pf(struct loader *L, const char *name, struct sriov_pf *pf)
 	size_t n_idx = 0;
 	uint32_t v;
 	bool have_offset = true;
-	int r;
+	int parentfd = -1, r;
 
 	r = pf_init(L->rfs, pf, "pci", BUS_DEVICES, name);
 	if (r < 0)
@@ -517,15 +536,19 @@ static int load_pf(struct loader *L, const char *name, struct sriov_pf *pf)
 		r = -ENOMEM;
 		goto out;
 	}
+	if (n_idx)
+		parentfd = open_parent(L, pf);
 	for (size_t i = 0; i < n_idx; i++) {
 		pf->vfs[i].index = idx[i];
 		pf->n_vfs++;
-		r = load_vf(L, pf, d.fd, have_offset, &pf->vfs[i]);
+		r = load_vf(L, pf, d.fd, parentfd, have_offset, &pf->vfs[i]);
 		if (r < 0)
 			goto out;
 	}
 	r = 0;
 out:
+	if (parentfd >= 0)
+		close(parentfd);
 	free(idx);
 	close(d.fd);
 	return r;
