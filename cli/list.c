@@ -22,7 +22,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	r = cli_args(c, argc, argv, 0, 0, &args, &nargs);
 	if (r >= 0)
 		return r;
-	r = cli_load(c, 0, &host);
+	r = cli_load(c, SRIOV_LOAD_NO_VF_MTU, &host);
 	if (r != EXIT_OK)
 		return r;
 	cli_host_warnings(c, host);

@@ -65,7 +65,7 @@ int cmd_show(struct cli *c, int argc, char **argv)
 	if (r >= 0)
 		return r;
 	/* Names for the PF shown only: the rest never reaches the output. */
-	r = cli_load(c, SRIOV_LOAD_NO_NAMES, &host);
+	r = cli_load(c, SRIOV_LOAD_NO_NAMES | SRIOV_LOAD_NO_VF_MTU, &host);
 	if (r != EXIT_OK)
 		return r;
 	r = sriov_host_resolve(host, args[0], &pf, &vf);

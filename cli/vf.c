@@ -13,6 +13,7 @@
 /* Options of bind/unbind, taken out of argv before the common parse. */
 struct bind_opts {
 	bool group;
+	bool force;
 	bool dry_run;
 	bool kernel;
 	const char *seen;  /* the first of them, for "not with set" */
@@ -271,6 +272,30 @@ static int dry_run_json(const struct cli *c, const struct sriov_bind_plan *p,
 	return cli_plan_json_emit(c, changes);
 }
 
+/*
+ * bind --kernel -n: with sriov_drivers_autoprobe 0 the kernel probes no
+ * driver for a VF without driver_override, drivers_probe included.
+ */
+static void autoprobe_note(const struct sriov_host *host,
+			   const struct sriov_bind_plan *plan)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct sriov_bind_step *s = &plan->v[i];
+		const struct sriov_pf *pf = NULL;
+
+		if (!s->probe)
+			continue;
+		for (size_t p = 0; p < host->n_pfs && !pf; p++)
+			for (size_t v = 0; v < host->pfs[p].n_vfs; v++)
+				if (strcmp(host->pfs[p].vfs[v].address,
+					   s->address) == 0)
+					pf = &host->pfs[p];
+		if (pf && !pf->drivers_autoprobe)
+			cli_print("note: %s would have no driver: its PF %s has sriov_drivers_autoprobe 0, so the kernel probes no default driver for its VFs; bind a driver by name to give it one\n",
+				  s->address, pf->address);
+	}
+}
+
 static int vf_bind(struct cli *c, const char *name, int mode,
 		   const char *driver, const struct bind_opts *o)
 {
@@ -299,7 +324,8 @@ static int vf_bind(struct cli *c, const char *name, int mode,
 	if (rc != EXIT_OK)
 		goto out;
 	r = sriov_bind_plan_new(c->ctx, host, &refs, mode, driver,
-				o->group ? SRIOV_BIND_GROUP : 0, &plan, err,
+				(o->group ? SRIOV_BIND_GROUP : 0) |
+				(o->force ? SRIOV_BIND_FORCE : 0), &plan, err,
 				sizeof(err));
 	if (r < 0) {
 		cli_error("%s; nothing was changed", err);
@@ -323,6 +349,8 @@ static int vf_bind(struct cli *c, const char *name, int mode,
 			if (s->write_override || s->unbind || s->probe)
 				n += 1 + s->write_override;  /* its lines */
 		}
+		if (plan->pf_autoprobe_off)
+			autoprobe_note(host, plan);
 		cli_dry_run_footer(n);
 		goto flush;
 	}
@@ -381,6 +409,8 @@ static int take_bind_opts(int *argc, char **argv, struct bind_opts *o)
 		}
 		if (strcmp(argv[i], "--group") == 0)
 			flag = &o->group;
+		else if (strcmp(argv[i], "--force") == 0)
+			flag = &o->force;
 		else if (strcmp(argv[i], "--dry-run") == 0 ||
 			 strcmp(argv[i], "-n") == 0)
 			flag = &o->dry_run;
@@ -410,9 +440,9 @@ int cmd_vf(struct cli *c, int argc, char **argv)
 	if (r >= 0)
 		return r;
 	if (strcmp(args[1], "set") == 0) {
-		if (o.group || o.kernel) {
-			cli_error("vf set: unknown option '%s' (--group and --kernel are for bind/unbind)",
-				  o.group ? "--group" : "--kernel");
+		if (o.group || o.kernel || o.force) {
+			cli_error("vf set: unknown option '%s' (--group, --force and --kernel are for bind/unbind)",
+				  o.group ? "--group" : o.kernel ? "--kernel" : "--force");
 			return EXIT_USAGE;
 		}
 		return vf_set(c, args[0], nargs - 2, args + 2, o.dry_run);
@@ -436,7 +466,7 @@ int cmd_vf(struct cli *c, int argc, char **argv)
 	}
 	if (strcmp(args[1], "unbind") == 0) {
 		if (nargs != 2 || o.group || o.kernel) {
-			cli_error("vf unbind takes no driver and no option but --dry-run (sriovctl vf VFS unbind)");
+			cli_error("vf unbind takes no driver and no option but --force and --dry-run (sriovctl vf VFS unbind)");
 			return EXIT_USAGE;
 		}
 		return vf_bind(c, args[0], SRIOV_BIND_UNBIND, NULL, &o);

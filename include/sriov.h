@@ -277,6 +277,8 @@ struct sriov_host {
 #define SRIOV_LOAD_NO_CONFIG  0x2u  /* skip config space (PFs and bridges) */
 #define SRIOV_LOAD_STATS      0x4u  /* also per-VF counters (IFLA_VF_STATS):
 				       the dump is larger, so only on request */
+#define SRIOV_LOAD_NO_VF_MTU  0x8u  /* skip the VF netdevs' MTU (vf->mtu -1):
+				       list and show do not print it */
 
 /*
  * Read the host's SR-IOV inventory under the ctx's root. A device whose
@@ -921,6 +923,7 @@ enum sriov_bind_mode {
 
 /* Flags of sriov_bind_plan_new(). */
 #define SRIOV_BIND_GROUP 0x1u  /* vfio-pci: bind each VF's whole IOMMU group */
+#define SRIOV_BIND_FORCE 0x2u  /* unbind VFs in use (netdev up, enslaved) */
 
 /* The drivers vfio accepts beside it in an IOMMU group (and "no driver"). */
 bool sriov_vfio_group_driver_ok(const char *driver);
@@ -967,10 +970,16 @@ struct sriov_bind_plan {
  * bound to a driver vfio accepts (sriov_vfio_group_driver_ok), or in @vfs;
  * with SRIOV_BIND_GROUP the other non-bridge members become steps too,
  * except a PF with VFs enabled (its driver's removal disables them).
+ * The driver must be loaded or a module of the root's kernel
+ * (/lib/modules/<release>) and, unless generic (vfio-pci, pci-stub),
+ * claim each VF's modalias there; a VF to unbind must not be in use
+ * (sriov_vf_holders, as for set-vfs) unless SRIOV_BIND_FORCE.
  * @err names the device and what to do. Returns 0; -EINVAL (bad driver
- * name), -ENODEV (vfio-pci without an IOMMU or a VF without a group),
- * -EBUSY (group not viable: the members in the way are named; or a VF to
- * unbind from vfio-pci is held open by a process), -EXDEV (the
+ * name), -ENOENT (no such driver or module: the closest name is offered),
+ * -ENODEV (the driver does not claim a VF; vfio-pci without an IOMMU or a
+ * VF without a group), -EBUSY (group not viable: the members in the way
+ * are named; a VF in use; or a VF to unbind from vfio-pci is held open by
+ * a process, which SRIOV_BIND_FORCE does not override), -EXDEV (the
  * group holds a PF that hosts VFs), -ENOMEM, or -errno reading sysfs.
  * Free with sriov_bind_plan_free().
  */

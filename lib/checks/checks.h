@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "ctx.h"
+#include "host/modules.h"
 #include "sriov.h"
 
 enum cpu_vendor { CPU_UNKNOWN, CPU_INTEL, CPU_AMD, CPU_ARM64 };
@@ -37,10 +38,7 @@ struct check_run {
 	int os;                      /* enum os_family */
 	char *cmdline;               /* NULL when unreadable */
 	bool iommu_active;
-	char release[128];           /* "" when unknown */
-	char *modules_alias;         /* lib/modules/<release>/modules.alias */
-	char *modules_builtin;
-	char *modules_dep;
+	struct host_modules mods;    /* lib/modules/<release> lists */
 };
 
 /* Add a finding; @remedy may be NULL. Evidence printf-style. */
@@ -81,19 +79,6 @@ const char *check_iommu_params(int cpu);
  * family @os: the GRUB line and the command that regenerates grub.cfg.
  */
 void check_grub_remedy(int os, const char *params, char *buf, size_t len);
-
-/*
- * The module of modules.alias text @alias whose pattern matches @modalias
- * (fnmatch, as modprobe does), into @module. Returns 0, or -ENOENT.
- */
-int check_modalias_lookup(const char *alias, const char *modalias,
-			  char *module, size_t len);
-
-/*
- * Whether module @name ("vfio-pci" or "vfio_pci") is in modules.builtin or
- * modules.dep text @list (paths such as kernel/drivers/vfio/pci/vfio-pci.ko).
- */
-bool check_module_listed(const char *list, const char *name);
 
 /* The checks of each area. */
 void checks_host(struct check_run *r);

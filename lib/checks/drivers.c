@@ -4,95 +4,20 @@
  * that creates VFs (driver.pf), a driver for the VFs (driver.vf).
  *
  * Modules are looked up in the text files of /lib/modules/<release> under
- * the root, as modprobe matches them (fnmatch on modules.alias). libkmod
- * reads only the binary indexes (modules.alias.bin, modules.dep.bin) and
- * opens them by path, outside the rooted filesystem layer.
+ * the root (host/modules.h), as bind's plan looks them up.
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "checks/checks.h"
-
-int check_modalias_lookup(const char *alias, const char *modalias,
-			  char *module, size_t len)
-{
-	char line[512], pat[256], mod[128];
-
-	for (const char *p = alias; p && *p;) {
-		size_t w = strcspn(p, "\n");
-
-		snprintf(line, sizeof(line), "%.*s", (int)w, p);
-		p += w + (p[w] == '\n');
-		if (sscanf(line, "alias %255s %127s", pat, mod) != 2)
-			continue;
-		if (fnmatch(pat, modalias, 0) == 0) {
-			snprintf(module, len, "%s", mod);
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-/* Module names treat '-' and '_' alike. */
-static bool same_module(const char *a, size_t alen, const char *b)
-{
-	if (alen != strlen(b))
-		return false;
-	for (size_t i = 0; i < alen; i++) {
-		char x = a[i] == '-' ? '_' : a[i], y = b[i] == '-' ? '_' : b[i];
-
-		if (x != y)
-			return false;
-	}
-	return true;
-}
-
-bool check_module_listed(const char *list, const char *name)
-{
-	for (const char *p = list; p && *p;) {
-		size_t w = strcspn(p, ":\n"), base = w, end;
-
-		while (base > 0 && p[base - 1] != '/')
-			base--;
-		end = w;
-		/* kernel/drivers/vfio/pci/vfio-pci.ko(.xz|.zst|.gz) */
-		for (size_t k = base; k + 3 <= w; k++)
-			if (strncmp(p + k, ".ko", 3) == 0) {
-				end = k;
-				break;
-			}
-		if (same_module(p + base, end - base, name))
-			return true;
-		p += strcspn(p, "\n");
-		p += *p == '\n';
-	}
-	return false;
-}
+#include "host/modules.h"
 
 static void load_modules(struct check_run *r)
 {
-	char path[256], rel[128];
-	ssize_t n;
-	int e;
-
-	n = rootfs_read(r->ctx->rfs, ROOTFS_TOP, "proc/sys/kernel/osrelease",
-			rel, sizeof(rel) - 1);
-	if (n <= 0)
-		return;
-	rel[n] = '\0';
-	rel[strcspn(rel, "\n")] = '\0';
-	if (!rel[0] || strchr(rel, '/'))
-		return;
-	snprintf(r->release, sizeof(r->release), "%s", rel);
-	snprintf(path, sizeof(path), "lib/modules/%s/modules.alias", rel);
-	r->modules_alias = check_read_file(r, path, &e);
-	snprintf(path, sizeof(path), "lib/modules/%s/modules.builtin", rel);
-	r->modules_builtin = check_read_file(r, path, &e);
-	snprintf(path, sizeof(path), "lib/modules/%s/modules.dep", rel);
-	r->modules_dep = check_read_file(r, path, &e);
+	if (host_modules_load(r->ctx->rfs, &r->mods) == -ENOMEM)
+		r->err = -ENOMEM;
 }
 
 static void check_vfio(struct check_run *r)
@@ -104,35 +29,35 @@ static void check_vfio(struct check_run *r)
 			  "/sys/bus/pci/drivers/vfio-pci exists: vfio-pci is loaded");
 		return;
 	}
-	if (!r->release[0]) {
+	if (!r->mods.release[0]) {
 		check_add(r, "driver.vfio", SRIOV_SEV_SKIP, NULL, NULL,
 			  "vfio-pci is not loaded and /proc/sys/kernel/osrelease is not readable");
 		return;
 	}
-	if (check_module_listed(r->modules_builtin, "vfio-pci")) {
+	if (host_module_listed(r->mods.builtin, "vfio-pci")) {
 		check_add(r, "driver.vfio", SRIOV_SEV_OK, NULL, NULL,
-			  "/lib/modules/%s/modules.builtin lists vfio-pci", r->release);
+			  "/lib/modules/%s/modules.builtin lists vfio-pci", r->mods.release);
 		return;
 	}
-	if (!r->modules_dep) {
+	if (!r->mods.dep) {
 		check_add(r, "driver.vfio", SRIOV_SEV_SKIP, NULL, NULL,
 			  "vfio-pci is not loaded and /lib/modules/%s/modules.dep is not readable",
-			  r->release);
+			  r->mods.release);
 		return;
 	}
-	if (check_module_listed(r->modules_dep, "vfio-pci")) {
+	if (host_module_listed(r->mods.dep, "vfio-pci")) {
 		check_add(r, "driver.vfio", SRIOV_SEV_OK, NULL, NULL,
 			  "/lib/modules/%s/modules.dep lists vfio-pci (not loaded yet: sriovctl loads it when binding)",
-			  r->release);
+			  r->mods.release);
 		return;
 	}
 	snprintf(remedy, sizeof(remedy),
 		 r->os == OS_RHEL ? "install the running kernel's modules: dnf install kernel-modules-%s, then modprobe vfio-pci" :
 		 "install the running kernel's modules: apt install linux-image-%s (Ubuntu: linux-modules-extra-%s), then modprobe vfio-pci",
-		 r->release, r->release);
+		 r->mods.release, r->mods.release);
 	check_add(r, "driver.vfio", SRIOV_SEV_FAIL, NULL, remedy,
 		  "vfio-pci is not loaded, and neither /lib/modules/%s/modules.builtin nor modules.dep lists it",
-		  r->release);
+		  r->mods.release);
 }
 
 static void check_pf_driver(struct check_run *r, const struct sriov_pf *pf)
@@ -192,17 +117,17 @@ static void check_vf_driver(struct check_run *r, const struct sriov_pf *pf)
 			 pf->subsystem_device_id, (pf->class_code >> 16) & 0xff,
 			 (pf->class_code >> 8) & 0xff, pf->class_code & 0xff);
 	}
-	if (!r->modules_alias) {
+	if (!r->mods.alias) {
 		check_add(r, "driver.vf", SRIOV_SEV_SKIP, check_pf_name(pf), NULL,
 			  "/lib/modules/%s/modules.alias is not readable",
-			  r->release[0] ? r->release : "RELEASE");
+			  r->mods.release[0] ? r->mods.release : "RELEASE");
 		return;
 	}
-	if (check_modalias_lookup(r->modules_alias, modalias, module,
+	if (host_modalias_lookup(r->mods.alias, modalias, module,
 				  sizeof(module)) == 0) {
 		check_add(r, "driver.vf", SRIOV_SEV_OK, check_pf_name(pf), NULL,
 			  "VF modalias %s matches module %s in /lib/modules/%s/modules.alias",
-			  modalias, module, r->release);
+			  modalias, module, r->mods.release);
 		return;
 	}
 	snprintf(remedy, sizeof(remedy),
@@ -210,7 +135,7 @@ static void check_vf_driver(struct check_run *r, const struct sriov_pf *pf)
 		 pf->vendor_id, pf->vf_device_id, modalias);
 	check_add(r, "driver.vf", SRIOV_SEV_WARN, check_pf_name(pf), remedy,
 		  "no pattern of /lib/modules/%s/modules.alias matches VF modalias %s",
-		  r->release, modalias);
+		  r->mods.release, modalias);
 }
 
 void checks_drivers(struct check_run *r)

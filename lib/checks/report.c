@@ -178,9 +178,7 @@ int sriov_check_run(struct sriov_ctx *ctx, const struct sriov_host *host,
 	}
 	free(r.sel);
 	free(r.cmdline);
-	free(r.modules_alias);
-	free(r.modules_builtin);
-	free(r.modules_dep);
+	host_modules_clear(&r.mods);
 	if (e == 0)
 		e = group_by_area(r.rep);
 	if (e < 0) {

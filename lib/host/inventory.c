@@ -35,7 +35,7 @@ struct bridge_cache {
  * Addresses of the VFs found so far: the bus lists a PF before its VFs
  * (their routing ids are higher), so a VF met later needs no probe.
  */
-struct vfset {
+struct vf_seen {
 	uint64_t *slots; /* open addressing; 0 is empty */
 	size_t mask;     /* capacity - 1, a power of two minus one */
 	size_t n;
@@ -47,10 +47,10 @@ struct loader {
 	unsigned flags;
 	struct bridge_cache bridges;
 	struct netmap netmap;
-	struct vfset vfs;
+	struct vf_seen vfs;
 };
 
-static uint64_t vfset_key(const char *address)
+static uint64_t vf_seen_key(const char *address)
 {
 	struct pci_addr a;
 
@@ -59,7 +59,7 @@ static uint64_t vfset_key(const char *address)
 	return ((uint64_t)a.domain << 16 | pci_addr_rid(&a)) + 1;
 }
 
-static size_t vfset_slot(const struct vfset *s, uint64_t key)
+static size_t vf_seen_slot(const struct vf_seen *s, uint64_t key)
 {
 	size_t i = (size_t)(key * 0x9e3779b97f4a7c15ull >> 20) & s->mask;
 
@@ -68,22 +68,22 @@ static size_t vfset_slot(const struct vfset *s, uint64_t key)
 	return i;
 }
 
-static void vfset_add(struct vfset *s, const char *address)
+static void vf_seen_add(struct vf_seen *s, const char *address)
 {
-	uint64_t key = vfset_key(address);
+	uint64_t key = vf_seen_key(address);
 	size_t i;
 
 	/* Full beyond half (only a garbage tree gets there): probe instead. */
 	if (!s->slots || !key || 2 * (s->n + 1) > s->mask + 1)
 		return;
-	i = vfset_slot(s, key);
+	i = vf_seen_slot(s, key);
 	if (!s->slots[i]) {
 		s->slots[i] = key;
 		s->n++;
 	}
 }
 
-static int vfset_init(struct vfset *s, size_t devices)
+static int vf_seen_init(struct vf_seen *s, size_t devices)
 {
 	size_t cap = 64;
 
@@ -95,11 +95,11 @@ static int vfset_init(struct vfset *s, size_t devices)
 	return s->slots ? 0 : -ENOMEM;
 }
 
-static bool vfset_has(const struct vfset *s, const char *address)
+static bool vf_seen_has(const struct vf_seen *s, const char *address)
 {
-	uint64_t key = vfset_key(address);
+	uint64_t key = vf_seen_key(address);
 
-	return s->slots && key && s->slots[vfset_slot(s, key)] == key;
+	return s->slots && key && s->slots[vf_seen_slot(s, key)] == key;
 }
 
 static void read_config(struct loader *L, int dirfd, struct sriov_config *cfg,
@@ -237,8 +237,22 @@ void sriov_host_free(struct sriov_host *host)
 }
 
 /* Read one VF through the PF's virtfnN link. */
+/* The directory holding the PF (and, usually, its VFs); -1 if none. */
+static int open_parent(struct loader *L, const struct sriov_pf *pf)
+{
+	char dir[PATH_MAX_LEN];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", pf->sysfs_path + 1);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	return rootfs_open_dir(L->rfs, ROOTFS_TOP, dir);
+}
+
 static int load_vf(struct loader *L, struct sriov_pf *pf, int pffd,
-		   bool arith_known, struct sriov_vf *vf)
+		   int parentfd, bool arith_known, struct sriov_vf *vf)
 {
 	char link[64], target[PATH_MAX_LEN], path[PATH_MAX_LEN];
 	struct dev_reader d = { .rfs = L->rfs, .warnings = &vf->warnings };
@@ -263,7 +277,7 @@ static int load_vf(struct loader *L, struct sriov_pf *pf, int pffd,
 	}
 	memcpy(vf->address, base, blen);
 	vf->address[blen] = '\0';
-	vfset_add(&L->vfs, vf->address);
+	vf_seen_add(&L->vfs, vf->address);
 	if (pci_addr_parse(vf->address, &a, NULL) < 0) {
 		strv_pushf(&vf->warnings, "%s: link target \"%s\" is not a PCI address",
 			   link, target);
@@ -283,7 +297,11 @@ static int load_vf(struct loader *L, struct sriov_pf *pf, int pffd,
 			   pci_addr_format(&want, w, sizeof(w)));
 	}
 	r = rootfs_join(pf->sysfs_path + 1, target, path, sizeof(path));
-	if (r == 0)
+	/* a sibling of the PF ("../0000:3b:02.0"): one step from its parent */
+	if (r == 0 && parentfd >= 0 && strncmp(target, "../", 3) == 0 &&
+	    !strchr(target + 3, '/') && target[3] && target[3] != '.')
+		d.fd = rootfs_open_dir(L->rfs, parentfd, target + 3);
+	else if (r == 0)
 		d.fd = rootfs_open_dir(L->rfs, ROOTFS_TOP, path);
 	if (r < 0 || d.fd < 0)
 		return strv_pushf(&vf->warnings, "%s: link points nowhere (%s)",
@@ -307,7 +325,8 @@ static int load_vf(struct loader *L, struct sriov_pf *pf, int pffd,
 				  &vf->mac);
 	if (r == 0 && vf->netdevs.n > 0) {
 		vf->netdev = vf->netdevs.v[0];
-		vf->mtu = dev_net_mtu(&d, vf->netdev);
+		if (!(L->flags & SRIOV_LOAD_NO_VF_MTU))
+			vf->mtu = dev_net_mtu(&d, vf->netdev);
 	}
 out:
 	close(d.fd);
@@ -441,7 +460,7 @@ static int load_pf(struct loader *L, const char *name, struct sriov_pf *pf)
 	size_t n_idx = 0;
 	uint32_t v;
 	bool have_offset = true;
-	int r;
+	int parentfd = -1, r;
 
 	r = pf_init(L->rfs, pf, "pci", BUS_DEVICES, name);
 	if (r < 0)
@@ -517,15 +536,19 @@ static int load_pf(struct loader *L, const char *name, struct sriov_pf *pf)
 		r = -ENOMEM;
 		goto out;
 	}
+	if (n_idx)
+		parentfd = open_parent(L, pf);
 	for (size_t i = 0; i < n_idx; i++) {
 		pf->vfs[i].index = idx[i];
 		pf->n_vfs++;
-		r = load_vf(L, pf, d.fd, have_offset, &pf->vfs[i]);
+		r = load_vf(L, pf, d.fd, parentfd, have_offset, &pf->vfs[i]);
 		if (r < 0)
 			goto out;
 	}
 	r = 0;
 out:
+	if (parentfd >= 0)
+		close(parentfd);
 	free(idx);
 	close(d.fd);
 	return r;
@@ -664,11 +687,11 @@ int sriov_host_load(struct sriov_ctx *ctx, unsigned flags,
 	}
 	r = netmap_load(ctx->rfs, &L.netmap);
 	if (r == 0)
-		r = vfset_init(&L.vfs, devs.n);
+		r = vf_seen_init(&L.vfs, devs.n);
 	if (r < 0)
 		goto fail;
 	for (size_t i = 0; i < devs.n; i++) {
-		if (vfset_has(&L.vfs, devs.v[i]) || !is_pf(&L, devs.v[i]))
+		if (vf_seen_has(&L.vfs, devs.v[i]) || !is_pf(&L, devs.v[i]))
 			continue;
 		r = load_pf(&L, devs.v[i], &host->pfs[host->n_pfs++]);
 		if (r < 0)

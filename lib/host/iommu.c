@@ -8,7 +8,7 @@
 
 #include "ctx.h"
 #include "io/parse.h"
-#include "pci/addr.h"
+#include "host/pcidev.h"
 
 static int count_group(const char *name, void *data)
 {
@@ -44,27 +44,33 @@ int sriov_iommu_group_devices(struct sriov_ctx *ctx, int group,
 int sriov_pci_device_driver(struct sriov_ctx *ctx, const char *address,
 			    char **out)
 {
-	char path[128], target[4096];
-	const char *base;
-	struct pci_addr a;
-	size_t blen;
-	ssize_t n;
+	struct pcidev d;
+	int r;
 
-	if (pci_addr_parse(address, &a, NULL) < 0)
-		return -EINVAL;
-	snprintf(path, sizeof(path), "sys/bus/pci/devices/%s", address);
-	if (!rootfs_exists(ctx->rfs, ROOTFS_TOP, path))
-		return -ENOENT;
-	snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/driver", address);
-	n = rootfs_readlink(ctx->rfs, ROOTFS_TOP, path, target, sizeof(target));
-	if (n == -ENOENT) {
-		*out = NULL;
-		return 0;
-	}
-	if (n < 0)
-		return (int)n;
-	if (parse_link_basename(target, (size_t)n, &base, &blen) < 0)
-		return -EINVAL;
-	*out = strndup(base, blen);
-	return *out ? 0 : -ENOMEM;
+	*out = NULL;
+	r = pcidev_open(ctx->rfs, address, &d);
+	if (r == 0)
+		r = pcidev_driver(&d, out);
+	pcidev_close(&d);
+	return r;
+}
+
+bool iommu_driver_is_vfio(const char *d)
+{
+	size_t n = d ? strlen(d) : 0;
+
+	return n >= 8 && (strcmp(d + n - 8, "vfio-pci") == 0 ||
+			  strcmp(d + n - 8, "vfio_pci") == 0);
+}
+
+/*
+ * The kernel lets vfio use a group when every other member is driverless
+ * or bound to a driver that manages DMA itself (driver_managed_dma:
+ * vfio-pci and its variants, pci-stub, and pcieport for bridges).
+ */
+bool sriov_vfio_group_driver_ok(const char *driver)
+{
+	return !driver || iommu_driver_is_vfio(driver) ||
+	       strcmp(driver, "pci-stub") == 0 ||
+	       strcmp(driver, "pcieport") == 0;
 }

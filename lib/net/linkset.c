@@ -6,11 +6,11 @@
 #include <sys/socket.h>
 
 #include <libmnl/libmnl.h>
-#include <linux/if.h>
+#include <net/if.h>
 #include <linux/rtnetlink.h>
 
 #include "net/linkset.h"
-#include "net/vfset.h"
+#include "net/rtnl.h"
 
 struct nlmsghdr *linkset_build(void *buf, uint32_t seq, const char *ifname,
 			       int mtu, int up)
@@ -47,5 +47,5 @@ int linkset_send(struct mnl_socket *nl, uint32_t seq, const char *ifname,
 		msg[0] = '\0';
 	if (!nlh)
 		return -EINVAL;
-	return vfset_transact(nl, nlh, msg, msglen);
+	return rtnl_transact(nl, nlh, msg, msglen);
 }

@@ -20,7 +20,7 @@ struct nlmsghdr *linkset_build(void *buf, uint32_t seq, const char *ifname,
 			       int mtu, int up);
 
 /*
- * Send it on @nl (vfset_open()) and wait for the ack. Returns 0, the
+ * Send it on @nl (rtnl_open()) and wait for the ack. Returns 0, the
  * kernel's negative errno with @msg its extended ack ("" when none), or a
  * local error.
  */

@@ -1,12 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * rtnetlink requests through libmnl. Today: one RTM_GETLINK dump of every
- * link with its VF list (RTEXT_FILTER_VF), for the inventory.
+ * rtnetlink through libmnl: the socket (extended acks on), a request and
+ * its ack, and one RTM_GETLINK dump of every link with its VF list
+ * (RTEXT_FILTER_VF) for the inventory. The requests themselves are built
+ * in net/vfset.c (VF attributes) and net/linkset.c (MTU, link state).
  */
 #ifndef SRIOV_NET_RTNL_H
 #define SRIOV_NET_RTNL_H
 
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/netlink.h>
+
 #include "net/vflink.h"
+
+struct mnl_socket;
 
 struct rtnl_vf_links {
 	struct vflink_dev *v; /* the links that report VFs */
@@ -26,5 +35,25 @@ void rtnl_vf_links_free(struct rtnl_vf_links *links);
 /* The entry for @ifname, or NULL. */
 const struct vflink_dev *rtnl_vf_links_find(const struct rtnl_vf_links *l,
 					    const char *ifname);
+
+/*
+ * Find the ack of @seq in @len bytes of @buf. Returns 1 when found, with
+ * *error the kernel's answer (0 or negative errno) and the extended ack
+ * message (NLMSGERR_ATTR_MSG) copied to @msg ("" when none); 0 when the
+ * buffer holds no ack for @seq; -EBADMSG for a malformed message.
+ */
+int rtnl_parse_ack(const void *buf, size_t len, uint32_t seq, int *error,
+		   char *msg, size_t msglen);
+
+/* A bound NETLINK_ROUTE socket with NETLINK_EXT_ACK on. Returns 0/-errno. */
+int rtnl_open(struct mnl_socket **out);
+
+/*
+ * Send @nlh (NLM_F_ACK set) and wait for the ack of its sequence number.
+ * Returns 0, the kernel's negative errno (with @msg its extended ack
+ * message, or ""), or a local socket error.
+ */
+int rtnl_transact(struct mnl_socket *nl, const struct nlmsghdr *nlh,
+		  char *msg, size_t msglen);
 
 #endif

@@ -2,8 +2,8 @@
 /*
  * Setting one VF attribute through the PF's netdev: an RTM_SETLINK with
  * IFLA_VFINFO_LIST > IFLA_VF_INFO > one attribute, acknowledged with the
- * kernel's extended ack. Building and ack parsing are pure functions; the
- * socket side is vfset_open/vfset_send.
+ * kernel's extended ack. Building is a pure function; the socket and the
+ * ack are net/rtnl.h's (rtnl_open, rtnl_transact).
  */
 #ifndef SRIOV_NET_VFSET_H
 #define SRIOV_NET_VFSET_H
@@ -34,26 +34,6 @@ struct vfset_req {
  */
 struct nlmsghdr *vfset_build(void *buf, uint32_t seq, int ifindex,
 			     unsigned vf, const struct vfset_req *req);
-
-/*
- * Find the ack of @seq in @len bytes of @buf. Returns 1 when found, with
- * *error the kernel's answer (0 or negative errno) and the extended ack
- * message (NLMSGERR_ATTR_MSG) copied to @msg ("" when none); 0 when the
- * buffer holds no ack for @seq; -EBADMSG for a malformed message.
- */
-int vfset_parse_ack(const void *buf, size_t len, uint32_t seq, int *error,
-		    char *msg, size_t msglen);
-
-/* A bound NETLINK_ROUTE socket with NETLINK_EXT_ACK on. Returns 0/-errno. */
-int vfset_open(struct mnl_socket **out);
-
-/*
- * Send @nlh (NLM_F_ACK set) and wait for the ack of its sequence number.
- * Returns 0, the kernel's negative errno (with @msg its extended ack
- * message, or ""), or a local socket error.
- */
-int vfset_transact(struct mnl_socket *nl, const struct nlmsghdr *nlh,
-		   char *msg, size_t msglen);
 
 /*
  * Send @req and wait for its ack. Returns 0 when the kernel applied it,

@@ -122,8 +122,10 @@ static int bind_one(struct sriov_ctx *ctx, const struct sriov_host *host,
 	char err[1024];
 	int r;
 
-	r = sriov_bind_plan_new(ctx, host, &refs, mode, driver, 0, &bp, err,
-				sizeof(err));
+	/* VFs in use are refused by bind and set-vfs; a policy's driver
+	 * steps keep their behaviour (its --force is for VF counts) */
+	r = sriov_bind_plan_new(ctx, host, &refs, mode, driver,
+				SRIOV_BIND_FORCE, &bp, err, sizeof(err));
 	if (r == 0)
 		r = sriov_bind_apply(ctx, bp, err, sizeof(err));
 	if (r < 0)

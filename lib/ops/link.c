@@ -7,7 +7,7 @@
 #include <libmnl/libmnl.h>
 
 #include "net/linkset.h"
-#include "net/vfset.h"
+#include "net/rtnl.h"
 #include "ops/link.h"
 
 int ops_link_set(const char *ifname, int mtu, int up, char *err,
@@ -17,7 +17,7 @@ int ops_link_set(const char *ifname, int mtu, int up, char *err,
 	char msg[256];
 	int r;
 
-	r = vfset_open(&nl);
+	r = rtnl_open(&nl);
 	if (r < 0) {
 		snprintf(err, errlen, "%s: cannot open rtnetlink: %s", ifname,
 			 strerror(-r));

@@ -12,6 +12,7 @@
 
 #include <libmnl/libmnl.h>
 
+#include "net/rtnl.h"
 #include "ops/vf_request.h"
 #include "util/errbuf.h"
 
@@ -34,7 +35,7 @@ int sriov_vf_settings_apply(const struct sriov_pf *pf,
 	out->v = calloc(s->n ? s->n : 1, sizeof(*out->v));
 	if (!out->v)
 		return -ENOMEM;
-	r = vfset_open(&nl);
+	r = rtnl_open(&nl);
 	if (r < 0) {
 		errset(err, errlen, r, "%s/vf%u: cannot open an rtnetlink socket: %s",
 		       pf->netdevs[0].name, vf->index, strerror(-r));

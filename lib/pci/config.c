@@ -65,12 +65,12 @@ static uint32_t get32(const uint8_t *p)
 	       (uint32_t)p[3] << 24;
 }
 
-typedef void cap_visit_fn(const struct pci_cap *cap, void *arg);
+typedef void cap_visit_fn(const struct pcicfg_cap *cap, void *arg);
 
 static void visit(cap_visit_fn *fn, void *arg, uint16_t id, size_t pos,
 		  uint8_t version, uint8_t extended)
 {
-	struct pci_cap cap = {
+	struct pcicfg_cap cap = {
 		.id = id,
 		.pos = (uint16_t)pos,
 		.version = version,
@@ -202,7 +202,7 @@ static unsigned walk_all(const uint8_t *cfg, size_t len, cap_visit_fn *fn,
 	return walk_std(cfg, len, fn, arg) | walk_ext(cfg, len, fn, arg);
 }
 
-static void record(const struct pci_cap *cap, void *arg)
+static void record(const struct pcicfg_cap *cap, void *arg)
 {
 	struct pci_cap_walk *w = arg;
 	size_t max = sizeof(w->caps) / sizeof(w->caps[0]);
@@ -278,7 +278,7 @@ static void note_first(uint16_t *slot, uint16_t pos)
 		*slot = pos;
 }
 
-static void find_first(const struct pci_cap *cap, void *arg)
+static void find_first(const struct pcicfg_cap *cap, void *arg)
 {
 	struct first_caps *f = arg;
 

@@ -29,7 +29,7 @@
 #define PCI_CAP_EXP 0x10
 
 /* One capability found by a walk. */
-struct pci_cap {
+struct pcicfg_cap {
 	uint16_t id;
 	uint16_t pos;
 	uint8_t version;  /* extended capabilities only */
@@ -53,7 +53,7 @@ struct pci_cap {
 #define PCI_ECAP_AER_SIZEOF    0x2c /* the part every function implements */
 
 struct pci_cap_walk {
-	struct pci_cap caps[96]; /* at most 48 standard + 48 shown extended */
+	struct pcicfg_cap caps[96]; /* at most 48 standard + 48 shown extended */
 	size_t n;
 	unsigned flags;
 };

@@ -4,9 +4,24 @@
 with --root only --dry-run is allowed, and the tree is never modified."""
 import hashlib
 import os
+import shutil
 import unittest
 
 from common import TreeTest, hostgen, sriovctl
+
+
+def netdevs_down(root):
+    """The generator brings every netdev up; a VF whose netdev is up is in
+    use (bind refuses to take it, as set-vfs refuses to remove it)."""
+    for dirpath, _, files in os.walk(os.path.join(root, "sys", "devices")):
+        if "flags" in files and os.path.basename(os.path.dirname(dirpath)) == "net":
+            with open(os.path.join(dirpath, "flags"), "w") as f:
+                f.write("0x1002\n")
+
+
+def netdev_up(root, name, up=True):
+    with open(os.path.join(root, "sys/class/net", name, "flags"), "w") as f:
+        f.write("0x1003\n" if up else "0x1002\n")
 
 
 def tree_digest(root):
@@ -31,7 +46,9 @@ class Bind(TreeTest):
         self.root = self.path("host")
         # igb: ACS on, each VF its own group; e810 PF0: vf2 unbound, vf3 vfio
         self.man = hostgen(self.root, "igb:vfs=3,ifname=ens1f",
-                           "e810:pfs=1,vfs=4,vfio=1,unbound=1,ifname=ens2f")
+                           "e810:pfs=1,vfs=4,vfio=1,unbound=1,ifname=ens2f",
+                           modules="full")
+        netdevs_down(self.root)
         self.igb, self.e810 = self.man["pfs"][0], self.man["pfs"][1]
         self.digest = tree_digest(self.root)
 
@@ -122,9 +139,84 @@ class Bind(TreeTest):
             f"{e[3]} driver_override: vfio-pci -> none"])
 
     def test_module_not_loaded(self):
-        r = self.bind("ens1f0/vf0", "bind", "ixgbevf", "-n")
-        self.assertIn("module ixgbevf: not loaded, would be loaded",
+        root = self.path("vfio-module")
+        hostgen(root, "igb:vfs=2,ifname=ens1f", modules="full")
+        netdevs_down(root)
+        # vfio-pci not loaded, its module in the kernel's lists
+        shutil.rmtree(os.path.join(root, "sys/bus/pci/drivers/vfio-pci"))
+        r = sriovctl("vf", "ens1f0/vf0", "bind", "vfio-pci", "-n", root=root,
+                     check=0)
+        self.assertIn("module vfio-pci: not loaded, would be loaded",
                       r.out.splitlines())
+
+    def test_driver_typo_refused(self):
+        # a dry run refuses what the real run would: no such module, or a
+        # driver that does not claim the VF's device id
+        vf = self.vf(self.e810, 0)
+        for drv, want in (("vifo-pci", "did you mean vfio-pci?"),
+                          ("vfio", "did you mean vfio-pci?"),
+                          ("ixgbevf", "does not drive this VF (8086:1889"),
+                          ("igbvf", "did you mean iavf?")):
+            r = self.bind("ens2f0/vf0", "bind", drv, "-n", rc=1)
+            self.assertIn(want, r.err, drv)
+            self.assertTrue(r.err.startswith(f"sriovctl: {vf}: ") or
+                            "has no module of that name" in r.err, r.err)
+            self.assertIn("nothing was changed", r.err)
+            self.assertNotIn("would be loaded", r.out)
+        r = self.bind("ens2f0/vf0", "bind", "vifo-pci", "-n", rc=1)
+        self.assertIn("no PCI driver vifo-pci is loaded and kernel 6.1.0-27-amd64 "
+                      "has no module of that name", r.err)
+        # the VF's own driver is fine; so is a generic one
+        self.bind("ens1f0/vf0", "bind", "igbvf", "-n")
+        self.bind("ens1f0/vf0", "bind", "pci-stub", "-n", rc=1)  # not in this kernel
+        self.bind("ens1f0/vf0", "bind", "vfio-pci", "-n")
+
+    def test_vfio_missing_as_check_says(self):
+        # no vfio-pci loaded, none in the kernel: check fails driver.vfio,
+        # and the dry run says it cannot be loaded either
+        root = self.path("novfio")
+        hostgen(root, "igb:vfs=2,ifname=ens1f", modules="no-vfio")
+        netdevs_down(root)
+        self.assertFalse(os.path.exists(
+            os.path.join(root, "sys/bus/pci/drivers/vfio-pci")))
+        r = sriovctl("check", root=root, check=None)
+        self.assertIn("driver.vfio", r.out)
+        r = sriovctl("vf", "ens1f0/vf0", "bind", "vfio-pci", "-n", root=root,
+                     check=1)
+        self.assertIn("no PCI driver vfio-pci is loaded", r.err)
+        self.assertNotIn("would be loaded", r.out)
+
+    def test_in_use_refused(self):
+        # the notion of set-vfs: a VF whose netdev is up is in use
+        pf = self.e810["address"]
+        netdev_up(self.root, "ens2f0v0")
+        self.digest = tree_digest(self.root)
+        r = self.bind("ens2f0", "bind", "vfio-pci", "-n", rc=1)
+        self.assertIn(f"1 VF in use: {self.vf(self.e810, 0)} (vf0): netdev "
+                      "ens2f0v0 is up; ", r.err)
+        self.assertIn("or use --force; nothing was changed", r.err)
+        self.assertEqual(r.out, "")
+        self.bind("ens2f0/vf0", "unbind", "-n", rc=1)
+        self.bind("ens2f0/vf1", "unbind", "-n")
+        r = self.bind("ens2f0", "bind", "vfio-pci", "-n", "--force")
+        self.assertIn(f"{self.vf(self.e810, 0)} driver: iavf -> vfio-pci",
+                      r.out.splitlines())
+        # set-vfs refuses the same VF
+        r = sriovctl("pf", pf, "set-vfs", "0", "-n", root=self.root, check=1)
+        self.assertIn("1 VF is in use", r.err)
+
+    def test_kernel_autoprobe_note(self):
+        root = self.path("ap0")
+        man = hostgen(root, "igb:vfs=2,autoprobe=0,ifname=ens1f")
+        a = [v["address"] for v in man["pfs"][0]["vfs"]]
+        r = sriovctl("vf", "ens1f0", "bind", "--kernel", "-n", root=root,
+                     check=0)
+        lines = r.out.splitlines()
+        self.assertIn(f"{a[0]} driver: none -> (the kernel's default)", lines)
+        self.assertIn(f"note: {a[0]} would have no driver: its PF "
+                      f"{man['pfs'][0]['address']} has sriov_drivers_autoprobe 0, "
+                      "so the kernel probes no default driver for its VFs; bind "
+                      "a driver by name to give it one", lines)
 
     def test_usage(self):
         self.bind("ens1f0/vf0", "bind", rc=2)
@@ -150,6 +242,7 @@ class Groups(TreeTest):
     def test_shared_group_refused(self):
         root = self.path("acs")
         man = hostgen(root, "igb:vfs=3,unbound=1,vfio=1,acs=off,ifname=ens1f")
+        netdevs_down(root)
         pf = man["pfs"][0]
         a = [v["address"] for v in pf["vfs"]]
         digest = tree_digest(root)
@@ -173,6 +266,7 @@ class Groups(TreeTest):
         # a PF without a driver (VFs left enabled): only VFs in the way
         root = self.path("acs2")
         man = hostgen(root, "igb:vfs=3,acs=off,pfdriver=none")
+        netdevs_down(root)
         a = [v["address"] for v in man["pfs"][0]["vfs"]]
         r = sriovctl("vf", a[0], "bind", "vfio-pci", "-n", root=root, check=1)
         self.assertIn(f"{a[1]} is bound to igbvf, {a[2]} is bound to igbvf",
@@ -193,6 +287,7 @@ class Groups(TreeTest):
     def test_no_iommu(self):
         root = self.path("noiommu")
         hostgen(root, "igb:vfs=2,ifname=ens1f", iommu="off")
+        netdevs_down(root)
         r = sriovctl("vf", "ens1f0/vf0", "bind", "vfio-pci", "-n", root=root,
                      check=1)
         self.assertIn("vfio-pci needs an IOMMU", r.err)

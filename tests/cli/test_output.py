@@ -162,7 +162,7 @@ COMMANDS = [
     ["plan", "--detailed-exitcode", "-f", POLICY],
     ["apply", "--dry-run", "-f", POLICY], ["save"],
     ["pf", "ens1f0np0", "set-vfs", "4", "--dry-run"],
-    ["vf", "ens1f0np0/vf0", "bind", "vfio-pci", "--dry-run"],
+    ["vf", "ens1f0np0/vf0", "bind", "vfio-pci", "--dry-run", "--force"],
     ["--help"], ["help"], ["--version"],
 ]
 

@@ -136,8 +136,8 @@ class DryRuns(TreeTest):
             json.dump(st, f)
 
     RUNS = (["pf", "ens1f0np0", "set-vfs", "2", "-n", "--force"],
-            ["vf", "ens1f0np0/vf0-1", "bind", "vfio-pci", "-n"],
-            ["vf", "ens2f0", "unbind", "-n"],
+            ["vf", "ens1f0np0/vf0-1", "bind", "vfio-pci", "-n", "--force"],
+            ["vf", "ens2f0", "unbind", "-n", "--force"],
             ["apply", "-n"])
 
     def test_one_footer(self):

@@ -20,7 +20,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Not assert(): NDEBUG must not turn the checks off. */
-#define NCAPS (sizeof(((struct pci_cap_walk *)0)->caps) / sizeof(struct pci_cap))
+#define NCAPS (sizeof(((struct pci_cap_walk *)0)->caps) / sizeof(struct pcicfg_cap))
 #define KNOWN_FLAGS (PCI_WALK_TRUNCATED | PCI_WALK_LOOPED | PCI_WALK_BADPTR | \
 		     PCI_WALK_FULL)
 
@@ -43,7 +43,7 @@ static void check_walk(const struct pci_cap_walk *w, size_t len)
 	CHECK(!(w->flags & PCI_WALK_FULL) || w->n == NCAPS);
 
 	for (i = 0; i < w->n; i++) {
-		const struct pci_cap *c = &w->caps[i];
+		const struct pcicfg_cap *c = &w->caps[i];
 
 		CHECK(c->pos < len);
 		CHECK(c->pos % 4 == 0);

@@ -23,17 +23,23 @@
 #include "sriov.h"
 #include "testlib.h"
 
+static char *nd0[] = { "ens1f0v0" }, *nd3[] = { "ens1f0v3" },
+	    *nd5[] = { "ens1f0v5" };
 static struct sriov_vf vfs[] = {
-	{ .index = 0, .address = "0000:02:10.0", .driver = "igbvf", .iommu_group = 5 },
+	{ .index = 0, .address = "0000:02:10.0", .driver = "igbvf", .iommu_group = 5,
+	  .netdevs = { nd0, 1 } },
 	{ .index = 1, .address = "0000:02:10.2", .iommu_group = 5 },
 	{ .index = 2, .address = "0000:02:10.4", .driver = "vfio-pci",
 	  .driver_override = "vfio-pci", .iommu_group = 6 },
-	{ .index = 3, .address = "0000:02:10.6", .driver = "igbvf", .iommu_group = 7 },
-	{ .index = 5, .address = "0000:02:11.2", .driver = "igbvf", .iommu_group = 8 },
+	{ .index = 3, .address = "0000:02:10.6", .driver = "igbvf", .iommu_group = 7,
+	  .netdevs = { nd3, 1 } },
+	{ .index = 5, .address = "0000:02:11.2", .driver = "igbvf", .iommu_group = 8,
+	  .netdevs = { nd5, 1 } },
 };
 static struct sriov_netdev pf_nd[] = { { .name = "ens1f0" } };
 static struct sriov_pf pfs[] = {
 	{ .address = "0000:02:00.0", .bus = "pci", .netdevs = pf_nd, .n_netdevs = 1,
+	  .vendor_id = 0x8086, .vf_device_id = 0x10ca, .class_code = 0x020000,
 	  .vfs = vfs, .n_vfs = 5, .drivers_autoprobe = true },
 	{ .address = "0000:03:00.0", .bus = "pci" },
 };
@@ -51,6 +57,17 @@ static void put(const char *rel, const char *content)
 static void link_to(const char *rel, const char *target)
 {
 	tl_link(root, rel, target);
+}
+
+static void rename_in_root(const char *from, const char *to_name)
+{
+	char a[PATH_MAX * 2], b[PATH_MAX * 2], *slash;
+
+	snprintf(a, sizeof(a), "%s/%s", root, from);
+	snprintf(b, sizeof(b), "%s", a);
+	slash = strrchr(b, '/');
+	snprintf(slash + 1, sizeof(b) - (size_t)(slash + 1 - b), "%s", to_name);
+	assert_int_equal(rename(a, b), 0);
 }
 
 static char *get(const char *rel)
@@ -113,6 +130,26 @@ static int setup(void **state)
 	dev("0000:02:00.0", "0x020000\n", "igb", NULL, 7);
 	put("sys/bus/pci/devices/0000:02:00.0/sriov_numvfs", "6\n");
 	dev("0000:02:11.2", "0x020000\n", "igbvf", NULL, 8);
+	/* the VFs' netdevs, down (IFF_UP clear): not in use */
+	put("sys/class/net/ens1f0v0/flags", "0x1002\n");
+	put("sys/class/net/ens1f0v3/flags", "0x1002\n");
+	put("sys/class/net/ens1f0v5/flags", "0x1002\n");
+	/* the kernel's modules: igbvf claims 8086:10ca, ixgbevf 8086:10ed */
+	put("proc/sys/kernel/osrelease", "6.1.0-27-amd64\n");
+	put("lib/modules/6.1.0-27-amd64/modules.dep",
+	    "kernel/drivers/net/ethernet/intel/igbvf/igbvf.ko:\n"
+	    "kernel/drivers/net/ethernet/intel/ixgbevf/ixgbevf.ko:\n"
+	    "kernel/drivers/vfio/vfio.ko:\n"
+	    "kernel/drivers/vfio/pci/vfio-pci.ko: kernel/drivers/vfio/vfio.ko\n");
+	put("lib/modules/6.1.0-27-amd64/modules.builtin",
+	    "kernel/drivers/pci/pci-stub.ko\n");
+	put("lib/modules/6.1.0-27-amd64/modules.alias",
+	    "alias pci:v00008086d000010CAsv*sd*bc*sc*i* igbvf\n"
+	    "alias pci:v00008086d000010EDsv*sd*bc*sc*i* ixgbevf\n"
+	    "alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci\n"
+	    "alias char-major-10-196 vfio\n");
+	put("sys/bus/pci/devices/0000:02:10.0/modalias",
+	    "pci:v00008086d000010CAsv00008086sd00000000bc02sc00i00\n");
 	assert_int_equal(sriov_ctx_new(root, &ctx), 0);
 	return 0;
 }
@@ -263,7 +300,12 @@ static void test_plan_modes(void **state)
 	sriov_bind_plan_free(p);
 
 	/* a driver that is not loaded: its module is */
-	p = plan("ens1f0/vf0", SRIOV_BIND_DRIVER, "ixgbevf", 0, 0, NULL);
+	p = plan("ens1f0/vf0", SRIOV_BIND_DRIVER, "pci-stub", 0, 0, NULL);
+	assert_true(p->load_module); /* in modules.builtin */
+	sriov_bind_plan_free(p);
+	rename_in_root("sys/bus/pci/drivers/vfio-pci", "vfio-pci.gone");
+	p = plan("ens1f0/vf5", SRIOV_BIND_DRIVER, "vfio-pci", 0, 0, NULL);
+	rename_in_root("sys/bus/pci/drivers/vfio-pci.gone", "vfio-pci");
 	assert_true(p->load_module);
 	sriov_bind_plan_free(p);
 
@@ -294,6 +336,60 @@ static void test_plan_modes(void **state)
 			 "use 'unbind'"));
 	assert_null(plan("ens1f0/vf0", SRIOV_BIND_DRIVER, "a/b", 0, -EINVAL,
 			 "not a driver name"));
+}
+
+/* What the real run would refuse, the plan (and so the dry run) refuses. */
+static void test_plan_driver_checks(void **state)
+{
+	/* no module of that name: the closest one offered */
+	assert_null(plan("ens1f0/vf0", SRIOV_BIND_DRIVER, "vifo-pci", 0,
+			 -ENOENT, "has no module of that name"));
+	assert_null(plan("ens1f0/vf0", SRIOV_BIND_DRIVER, "vifo-pci", 0,
+			 -ENOENT, "did you mean vfio-pci?"));
+	/* a module, but not one that drives PCI devices */
+	assert_null(plan("ens1f0/vf0", SRIOV_BIND_DRIVER, "vfio", 0, -ENODEV,
+			 "vfio does not drive this VF (8086:10ca, modalias pci:v00008086d000010CA"));
+	assert_null(plan("ens1f0/vf0", SRIOV_BIND_DRIVER, "vfio", 0, -ENODEV,
+			 "did you mean vfio-pci?"));
+	/* a module for another device; the one modules.alias names */
+	assert_null(plan("ens1f0/vf0", SRIOV_BIND_DRIVER, "ixgbevf", 0,
+			 -ENODEV, "did you mean igbvf?"));
+	/* no modalias yet (driverless VF): the PF's ids tell */
+	assert_null(plan("ens1f0/vf1", SRIOV_BIND_DRIVER, "ixgbevf", 0,
+			 -ENODEV, "does not drive this VF"));
+	/* a loaded driver is checked against its module's aliases */
+	sriov_bind_plan_free(plan("ens1f0/vf1", SRIOV_BIND_DRIVER, "igbvf", 0,
+				  0, NULL));
+	/* nothing to bind: nothing to check */
+	sriov_bind_plan_free(plan("ens1f0/vf2", SRIOV_BIND_DRIVER, "vfio-pci",
+				  0, 0, NULL));
+}
+
+/* The VFs set-vfs calls in use are refused here too, --force overrides. */
+static void test_plan_in_use(void **state)
+{
+	struct sriov_bind_plan *p;
+
+	put("sys/class/net/ens1f0v0/flags", "0x1003\n");
+	assert_null(plan("ens1f0/vf0", SRIOV_BIND_DRIVER, "vfio-pci", 0,
+			 -EBUSY, "1 VF in use: 0000:02:10.0 (vf0): netdev ens1f0v0 is up; "));
+	assert_null(plan("ens1f0/vf0-1", SRIOV_BIND_UNBIND, NULL, 0, -EBUSY,
+			 "or use --force"));
+	assert_null(plan("ens1f0/vf0", SRIOV_BIND_DRIVER, "pci-stub", 0,
+			 -EBUSY, "netdev ens1f0v0 is up"));
+	p = plan("ens1f0/vf0", SRIOV_BIND_UNBIND, NULL, SRIOV_BIND_FORCE, 0,
+		 NULL);
+	assert_true(p->v[0].unbind);
+	sriov_bind_plan_free(p);
+	/* a VF that is not unbound is not taken from anyone */
+	sriov_bind_plan_free(plan("ens1f0/vf1", SRIOV_BIND_UNBIND, NULL, 0, 0,
+				  NULL));
+	put("sys/class/net/ens1f0v0/flags", "0x1002\n");
+	/* a net driver and no netdev here: in another namespace */
+	put("sys/class/net/ens1f0v5/flags", "0x1003\n");
+	assert_null(plan("ens1f0/vf5", SRIOV_BIND_UNBIND, NULL, 0, -EBUSY,
+			 "netdev ens1f0v5 is up"));
+	put("sys/class/net/ens1f0v5/flags", "0x1002\n");
 }
 
 static void test_plan_no_iommu(void **state)
@@ -335,6 +431,8 @@ int main(void)
 		cmocka_unit_test(test_plan_group_refusals),
 		cmocka_unit_test(test_plan_group),
 		cmocka_unit_test(test_plan_modes),
+		cmocka_unit_test(test_plan_driver_checks),
+		cmocka_unit_test(test_plan_in_use),
 		cmocka_unit_test(test_plan_no_iommu),
 		cmocka_unit_test(test_apply_rollback),
 	};

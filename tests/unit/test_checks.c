@@ -30,26 +30,26 @@ static void test_modalias(void **state)
 	char mod[64];
 
 	(void)state;
-	assert_int_equal(check_modalias_lookup(alias,
+	assert_int_equal(host_modalias_lookup(alias,
 		"pci:v00008086d00001889sv00008086sd00000001bc02sc00i00", mod, sizeof(mod)), 0);
 	assert_string_equal(mod, "iavf");
 	/* the class wildcard of nvme: any vendor, class 010802 */
-	assert_int_equal(check_modalias_lookup(alias,
+	assert_int_equal(host_modalias_lookup(alias,
 		"pci:v00001B36d00000010sv00001AF4sd00001100bc01sc08i02", mod, sizeof(mod)), 0);
 	assert_string_equal(mod, "nvme");
 	/* hex in modaliases is upper case, as the kernel writes it */
-	assert_int_equal(check_modalias_lookup(alias,
+	assert_int_equal(host_modalias_lookup(alias,
 		"pci:v000015B3d0000101Esv000015B3sd00000047bc02sc00i00", mod, sizeof(mod)), 0);
 	assert_string_equal(mod, "mlx5_core");
-	assert_int_equal(check_modalias_lookup(alias,
+	assert_int_equal(host_modalias_lookup(alias,
 		"pci:v00008086d000010CAsv00008086sd00000000bc02sc00i00", mod, sizeof(mod)), 0);
 	assert_string_equal(mod, "igbvf");
 	/* no module: an ixgbevf VF, and the vfio_pci: alias is not a pci: one */
-	assert_int_equal(check_modalias_lookup(alias,
+	assert_int_equal(host_modalias_lookup(alias,
 		"pci:v00008086d000010EDsv00008086sd00000000bc02sc00i00", mod, sizeof(mod)), -ENOENT);
-	assert_int_equal(check_modalias_lookup("", "pci:v0d0", mod, sizeof(mod)), -ENOENT);
-	assert_int_equal(check_modalias_lookup(NULL, "pci:v0d0", mod, sizeof(mod)), -ENOENT);
-	assert_int_equal(check_modalias_lookup("alias\nalias x\n", "x", mod, sizeof(mod)), -ENOENT);
+	assert_int_equal(host_modalias_lookup("", "pci:v0d0", mod, sizeof(mod)), -ENOENT);
+	assert_int_equal(host_modalias_lookup(NULL, "pci:v0d0", mod, sizeof(mod)), -ENOENT);
+	assert_int_equal(host_modalias_lookup("alias\nalias x\n", "x", mod, sizeof(mod)), -ENOENT);
 }
 
 static void test_module_listed(void **state)
@@ -58,14 +58,14 @@ static void test_module_listed(void **state)
 			  "kernel/drivers/net/ethernet/intel/iavf/iavf.ko.xz:\n";
 
 	(void)state;
-	assert_true(check_module_listed(dep, "vfio-pci"));
-	assert_true(check_module_listed(dep, "vfio_pci"));
-	assert_true(check_module_listed(dep, "iavf"));
+	assert_true(host_module_listed(dep, "vfio-pci"));
+	assert_true(host_module_listed(dep, "vfio_pci"));
+	assert_true(host_module_listed(dep, "iavf"));
 	/* a dependency is not a module line of its own */
-	assert_false(check_module_listed(dep, "vfio"));
-	assert_false(check_module_listed(dep, "vfio-pci-core"));
-	assert_true(check_module_listed("kernel/drivers/vfio/pci/vfio-pci.ko\n", "vfio_pci"));
-	assert_false(check_module_listed(NULL, "vfio-pci"));
+	assert_false(host_module_listed(dep, "vfio"));
+	assert_false(host_module_listed(dep, "vfio-pci-core"));
+	assert_true(host_module_listed("kernel/drivers/vfio/pci/vfio-pci.ko\n", "vfio_pci"));
+	assert_false(host_module_listed(NULL, "vfio-pci"));
 }
 
 static void test_cmdline(void **state)

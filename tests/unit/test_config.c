@@ -719,7 +719,7 @@ static void test_long_chain(void **state)
 	uint8_t c[PCI_CFG_EXT_LEN] = { 0 };
 	size_t last = PCI_CFG_EXT_LEN - PCI_ECAP_SRIOV_SIZEOF;
 	size_t max = sizeof(((struct pci_cap_walk *)0)->caps) /
-		     sizeof(struct pci_cap);
+		     sizeof(struct pcicfg_cap);
 	struct pci_cap_walk w;
 	struct sriov_config cfg;
 	size_t pos;

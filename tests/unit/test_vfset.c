@@ -16,6 +16,7 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
+#include "net/rtnl.h"
 #include "net/vfset.h"
 #include "ops/vf_request.h"
 
@@ -431,34 +432,34 @@ static void test_ack(void **state)
 
 	(void)state;
 	len = craft_ack(7, -EOPNOTSUPP, "VF link state not supported", false);
-	assert_int_equal(vfset_parse_ack(buf, len, 7, &error, msg,
+	assert_int_equal(rtnl_parse_ack(buf, len, 7, &error, msg,
 					 sizeof(msg)), 1);
 	assert_int_equal(error, -EOPNOTSUPP);
 	assert_string_equal(msg, "VF link state not supported");
 
 	len = craft_ack(8, -EINVAL, "min rate unsupported", true);
-	assert_int_equal(vfset_parse_ack(buf, len, 8, &error, msg,
+	assert_int_equal(rtnl_parse_ack(buf, len, 8, &error, msg,
 					 sizeof(msg)), 1);
 	assert_int_equal(error, -EINVAL);
 	assert_string_equal(msg, "min rate unsupported");
 
 	len = craft_ack(9, 0, NULL, true);
-	assert_int_equal(vfset_parse_ack(buf, len, 9, &error, msg,
+	assert_int_equal(rtnl_parse_ack(buf, len, 9, &error, msg,
 					 sizeof(msg)), 1);
 	assert_int_equal(error, 0);
 	assert_string_equal(msg, "");
 
 	len = craft_ack(10, -EINVAL, NULL, false);
-	assert_int_equal(vfset_parse_ack(buf, len, 10, &error, msg,
+	assert_int_equal(rtnl_parse_ack(buf, len, 10, &error, msg,
 					 sizeof(msg)), 1);
 	assert_int_equal(error, -EINVAL);
 	assert_string_equal(msg, "");
 
 	/* Another request's ack is not ours; a cut message is malformed. */
 	len = craft_ack(11, -EINVAL, "x", false);
-	assert_int_equal(vfset_parse_ack(buf, len, 12, &error, msg,
+	assert_int_equal(rtnl_parse_ack(buf, len, 12, &error, msg,
 					 sizeof(msg)), 0);
-	assert_int_equal(vfset_parse_ack(buf, len - 3, 11, &error, msg,
+	assert_int_equal(rtnl_parse_ack(buf, len - 3, 11, &error, msg,
 					 sizeof(msg)), -EBADMSG);
 }
 

@@ -126,8 +126,49 @@ wait_until 5 has_netdev "$IV1"
 # A driver that does not exist: nothing changes.
 sec bind.nosuch sriovctl vf "$NET/vf0" bind nosuchdrv
 check "unknown driver exits 1" 1 $?
-check "unknown driver: says no module provides it" yes "$(errline "no module provides nosuchdrv")"
+check "unknown driver: says no module of that name" yes "$(errline "has no module of that name")"
 check "unknown driver: igb vf0 unchanged" "igbvf (null)" "$(drv "$IV0") $(ovr "$IV0")"
+
+# A typo'd driver: the dry run refuses it as the real run does (the
+# kernel's module lists), with the close match; nothing changes.
+sec bind.typo.dry sriovctl vf "$NET/vf0" bind vifo-pci --dry-run
+check "typo'd driver, dry run: exits 1" 1 $?
+check "typo'd driver, dry run: did you mean vfio-pci?" yes "$(errline "did you mean vfio-pci?")"
+check "typo'd driver, dry run: nothing would be loaded" 0 "$(grep -c 'would be loaded' /tmp/sec.out)"
+sec bind.typo sriovctl vf "$NET/vf0" bind vifo-pci
+check "typo'd driver: exits 1" 1 $?
+check "typo'd driver: did you mean vfio-pci?" yes "$(errline "did you mean vfio-pci?")"
+sec bind.vfio.dry sriovctl vf "$NET/vf0" bind vfio --dry-run
+check "vfio (no PCI driver), dry run: exits 1" 1 $?
+check "vfio, dry run: did you mean vfio-pci?" yes "$(errline "did you mean vfio-pci?")"
+# nvme is loaded, but its id table does not claim an igb VF
+sec bind.wrong.dry sriovctl vf "$NET/vf0" bind nvme --dry-run
+check "nvme for an igb VF, dry run: exits 1" 1 $?
+check "nvme for an igb VF: does not drive this VF" yes "$(errline "nvme does not drive this VF")"
+sec bind.wrong sriovctl vf "$NET/vf0" bind nvme
+check "nvme for an igb VF: exits 1" 1 $?
+check "typo'd and wrong drivers: igb VFs unchanged" "igbvf igbvf (null) (null)" \
+	"$(drv "$IV0") $(drv "$IV1") $(ovr "$IV0") $(ovr "$IV1")"
+
+# In use: a VF whose netdev is up is refused by bind as set-vfs refuses
+# it; --force overrides.
+VNET1=$(netdev_of "$IV1")
+ip link set "$VNET1" up
+sec bind.inuse sriovctl vf "$NET" bind vfio-pci
+check "whole PF bind, vf1's netdev up: exits 1" 1 $?
+check "whole PF bind: names the VF in use" yes "$(errline "(vf1): netdev $VNET1 is up")"
+check "whole PF bind: nothing changed" "igbvf igbvf (null) (null)" \
+	"$(drv "$IV0") $(drv "$IV1") $(ovr "$IV0") $(ovr "$IV1")"
+sec bind.inuse.dry sriovctl vf "$NET/vf1" unbind --dry-run
+check "unbind --dry-run of the VF in use: exits 1" 1 $?
+sec bind.inuse.setvfs sriovctl pf "$NET" set-vfs 0 --dry-run
+check "set-vfs calls the same VF in use" yes "$(errline "in use")"
+sec bind.inuse.force sriovctl vf "$NET/vf1" bind vfio-pci --force
+check "bind --force of the VF in use: exits 0" 0 $?
+check "bind --force: vf1 on vfio-pci" vfio-pci "$(drv "$IV1")"
+sec bind.inuse.back sriovctl vf "$NET/vf1" bind --kernel
+check "vf1 back on igbvf" "igbvf (null)" "$(drv "$IV1") $(ovr "$IV1")"
+wait_until 5 has_netdev "$IV1"
 
 # NVMe VFs: VF1 to vfio-pci, then both back to the kernel's default.
 sec bind.nv1 sriovctl vf "$NV/vf1" bind vfio-pci

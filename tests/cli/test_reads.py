@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: MIT
+"""What list and show read: nothing they do not print (a VF's MTU), and
+each VF directory opened from its PF's parent, not walked from the root
+again (strace of the syscalls)."""
+import os
+import re
+import shutil
+import subprocess
+import unittest
+
+from common import SRIOVCTL, TreeTest, hostgen
+
+
+@unittest.skipUnless(shutil.which("strace"), "strace missing (dev.sh installs it)")
+class Reads(TreeTest):
+    def setUp(self):
+        super().setUp()
+        self.root = self.path("host")
+        self.man = hostgen(self.root, "e810:pfs=1,vfs=8,ifname=ens1f")
+
+    def trace(self, *args):
+        log = self.path("strace.log")
+        # LeakSanitizer cannot run under ptrace
+        asan = ":".join(filter(None, [os.environ.get("ASAN_OPTIONS"),
+                                      "detect_leaks=0"]))
+        subprocess.run(["env", "ASAN_OPTIONS=" + asan,
+                        "strace", "-f", "-o", log, "-e",
+                        "trace=openat,openat2,readlinkat", SRIOVCTL,
+                        "--root", self.root, *args],
+                       check=True, stdout=subprocess.DEVNULL)
+        with open(log) as f:
+            return f.read()
+
+    def test_list_reads_no_vf_mtu(self):
+        for args in (["list", "--json"], ["list"], ["show", "ens1f0"]):
+            log = self.trace(*args)
+            self.assertIn("/address", log, args)  # VF MACs are shown
+            self.assertNotRegex(log, r'"net/ens1f0v\d+/mtu"', args)
+
+    def test_vf_directories_from_the_pf_parent(self):
+        log = self.trace("list", "--json")
+        vfs = [v["address"] for v in self.man["pfs"][0]["vfs"]]
+        for a in vfs:
+            opens = [l for l in log.splitlines()
+                     if "openat2" in l and re.search(r'"[^"]*%s"' % re.escape(a), l)]
+            self.assertTrue(opens, a)
+            # one component below an fd, not sys/devices/... from the root
+            self.assertIn(f'"{a}"', opens[0], opens[0])
+
+
+if __name__ == "__main__":
+    unittest.main()
