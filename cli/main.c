@@ -74,6 +74,9 @@ static void usage(FILE *f)
 	      "                       up to S seconds, default 60, for the policy's PFs)\n"
 	      "  apply --recover [--dry-run]  roll back an apply that died (its journal);\n"
 	      "                       apply and restore do it first on their own\n"
+	      "  export FORMAT VFS... [--mac MAC]... [--name N] [--force] [-o FILE]\n"
+	      "                       libvirt's XML for VFs: libvirt-interface, libvirt-hostdev,\n"
+	      "                       libvirt-network --name N (refused when a check fails)\n"
 	      "  help [VERB [SUB]]    this text, or the help of one command (also VERB --help)\n"
 	      "\n"
 	      "DEVICE is a netdev (ens1f0), a PCI address (0000:3b:00.0 or 3b:00.0),\n"
@@ -297,6 +300,7 @@ static int run(struct cli *c, int argc, char **argv)
 		{ "explain", cmd_explain },
 		{ "policy", cmd_policy },
 		{ "plan", cmd_plan }, { "apply", cmd_apply },
+		{ "export", cmd_export },
 	};
 	static char *default_argv[] = { "list", NULL };
 	int r;

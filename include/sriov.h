@@ -1534,4 +1534,7 @@ void sriov_process_comm(struct sriov_ctx *ctx, int pid, char *buf,
 #ifdef __cplusplus
 }
 #endif
+
+#include "sriov/export.h"
+
 #endif /* SRIOV_H */
