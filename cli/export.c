@@ -25,7 +25,8 @@ static const char *value(const char *o, size_t olen, int argc, char **argv,
 {
 	if (o[olen] == '=')
 		return o + olen + 1;
-	if (o[olen] == '\0' && *i + 1 < argc)
+	/* "--mac -o FILE" lacks the MAC; it does not take "-o" for one */
+	if (o[olen] == '\0' && *i + 1 < argc && argv[*i + 1][0] != '-')
 		return argv[++*i];
 	return NULL;
 }
@@ -173,7 +174,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
 
 	r = parse_args(argc, argv, &a, &argc);
 	if (r < 0)
-		r = cli_args(c, argc, argv, 1, argc, &args, &nargs);
+		r = cli_args(c, argc, argv, 0, argc, &args, &nargs);
 	if (r < 0 && nargs > 0 && sriov_export_format_parse(args[0]) < 0) {
 		cli_error("unknown export format '%s': libvirt-interface, libvirt-hostdev or libvirt-network",
 			  args[0]);
