@@ -68,6 +68,31 @@ static const char *host_mac(const struct sriov_vf *vf)
 	return m && strcmp(m, "00:00:00:00:00:00") != 0 ? m : NULL;
 }
 
+/* "no SR-IOV PF or VF named ..." with the close names, as `show` gives them. */
+static int not_found(const struct sriov_host *host, const char *name,
+		     char *err, size_t errlen)
+{
+	struct sriov_strv hints = { 0 };
+	size_t len;
+
+	fail(err, errlen, -ENOENT, "no SR-IOV PF or VF named '%s' under %s", name,
+	     host->root);
+	if (sriov_host_suggest(host, name, 3, &hints) == 0 && hints.n) {
+		for (size_t i = 0; i < hints.n; i++) {
+			len = strlen(err);
+			snprintf(err + len, errlen - len, "%s%s",
+				 i ? ", " : "; did you mean: ", hints.v[i]);
+		}
+		len = strlen(err);
+		snprintf(err + len, errlen - len, "?");
+	} else {
+		len = strlen(err);
+		snprintf(err + len, errlen - len, "; 'sriovctl list' shows them");
+	}
+	sriov_strv_free(&hints);
+	return -ENOENT;
+}
+
 static int resolve_error(struct sriov_ctx *ctx, const struct sriov_host *host,
 			 const char *name, int r, char *err, size_t errlen)
 {
@@ -105,8 +130,7 @@ static int resolve_error(struct sriov_ctx *ctx, const struct sriov_host *host,
 	}
 	free(addr);
 	free(drv);
-	return fail(err, errlen, r, "no SR-IOV PF or VF named '%s' under %s; 'sriovctl list' shows them",
-		    name, host->root);
+	return not_found(host, name, err, errlen);
 }
 
 /* --mac: unicast, not zero, as `vf set mac` takes it; into "aa:bb:..". */

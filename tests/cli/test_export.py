@@ -163,6 +163,7 @@ class Export(TreeTest):
             (("libvirt-interface", "--json", self.nd), 2, "--json does not apply"),
             (("libvirt-interface", "nosuchdev"), 1, "no SR-IOV PF or VF named 'nosuchdev'"),
             (("libvirt-interface", f"{self.nd}/vf9"), 1, "no VF with that index"),
+            (("libvirt-interface", self.nd[:-1] + "9"), 1, f"did you mean: {self.nd}"),
             (("libvirt-interface", "pci_0000_02_01_8"), 2,
              "'pci_0000_02_01_8' is not a libvirt node device name"),
             (("libvirt-interface", f"{self.nd}/vfx"), 2, "is not a device name"),
