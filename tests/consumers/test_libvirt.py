@@ -162,6 +162,28 @@ class Libvirt(unittest.TestCase):
                                          vfs)
         self.assertGreaterEqual(n, 10)
 
+    def test_one_vf_is_a_file_for_attach_device(self):
+        """One VF's output is a whole document libvirt's device grammar
+        takes on its own (attach-device reads one device per file)."""
+        rng = os.path.join(os.path.dirname(os.path.abspath(__file__)), "device.rng")
+        root, man = self.hosts["i350-seed"]
+        vfs = next(p["vfs"] for p in man["pfs"] if p["vfs"])   # the seed's 31:00.1
+        vf = vfs[5]["address"]
+        for fmt in ("libvirt-interface", "libvirt-hostdev"):
+            with self.subTest(fmt):
+                xml = self.export(root, fmt, vf)
+                rc, msg = self.run_tool(["xmllint", "--noout", "--relaxng", rng, "@"], xml)
+                self.assertEqual(rc, 0, f"{msg}\n{xml}")
+                self.assertIn("validates", msg)
+                rc, msg = self.run_tool(["xmllint", "--noout", "--relaxng", rng, "@"],
+                                        xml.replace("<driver ", "<drivr "))
+                self.assertEqual(rc, 3, msg)
+                # two VFs are two devices: not one file for attach-device
+                two = self.export(root, fmt, vf, vfs[6]["address"])
+                rc, msg = self.run_tool(["xmllint", "--noout", "@"], two)
+                self.assertNotEqual(rc, 0)
+                self.assertIn("Extra content", msg)
+
     def test_wrong_variants_rejected(self):
         """Mutations of real outputs: which tool refuses each is libvirt's
         own fact (research14/libvirt): the schema alone misses the parser's
