@@ -243,6 +243,18 @@ static int add_vf(struct build *b, const char *name, const struct sriov_vf_ref *
 	return 0;
 }
 
+/*
+ * A netdev name XML can carry: the kernel allows control bytes in one,
+ * which XML 1.0 cannot hold even escaped. Such a PF's VFs go by address.
+ */
+static bool xml_name(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x21 || (unsigned char)*s > 0x7e)
+			return false;
+	return true;
+}
+
 static int resolve_all(struct build *b, const char *const *devices, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -257,7 +269,7 @@ static int resolve_all(struct build *b, const char *const *devices, size_t n)
 		/* a whole PF alone makes a network of <pf dev>: its VFs then */
 		if (n == 1 && b->opts->format == SRIOV_EXPORT_LIBVIRT_NETWORK &&
 		    sriov_host_resolve(b->host, devices[i], &pf, &vf) == 0 &&
-		    !vf && pf->n_netdevs)
+		    !vf && pf->n_netdevs && xml_name(pf->netdevs[0].name))
 			b->pf_dev = pf->netdevs[0].name;
 		for (size_t j = 0; j < refs.n && r == 0; j++)
 			r = add_vf(b, devices[i], &refs.v[j]);

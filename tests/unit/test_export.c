@@ -160,6 +160,43 @@ static void test_admin_mac(void **state)
 	env_close(&e);
 }
 
+/*
+ * <pf dev> for a whole PF; a netdev name XML cannot hold (the kernel
+ * allows control bytes) falls back to the VFs' addresses, and markup in a
+ * name is escaped by the writer.
+ */
+static void test_network_pf_name(void **state)
+{
+	struct sriov_export *ex = NULL;
+	struct env e;
+	char err[512];
+	char *saved;
+
+	(void)state;
+	env_open(&e);
+	saved = e.pf->netdevs[0].name;
+	assert_int_equal(build(&e, SRIOV_EXPORT_LIBVIRT_NETWORK, e.pf->address,
+			       "n", &ex, err, sizeof(err)), 0);
+	assert_non_null(strstr(ex->text, "<pf dev=\""));
+	assert_non_null(strstr(ex->text, saved));
+	assert_null(strstr(ex->text, "<address"));
+	sriov_export_free(ex);
+	e.pf->netdevs[0].name = "ens\x1b[2J";
+	assert_int_equal(build(&e, SRIOV_EXPORT_LIBVIRT_NETWORK, e.pf->address,
+			       "n", &ex, err, sizeof(err)), 0);
+	assert_null(strstr(ex->text, "<pf"));
+	assert_null(strchr(ex->text, '\x1b'));
+	assert_non_null(strstr(ex->text, "<address type=\"pci\""));
+	sriov_export_free(ex);
+	e.pf->netdevs[0].name = "a\"b<c>&d";
+	assert_int_equal(build(&e, SRIOV_EXPORT_LIBVIRT_NETWORK, e.pf->address,
+			       "n", &ex, err, sizeof(err)), 0);
+	assert_non_null(strstr(ex->text, "<pf dev=\"a&quot;b&lt;c&gt;&amp;d\"/>"));
+	sriov_export_free(ex);
+	e.pf->netdevs[0].name = saved;
+	env_close(&e);
+}
+
 static void test_format_names(void **state)
 {
 	(void)state;
@@ -225,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_format_names),
 		cmocka_unit_test(test_vlan),
 		cmocka_unit_test(test_admin_mac),
+		cmocka_unit_test(test_network_pf_name),
 		cmocka_unit_test(test_write_atomic),
 	};
 
