@@ -126,11 +126,9 @@ static int export_run(struct cli *c, const struct export_args *a,
 	int r, rc;
 
 	opts.format = sriov_export_format_parse(a->format);
-	if (c->json) {
-		cli_error("export prints %s as its consumer reads it: --json does not apply",
-			  a->format);
-		return EXIT_USAGE;
-	}
+	rc = cli_no_json(c, "export", "it prints the consumer's own format (libvirt's XML), which has no JSON form");
+	if (rc >= 0)
+		return rc;
 	rc = cli_load(c, SRIOV_LOAD_NO_NAMES, &host);
 	if (rc != EXIT_OK)
 		return rc;

@@ -160,7 +160,7 @@ class Export(TreeTest):
             (("libvirt-network", self.nd, "--name", "x", "--name", "y"), 2, "--name given twice"),
             (("libvirt-hostdev", self.nd, "--name", "x"), 2, "--name is for libvirt-network only"),
             (("libvirt-interface", self.nd, f"{self.nd}/vf1"), 2, "named twice"),
-            (("libvirt-interface", "--json", self.nd), 2, "--json does not apply"),
+            (("libvirt-interface", "--json", self.nd), 2, "export: --json: it prints the consumer's own format"),
             (("libvirt-interface", "nosuchdev"), 1, "no SR-IOV PF or VF named 'nosuchdev'"),
             (("libvirt-interface", f"{self.nd}/vf9"), 1, "no VF with that index"),
             (("libvirt-interface", self.nd[:-1] + "9"), 1, f"did you mean: {self.nd}"),
