@@ -104,7 +104,7 @@ static void test_vlan(void **state)
 	/* only VF 1's interface has the tag, after its source */
 	p = strstr(ex->text, "function=\"0x1\"");
 	assert_non_null(p);
-	assert_non_null(strstr(p, "<vlan>\n    <tag id=\"100\"/>\n  </vlan>"));
+	assert_non_null(strstr(p, "<vlan>\n    <tag id=\"100\" />\n  </vlan>"));
 	assert_ptr_equal(strstr(ex->text, "<vlan>"), strstr(p, "<vlan>"));
 	assert_true(strstr(p, "<vlan>") < strstr(p, "function=\"0x2\""));
 	assert_null(strstr(strstr(p, "<vlan>") + 1, "<vlan>"));
@@ -120,7 +120,7 @@ static void test_vlan(void **state)
 	set_vlan(&e, 2, 100, 0x8100);
 	assert_int_equal(build(&e, SRIOV_EXPORT_LIBVIRT_NETWORK, e.pf->address,
 			       "n", &ex, err, sizeof(err)), 0);
-	assert_non_null(strstr(ex->text, "</forward>\n  <vlan>\n    <tag id=\"100\"/>"));
+	assert_non_null(strstr(ex->text, "</forward>\n  <vlan>\n    <tag id=\"100\" />"));
 	sriov_export_free(ex);
 
 	/* what libvirt cannot set: refused, not dropped */
@@ -154,7 +154,7 @@ static void test_admin_mac(void **state)
 		assert_int_equal(sriov_export_build(e.ctx, e.host, vf0, 1, &o, &ex,
 						    err, sizeof(err)), 0);
 	}
-	assert_non_null(strstr(ex->text, "<mac address=\"02:11:22:33:44:55\"/>"));
+	assert_non_null(strstr(ex->text, "<mac address=\"02:11:22:33:44:55\" />"));
 	assert_null(strstr(ex->text, e.pf->vfs[0].mac));
 	sriov_export_free(ex);
 	env_close(&e);
@@ -191,7 +191,7 @@ static void test_network_pf_name(void **state)
 	e.pf->netdevs[0].name = "a\"b<c>&d";
 	assert_int_equal(build(&e, SRIOV_EXPORT_LIBVIRT_NETWORK, e.pf->address,
 			       "n", &ex, err, sizeof(err)), 0);
-	assert_non_null(strstr(ex->text, "<pf dev=\"a&quot;b&lt;c&gt;&amp;d\"/>"));
+	assert_non_null(strstr(ex->text, "<pf dev=\"a&quot;b&lt;c&gt;&amp;d\" />"));
 	sriov_export_free(ex);
 	e.pf->netdevs[0].name = saved;
 	env_close(&e);
