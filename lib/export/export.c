@@ -133,8 +133,8 @@ static int resolve_error(struct sriov_ctx *ctx, const struct sriov_host *host,
 	return not_found(host, name, err, errlen);
 }
 
-/* --mac: unicast, not zero, as `vf set mac` takes it; into "aa:bb:..". */
-static int parse_mac(const char *s, char out[18], char *err, size_t errlen)
+/* --mac: unicast, not zero, through `vf set mac`'s parser; into "aa:bb:..". */
+static int mac_option(const char *s, char out[18], char *err, size_t errlen)
 {
 	char *argv[] = { "mac", (char *)s };
 	struct sriov_vf_settings set = { 0 };
@@ -400,7 +400,7 @@ static int set_macs(struct build *b)
 		return fail(b->err, b->errlen, -EINVAL, "%zu --mac for %zu VF%s: one MAC per VF, in the order the VFs are named",
 			    o->n_macs, b->ex->n_vfs, b->ex->n_vfs == 1 ? "" : "s");
 	for (size_t i = 0; i < o->n_macs; i++) {
-		r = parse_mac(o->macs[i], b->vfs[i].mac, b->err, b->errlen);
+		r = mac_option(o->macs[i], b->vfs[i].mac, b->err, b->errlen);
 		if (r < 0)
 			return r;
 	}
