@@ -24,6 +24,9 @@ PACKAGES=(
 	# configured without it disagrees with the install test once the lab
 	# installs udev (the lab runs systemd-udevd in boot F)
 	udev
+	# export: Mini-XML writes the XML; libvirt's schema and parser judge it
+	# (bookworm's libvirt-clients 9.0.0 does not pull in xmllint)
+	libmxml-dev libvirt-clients libxml2-utils
 )
 
 need_root() {

@@ -122,6 +122,19 @@ static const struct help_entry entries[] = {
 	    { "--no-rollback", "keep what was done when a step fails" },
 	    { "--change-log FILE", "the JSON-lines change log (- for none)" } },
 	  { "sriovctl apply -n", "sriovctl apply --boot" } },
+	{ "export", NULL, "export FORMAT VFS... [--mac MAC]... [--name N] [--force] [-o FILE]",
+	  "libvirt's XML for the VFs: libvirt-interface (<interface type='hostdev'>\n"
+	  "per VF, with its MAC and VLAN), libvirt-hostdev, libvirt-network --name N\n"
+	  "(a pool: <pf dev> or an address list). Refused, with the check that fails\n"
+	  "(group.viable, iommu.active, vf.mac.duplicate), before libvirt would refuse it.",
+	  { { "--mac MAC", "libvirt-interface: the guest's MAC, once per VF in order" },
+	    { "--name N", "libvirt-network: the network's name" },
+	    { "--force", "export despite failed checks (they become warnings)" },
+	    { "-o, --output FILE", "replace FILE atomically; a link there is refused" },
+	    { NULL, NULL } },
+	  { "sriovctl export libvirt-interface ens1f0/vf0 -o vf0.xml",
+	    "sriovctl export libvirt-network ens1f0 --name physnet1",
+	    "sriovctl export libvirt-hostdev pci_0000_3b_01_2" } },
 	{ "help", NULL, "help [VERB [SUB]]",
 	  "This text, or the help of one command.",
 	  { { NULL, NULL } },

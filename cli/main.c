@@ -74,11 +74,15 @@ static void usage(FILE *f)
 	      "                       up to S seconds, default 60, for the policy's PFs)\n"
 	      "  apply --recover [--dry-run]  roll back an apply that died (its journal);\n"
 	      "                       apply and restore do it first on their own\n"
+	      "  export FORMAT VFS... [--mac MAC]... [--name N] [--force] [-o FILE]\n"
+	      "                       libvirt's XML for VFs: libvirt-interface, libvirt-hostdev,\n"
+	      "                       libvirt-network --name N (refused when a check fails)\n"
 	      "  help [VERB [SUB]]    this text, or the help of one command (also VERB --help)\n"
 	      "\n"
 	      "DEVICE is a netdev (ens1f0), a PCI address (0000:3b:00.0 or 3b:00.0),\n"
-	      "or a VF of a PF (ens1f0/vf3). VFS is a VF, a range or list of one PF's\n"
-	      "VFs (ens1f0/vf0-3, ens1f0/vf0,2,5-7), or a PF (all its VFs).\n"
+	      "libvirt's node device name (pci_0000_3b_00_0), or a VF of a PF (ens1f0/vf3).\n"
+	      "VFS is a VF, a range or list of one PF's VFs (ens1f0/vf0-3,\n"
+	      "ens1f0/vf0,2,5-7), or a PF (all its VFs).\n"
 	      "\n"
 	      "Options:\n"
 	      "  -r, --root DIR       read sysfs and procfs under DIR (default /)\n"
@@ -296,6 +300,7 @@ static int run(struct cli *c, int argc, char **argv)
 		{ "explain", cmd_explain },
 		{ "policy", cmd_policy },
 		{ "plan", cmd_plan }, { "apply", cmd_apply },
+		{ "export", cmd_export },
 	};
 	static char *default_argv[] = { "list", NULL };
 	int r;

@@ -14,8 +14,12 @@ static void not_found(struct cli *c, const struct sriov_host *host,
 
 	switch (r) {
 	case -EINVAL:
-		cli_error("'%s' is not a device name: use a netdev (ens1f0), a PCI address (0000:3b:00.0, 3b:00.0) or PF/vfN (ens1f0/vf3)",
-			  name);
+		if (strncmp(name, "pci_", 4) == 0)
+			cli_error("'%s' is not a libvirt node device name: pci_DDDD_BB_SS_F in hex (pci_0000_3b_00_0), slot 00..1f, function 0..7",
+				  name);
+		else
+			cli_error("'%s' is not a device name: use a netdev (ens1f0), a PCI address (0000:3b:00.0, 3b:00.0, pci_0000_3b_00_0) or PF/vfN (ens1f0/vf3)",
+				  name);
 		return;
 	case -ENOTUNIQ:
 		cli_error("'%s' matches devices in several PCI domains: give the full address (DDDD:BB:DD.F)",

@@ -321,9 +321,11 @@ void sriov_strv_free(struct sriov_strv *sv);
 
 /*
  * Resolve a user's name for a device: a netdev ("ens1f0"), a full or short
- * PCI address ("0000:3b:00.0", "3b:00.0"), or "PF/vfN" ("ens1f0/vf3").
+ * PCI address ("0000:3b:00.0", "3b:00.0"), libvirt's node device name
+ * ("pci_0000_3b_00_0"), or "PF/vfN" ("ens1f0/vf3").
  * On success *pf is set, and *vf to the VF or NULL when the name is a PF.
- * Returns 0, -ENOENT (unknown name), -EINVAL (malformed), -ERANGE (VF index
+ * Returns 0, -ENOENT (unknown name), -EINVAL (malformed; also a "pci_" name
+ * that is neither a netdev nor a node device name), -ERANGE (VF index
  * beyond the PF's VFs), -ENOTUNIQ (short address matches several domains).
  */
 int sriov_host_resolve(const struct sriov_host *host, const char *name,
@@ -1541,4 +1543,7 @@ void sriov_process_comm(struct sriov_ctx *ctx, int pid, char *buf,
 #ifdef __cplusplus
 }
 #endif
+
+#include "sriov/export.h"
+
 #endif /* SRIOV_H */

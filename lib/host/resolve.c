@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Names users give devices: netdev, full or short PCI address, PF/vfN;
- * and "did you mean" suggestions for names that match nothing.
+ * Names users give devices: netdev, full or short PCI address, libvirt's
+ * node device name (pci_0000_3b_00_0), PF/vfN; and "did you mean"
+ * suggestions for names that match nothing.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -25,6 +26,15 @@ static bool addr_match(const char *addr, const struct pci_addr *want,
 	return pci_addr_cmp(&a, want) == 0;
 }
 
+/* A PCI address in either spelling: "0000:3b:00.0", "3b:00.0", "pci_0000_3b_00_0". */
+static int name_addr(const char *name, struct pci_addr *a, bool *has_domain)
+{
+	if (pci_addr_parse(name, a, has_domain) == 0)
+		return 0;
+	*has_domain = true;
+	return pci_addr_parse_nodedev(name, a);
+}
+
 static int resolve_addr(const struct sriov_host *host, const char *name,
 			const struct sriov_pf **pf, const struct sriov_vf **vf)
 {
@@ -32,7 +42,7 @@ static int resolve_addr(const struct sriov_host *host, const char *name,
 	bool has_domain;
 	int found = 0;
 
-	if (pci_addr_parse(name, &want, &has_domain) < 0)
+	if (name_addr(name, &want, &has_domain) < 0)
 		return -EINVAL;
 	for (size_t i = 0; i < host->n_pfs; i++) {
 		const struct sriov_pf *p = &host->pfs[i];
@@ -120,8 +130,12 @@ int sriov_host_resolve(const struct sriov_host *host, const char *name,
 		return -ERANGE;
 	}
 	r = resolve_addr(host, name, &p, &v);
-	if (r == -EINVAL)
+	if (r == -EINVAL) {
 		r = resolve_netdev(host, name, &p, &v);
+		/* a misspelt node device name, not a missing netdev */
+		if (r == -ENOENT && strncmp(name, "pci_", 4) == 0)
+			r = -EINVAL;
+	}
 	if (r < 0)
 		return r;
 	*pf = p;
@@ -211,11 +225,22 @@ static int cmp_cand(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+static int consider_nodedev(struct cands *c, const char *address)
+{
+	struct pci_addr a;
+	char buf[32];
+
+	if (pci_addr_parse(address, &a, NULL) < 0)
+		return 0;
+	return consider(c, pci_addr_format_nodedev(&a, buf, sizeof(buf)));
+}
+
 int sriov_host_suggest(const struct sriov_host *host, const char *name,
 		       size_t max, struct sriov_strv *out)
 {
 	struct cands c = { .want = name };
 	size_t len = strlen(name);
+	bool nodedev = strncmp(name, "pci_", 4) == 0;
 	int r = 0;
 
 	/* A third of the name may be wrong, and always a typo or two. */
@@ -226,12 +251,16 @@ int sriov_host_suggest(const struct sriov_host *host, const char *name,
 		r = consider(&c, p->address);
 		if (r == 0 && strlen(p->address) > 5)
 			r = consider(&c, p->address + 5); /* short form */
+		if (r == 0 && nodedev)
+			r = consider_nodedev(&c, p->address);
 		for (size_t k = 0; k < p->n_netdevs && r == 0; k++)
 			r = consider(&c, p->netdevs[k].name);
 		for (size_t j = 0; j < p->n_vfs && r == 0; j++) {
 			const struct sriov_vf *v = &p->vfs[j];
 
 			r = consider(&c, v->address);
+			if (r == 0 && nodedev)
+				r = consider_nodedev(&c, v->address);
 			if (r == 0 && v->netdev)
 				r = consider(&c, v->netdev);
 			if (r == 0 && p->n_netdevs && strchr(name, '/')) {
@@ -298,7 +327,8 @@ int sriov_lookup_non_sriov(struct sriov_ctx *ctx, const char *name,
 	*driver = NULL;
 	if (!*name || strchr(name, '/') || strlen(name) > 255)
 		return -ENOENT;
-	if (pci_addr_parse(name, &a, NULL) == 0) {
+	if (pci_addr_parse(name, &a, NULL) == 0 ||
+	    pci_addr_parse_nodedev(name, &a) == 0) {
 		pci_addr_format(&a, canon, sizeof(canon));
 	} else {
 		char target[4096];

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "io/parse.h"
 
@@ -68,6 +69,40 @@ int pci_addr_parse(const char *s, struct pci_addr *out, bool *has_domain)
 	if (has_domain)
 		*has_domain = true;
 	return 0;
+}
+
+/* Exactly @n hex digits (either case) at @s, then @end. */
+static bool hexrun(const char *s, int n, char end, unsigned long *out)
+{
+	return hexfield(s, n, out) == n && s[n] == end;
+}
+
+int pci_addr_parse_nodedev(const char *s, struct pci_addr *out)
+{
+	unsigned long dom = 0, bus = 0, dev = 0, fn = 0;
+	int dlen;
+
+	if (!s || strncmp(s, "pci_", 4) != 0)
+		return -EINVAL;
+	s += 4;
+	dlen = (int)strcspn(s, "_");
+	if ((dlen != 4 && dlen != 5) || !hexrun(s, dlen, '_', &dom) ||
+	    dom > 0x1ffff || !hexrun(s + dlen + 1, 2, '_', &bus) ||
+	    !hexrun(s + dlen + 4, 2, '_', &dev) || dev > 0x1f ||
+	    !hexrun(s + dlen + 7, 1, '\0', &fn) || fn > 7)
+		return -EINVAL;
+	out->domain = (uint32_t)dom;
+	out->bus = (uint8_t)bus;
+	out->dev = (uint8_t)dev;
+	out->fn = (uint8_t)fn;
+	return 0;
+}
+
+char *pci_addr_format_nodedev(const struct pci_addr *a, char *buf, size_t len)
+{
+	snprintf(buf, len, "pci_%04x_%02x_%02x_%x", (unsigned)a->domain,
+		 (unsigned)a->bus, (unsigned)a->dev, (unsigned)a->fn);
+	return buf;
 }
 
 char *pci_addr_format(const struct pci_addr *a, char *buf, size_t len)

@@ -20,6 +20,16 @@ struct pci_addr {
  */
 int pci_addr_parse(const char *s, struct pci_addr *out, bool *has_domain);
 
+/*
+ * Parse libvirt's node device name of a PCI device, "pci_DDDD_BB_SS_F"
+ * (virsh nodedev-list; domain 4 or 5 hex digits, as libvirt prints it).
+ * Returns 0 or -EINVAL.
+ */
+int pci_addr_parse_nodedev(const char *s, struct pci_addr *out);
+
+/* "pci_0000_3b_00_0" into @buf (>= 20 bytes). Returns @buf. */
+char *pci_addr_format_nodedev(const struct pci_addr *a, char *buf, size_t len);
+
 /* Canonical "0000:3b:00.0" into @buf (>= 16 bytes). Returns @buf. */
 char *pci_addr_format(const struct pci_addr *a, char *buf, size_t len);
 

@@ -51,6 +51,43 @@ class Names(TreeTest):
         self.assertIsNotNone(self.vf["netdev"])
         self.assert_vf(self.vf["netdev"])
 
+    @staticmethod
+    def nodedev(address):
+        """libvirt's node device name of a PCI address (virsh nodedev-list)."""
+        return "pci_" + address.replace(":", "_").replace(".", "_")
+
+    def test_libvirt_nodedev_names(self):
+        self.assert_pf(self.nodedev(self.pf["address"]))
+        self.assert_vf(self.nodedev(self.vf["address"]))
+        self.assert_vf(self.nodedev(self.pf["address"]) + "/vf1")
+        # the verbs that take VFs resolve them the same way
+        r = sriovctl("vf", self.nodedev(self.vf["address"]), "bind",
+                     "vfio-pci", "--dry-run", "--force", root=self.root, check=0)
+        self.assertIn(self.vf["address"], r.out)
+        r = sriovctl("vf", self.nodedev(self.pf["address"]) + "/vf0-1",
+                     "bind", "vfio-pci", "--dry-run", "--force", root=self.root, check=0)
+        self.assertIn(self.pf["vfs"][0]["address"], r.out)
+        self.assertIn(self.vf["address"], r.out)
+        r = sriovctl("check", "--json", self.nodedev(self.vf["address"]),
+                     root=self.root, check=None)
+        self.assertIn(r.rc, (0, 1), r.err)
+        subjects = {f.get("subject") for f in r.json()["findings"]}
+        self.assertIn(f"{self.pf['netdevs'][0]}/vf1", subjects)
+
+    def test_bad_libvirt_nodedev_names(self):
+        base = self.nodedev(self.pf["address"])[:-2]   # "pci_0000_BB_00"
+        for bad in (base + "_8", base, base + "_0_", base + "_00",
+                    "pci_000_" + base[8:] + "_0", base.replace("_00", "_20") + "_0"):
+            r = self.show(bad, check=2)   # malformed: no host could take it
+            self.assertIn(f"'{bad}' is not a libvirt node device name", r.err)
+            self.assertIn("pci_DDDD_BB_SS_F", r.err)
+            self.assertEqual(r.out, "")
+        # well-formed but absent: not found, with the nodedev spellings suggested
+        absent = base + "_5"
+        r = self.show(absent, check=1)
+        self.assertIn(f"no SR-IOV PF or VF named '{absent}'", r.err)
+        self.assertIn(self.nodedev(self.pf["address"]), r.err)
+
     def test_unknown_name_suggests(self):
         nd = self.pf["netdevs"][0]
         typo = nd[:-1] + ("9" if nd[-1] != "9" else "8")

@@ -40,6 +40,31 @@ static void test_parse(void **state)
 	assert_int_equal(pci_addr_parse("0000:100:00.0", &a, &full), -EINVAL);
 }
 
+static void test_nodedev(void **state)
+{
+	struct pci_addr a;
+	char buf[32];
+
+	assert_int_equal(pci_addr_parse_nodedev("pci_0000_af_00_3", &a), 0);
+	assert_string_equal(fmt(&a), "0000:af:00.3");
+	assert_string_equal(pci_addr_format_nodedev(&a, buf, sizeof(buf)),
+			    "pci_0000_af_00_3");
+	assert_int_equal(pci_addr_parse_nodedev("pci_10000_01_1f_7", &a), 0);
+	assert_string_equal(fmt(&a), "10000:01:1f.7");
+	assert_int_equal(pci_addr_parse_nodedev("pci_0000_af_00_8", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse_nodedev("pci_0000_af_20_0", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse_nodedev("pci_0000_af_00", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse_nodedev("pci_0000_af_00_", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse_nodedev("pci_0000_af_00_33", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse_nodedev("pci_000_af_00_3", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse_nodedev("pci_100000_af_00_3", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse_nodedev("pci_0000_a_000_3", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse_nodedev("pci_0000_ag_00_3", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse_nodedev("net_ens1f0", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse_nodedev("0000:af:00.3", &a), -EINVAL);
+	assert_int_equal(pci_addr_parse_nodedev("", &a), -EINVAL);
+}
+
 static void vf(const char *pf, unsigned off, unsigned stride, unsigned i,
 	       const char *want)
 {
@@ -81,6 +106,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_nodedev),
 		cmocka_unit_test(test_vf_arith),
 		cmocka_unit_test(test_vf_overflow),
 	};

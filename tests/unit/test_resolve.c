@@ -65,6 +65,25 @@ static void test_forms(void **state)
 	resolves("0001:5e:00.0", &pfs[2], NULL);
 }
 
+/* libvirt's node device names (virsh nodedev-list) name the same devices. */
+static void test_nodedev(void **state)
+{
+	resolves("pci_0000_3b_00_0", &pfs[0], NULL);
+	resolves("pci_0000_3b_01_1", &pfs[0], &pf0_vfs[1]);
+	resolves("pci_0000_3b_00_0/vf3", &pfs[0], &pf0_vfs[2]);
+	resolves("pci_0002_5e_00_0", &pfs[3], NULL); /* the domain is part of it */
+	fails("pci_0000_3c_00_0", -ENOENT);
+	fails("pci_0000_3b_00_8", -EINVAL);  /* function 0..7 */
+	fails("pci_0000_3b_20_0", -EINVAL);  /* slot 0..1f */
+	fails("pci_0000_3b_00", -EINVAL);
+	fails("pci_000_3b_00_0", -EINVAL);
+	fails("pci_0000_3b_00_0_", -EINVAL);
+	fails("pci_0000_3b_0_00", -EINVAL);
+	fails("pci_0000_3g_00_0", -EINVAL);
+	fails("pci_0000:3b:00.0", -EINVAL);
+	fails("pci_0000_3b_00_0/vf2", -ERANGE);
+}
+
 static void test_errors(void **state)
 {
 	fails("ens1f9", -ENOENT);
@@ -93,6 +112,10 @@ static void test_suggest(void **state)
 	assert_true(s.n >= 1);
 	assert_string_equal(s.v[0], "3b:00.0");
 	sriov_strv_free(&s);
+	assert_int_equal(sriov_host_suggest(&host, "pci_0000_3b_00_2", 5, &s), 0);
+	assert_true(s.n >= 1);
+	assert_string_equal(s.v[0], "pci_0000_3b_00_0");
+	sriov_strv_free(&s);
 	assert_int_equal(sriov_host_suggest(&host, "zzzzzzzzzzzz", 5, &s), 0);
 	assert_int_equal(s.n, 0);
 	sriov_strv_free(&s);
@@ -103,6 +126,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_forms),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_nodedev),
 		cmocka_unit_test(test_suggest),
 	};
 

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libsriov — export: the files a consumer of VFs reads (libvirt's device
+ * and network XML), generated from the inventory and refused when the
+ * checks say the consumer would fail with them. Part of the public
+ * interface (sriov.h includes it).
+ */
+#ifndef SRIOV_EXPORT_H
+#define SRIOV_EXPORT_H
+
+#include "sriov.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum sriov_export_format {
+	SRIOV_EXPORT_LIBVIRT_INTERFACE, /* <interface type='hostdev'> per VF */
+	SRIOV_EXPORT_LIBVIRT_HOSTDEV,   /* <hostdev mode='subsystem'> per VF */
+	SRIOV_EXPORT_LIBVIRT_NETWORK,   /* one <network>: a pool of VFs */
+};
+
+/* "libvirt-interface" -> SRIOV_EXPORT_*, or -EINVAL. */
+int sriov_export_format_parse(const char *name);
+/* The name of @format, NULL when out of range; @i from 0 lists them all. */
+const char *sriov_export_format_name(int format);
+
+/* Longest network name accepted (libvirt has no limit; this is a sanity one). */
+#define SRIOV_EXPORT_NAME_MAX 64
+
+struct sriov_export_opts {
+	int format;               /* enum sriov_export_format */
+	const char *name;         /* libvirt-network: the network's name */
+	const char *const *macs;  /* libvirt-interface: one per VF, in order;
+				     the rest keep their admin MAC */
+	size_t n_macs;
+	bool force;               /* build the text despite the problems */
+};
+
+/* A check the exported VFs fail: what the consumer would refuse later. */
+struct sriov_export_problem {
+	const char *check;        /* check id: "group.viable", "iommu.active",
+				     "vf.mac.duplicate" (sriov_check_info_find) */
+	char *subject;            /* "ens1f0/vf3"; NULL: the host */
+	char *evidence;
+	char *remedy;             /* NULL when none */
+};
+
+struct sriov_export {
+	struct sriov_vf_ref *vfs;          /* the VFs exported, in order */
+	size_t n_vfs;
+	struct sriov_export_problem *problems;
+	size_t n_problems;
+	char *text;               /* the output; NULL when refused */
+	size_t len;
+};
+
+/*
+ * Export the VFs named by @devices (names as sriov_host_resolve_vfs()
+ * takes them: a VF, PF/vf0-3, or a PF for all its VFs; each VF once) of
+ * @host, read through @ctx, in @opts->format. First the checks of the
+ * consumer's failures run (sriov_check_run: group.viable, iommu.active;
+ * and MAC addresses in the output unique on the host): with a problem and
+ * without @opts->force, the result has the problems and no text, and
+ * -EPERM is returned. Returns 0 or -EPERM with *out set (free it with
+ * sriov_export_free()), or, with *out NULL and @err saying which input
+ * and why: -EINVAL (bad options: a MAC, a name, a VF named twice, more
+ * MACs than VFs), -ENOENT / -ERANGE / -ENODATA / -ENOTUNIQ (a device that
+ * does not resolve, as sriov_host_resolve_vfs), -ENODEV (a VF without a
+ * PCI address), -EDOM (a VF setting the format cannot express), -ENOMEM.
+ */
+int sriov_export_build(struct sriov_ctx *ctx, const struct sriov_host *host,
+		       const char *const *devices, size_t n_devices,
+		       const struct sriov_export_opts *opts,
+		       struct sriov_export **out, char *err, size_t errlen);
+void sriov_export_free(struct sriov_export *ex);
+
+/*
+ * Replace the file @path with @len bytes of @buf atomically: a new file
+ * in the same directory, written and fsync'd, renamed over @path. @path
+ * itself is never followed: a symbolic link there is -ELOOP, anything but
+ * a regular file -EBADFD (-EISDIR for a directory); nothing is written
+ * then. A file that existed keeps its permission bits. Returns 0 or -errno.
+ */
+int sriov_write_file_atomic(const char *path, const void *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SRIOV_EXPORT_H */

@@ -1,0 +1,493 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sriovctl export: resolve the VFs, decide what the output says about each
+ * (the guest's MAC, the VLAN), and refuse what the consumer would refuse
+ * later — a group vfio cannot take, a host without IOMMU (the check
+ * registry's own checks), a MAC address twice on the host.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "export/export.h"
+
+static const char *const format_names[] = {
+	[SRIOV_EXPORT_LIBVIRT_INTERFACE] = "libvirt-interface",
+	[SRIOV_EXPORT_LIBVIRT_HOSTDEV] = "libvirt-hostdev",
+	[SRIOV_EXPORT_LIBVIRT_NETWORK] = "libvirt-network",
+};
+
+#define N_FORMATS (sizeof(format_names) / sizeof(format_names[0]))
+
+int sriov_export_format_parse(const char *name)
+{
+	for (size_t i = 0; name && i < N_FORMATS; i++)
+		if (strcmp(name, format_names[i]) == 0)
+			return (int)i;
+	return -EINVAL;
+}
+
+const char *sriov_export_format_name(int format)
+{
+	return format >= 0 && (size_t)format < N_FORMATS ? format_names[format]
+							 : NULL;
+}
+
+static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return r;
+}
+
+/* "ens1f0/vf3" (or the PF's address when it has no netdev), as the checks name VFs. */
+static void vf_label(const struct sriov_pf *pf, const struct sriov_vf *vf,
+		     char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/vf%u",
+		 pf->n_netdevs ? pf->netdevs[0].name : pf->address, vf->index);
+}
+
+/* The MAC the VF has on the host: the PF's view (admin MAC), else its netdev's. */
+static const char *host_mac(const struct sriov_vf *vf)
+{
+	const char *m = vf->link.present && vf->link.mac[0] ? vf->link.mac
+							      : vf->mac;
+
+	return m && strcmp(m, "00:00:00:00:00:00") != 0 ? m : NULL;
+}
+
+/* "no SR-IOV PF or VF named ..." with the close names, as `show` gives them. */
+static int not_found(const struct sriov_host *host, const char *name,
+		     char *err, size_t errlen)
+{
+	struct sriov_strv hints = { 0 };
+	size_t len;
+
+	fail(err, errlen, -ENOENT, "no SR-IOV PF or VF named '%s' under %s", name,
+	     host->root);
+	if (sriov_host_suggest(host, name, 3, &hints) == 0 && hints.n) {
+		for (size_t i = 0; i < hints.n; i++) {
+			len = strlen(err);
+			snprintf(err + len, errlen - len, "%s%s",
+				 i ? ", " : "; did you mean: ", hints.v[i]);
+		}
+		len = strlen(err);
+		snprintf(err + len, errlen - len, "?");
+	} else {
+		len = strlen(err);
+		snprintf(err + len, errlen - len, "; 'sriovctl list' shows them");
+	}
+	sriov_strv_free(&hints);
+	return -ENOENT;
+}
+
+static int resolve_error(struct sriov_ctx *ctx, const struct sriov_host *host,
+			 const char *name, int r, char *err, size_t errlen)
+{
+	char *addr = NULL, *drv = NULL;
+	int n;
+
+	switch (r) {
+	case -EINVAL:
+		if (strncmp(name, "pci_", 4) == 0)
+			return fail(err, errlen, r, "'%s' is not a libvirt node device name: pci_DDDD_BB_SS_F in hex (pci_0000_3b_00_0)",
+				    name);
+		return fail(err, errlen, r, "'%s' is not a device name: use a VF (ens1f0/vf3, its PCI address or netdev), VFs of one PF (ens1f0/vf0-3) or a PF (all its VFs)",
+			    name);
+	case -ERANGE:
+		n = (int)strcspn(name, "/");
+		return fail(err, errlen, r, "%s: the PF has no VF with that index (see 'sriovctl show %.*s')",
+			    name, n, name);
+	case -ENODATA:
+		return fail(err, errlen, r, "%s is a PF without VFs: create them first (sriovctl pf %s set-vfs N)",
+			    name, name);
+	case -ENOTUNIQ:
+		return fail(err, errlen, r, "'%s' matches devices in several PCI domains: give the full address (DDDD:BB:DD.F)",
+			    name);
+	case -ENOENT:
+		break;
+	default:
+		return fail(err, errlen, r, "%s: %s", name, strerror(-r));
+	}
+	if (sriov_lookup_non_sriov(ctx, name, &addr, &drv) == 0 && addr) {
+		fail(err, errlen, r, "%s is PCI device %s (driver %s) without SR-IOV: export takes VFs and SR-IOV PFs; 'sriovctl list' shows them",
+		     name, addr, drv ? drv : "none");
+		free(addr);
+		free(drv);
+		return r;
+	}
+	free(addr);
+	free(drv);
+	return not_found(host, name, err, errlen);
+}
+
+/* --mac: unicast, not zero, through `vf set mac`'s parser; into "aa:bb:..". */
+static int mac_option(const char *s, char out[18], char *err, size_t errlen)
+{
+	char *argv[] = { "mac", (char *)s };
+	struct sriov_vf_settings set = { 0 };
+	char why[256] = "";
+	const uint8_t *m;
+	int r;
+
+	r = sriov_vf_settings_parse(2, argv, &set, why, sizeof(why));
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0 || set.n != 1)
+		return fail(err, errlen, -EINVAL, "--mac %s: %s", s, why);
+	m = set.v[0].mac;
+	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
+		 m[0], m[1], m[2], m[3], m[4], m[5]);
+	sriov_vf_settings_free(&set);
+	if (strcmp(out, "00:00:00:00:00:00") == 0)
+		return fail(err, errlen, -EINVAL, "--mac %s: the guest's interface needs a real address (unicast, not zero)",
+			    s);
+	return 0;
+}
+
+/* libvirt's network names: no '/'; kept to what a shell and a file name take. */
+static int check_name(const struct sriov_export_opts *o, char *err, size_t errlen)
+{
+	size_t n;
+
+	if (o->format != SRIOV_EXPORT_LIBVIRT_NETWORK) {
+		if (o->name)
+			return fail(err, errlen, -EINVAL, "--name is for libvirt-network only");
+		return 0;
+	}
+	if (!o->name)
+		return fail(err, errlen, -EINVAL, "libvirt-network needs --name NAME, the network's name");
+	n = strlen(o->name);
+	if (n == 0 || n > SRIOV_EXPORT_NAME_MAX || o->name[0] == '-' ||
+	    o->name[0] == '.')
+		goto bad;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)o->name[i];
+
+		if (!isascii(c) || !(isalnum(c) || strchr("-_.+:@", c)))
+			goto bad;
+	}
+	return 0;
+bad:
+	return fail(err, errlen, -EINVAL, "--name '%s': a network name is 1..%d of A-Z a-z 0-9 - _ . + : @, not starting with - or .",
+		    o->name, SRIOV_EXPORT_NAME_MAX);
+}
+
+struct build {
+	struct sriov_ctx *ctx;
+	const struct sriov_host *host;
+	const struct sriov_export_opts *opts;
+	struct sriov_export *ex;
+	struct export_vf *vfs;
+	const char *pf_dev;
+	char *err;
+	size_t errlen;
+};
+
+static int add_vf(struct build *b, const char *name, const struct sriov_vf_ref *ref)
+{
+	struct sriov_export *ex = b->ex;
+	struct export_vf *v;
+	const struct sriov_vf *vf = ref->vf;
+	char label[300];
+	void *p;
+
+	vf_label(ref->pf, vf, label, sizeof(label));
+	for (size_t i = 0; i < ex->n_vfs; i++)
+		if (ex->vfs[i].vf == vf)
+			return fail(b->err, b->errlen, -EINVAL, "%s: VF %s (%s) is named twice",
+				    name, label, vf->address);
+	p = realloc(ex->vfs, (ex->n_vfs + 1) * sizeof(*ex->vfs));
+	if (!p)
+		return -ENOMEM;
+	ex->vfs = p;
+	p = realloc(b->vfs, (ex->n_vfs + 1) * sizeof(*b->vfs));
+	if (!p)
+		return -ENOMEM;
+	b->vfs = p;
+	v = &b->vfs[ex->n_vfs];
+	memset(v, 0, sizeof(*v));
+	v->pf = ref->pf;
+	v->vf = vf;
+	if ((ref->pf->bus && strcmp(ref->pf->bus, "pci") != 0) ||
+	    pci_addr_parse(vf->address, &v->addr, NULL) < 0)
+		return fail(b->err, b->errlen, -ENODEV, "%s: VF %s has no PCI address: libvirt assigns PCI devices",
+			    name, label);
+	if (v->addr.domain > 0xffff)
+		return fail(b->err, b->errlen, -ENODEV, "%s: VF %s is in PCI domain %x: libvirt's addresses have 16-bit domains (a VMD domain cannot be assigned)",
+			    name, label, v->addr.domain);
+	if (vf->link.present && vf->link.vlan) {
+		if (vf->link.vlan_proto == 0x88a8)
+			return fail(b->err, b->errlen, -EDOM, "%s: VF %s has an 802.1ad VLAN (%u): libvirt sets 802.1Q tags only; 'sriovctl vf %s set vlan %u proto 802.1Q' first",
+				    name, label, vf->link.vlan, label, vf->link.vlan);
+		if (vf->link.vlan > 4094)
+			return fail(b->err, b->errlen, -EDOM, "%s: VF %s has VLAN %u, which no guest can use (1..4094)",
+				    name, label, vf->link.vlan);
+		v->vlan = vf->link.vlan;
+	}
+	if (host_mac(vf))
+		snprintf(v->mac, sizeof(v->mac), "%s", host_mac(vf));
+	ex->vfs[ex->n_vfs++] = *ref;
+	return 0;
+}
+
+/*
+ * A netdev name XML can carry: the kernel allows control bytes in one,
+ * which XML 1.0 cannot hold even escaped. Such a PF's VFs go by address.
+ */
+static bool xml_name(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x21 || (unsigned char)*s > 0x7e)
+			return false;
+	return true;
+}
+
+static int resolve_all(struct build *b, const char *const *devices, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct sriov_vf_refs refs = { 0 };
+		const struct sriov_pf *pf;
+		const struct sriov_vf *vf;
+		int r = sriov_host_resolve_vfs(b->host, devices[i], &refs);
+
+		if (r < 0)
+			return resolve_error(b->ctx, b->host, devices[i], r,
+					     b->err, b->errlen);
+		/* a whole PF alone makes a network of <pf dev>: its VFs then */
+		if (n == 1 && b->opts->format == SRIOV_EXPORT_LIBVIRT_NETWORK &&
+		    sriov_host_resolve(b->host, devices[i], &pf, &vf) == 0 &&
+		    !vf && pf->n_netdevs && xml_name(pf->netdevs[0].name))
+			b->pf_dev = pf->netdevs[0].name;
+		for (size_t j = 0; j < refs.n && r == 0; j++)
+			r = add_vf(b, devices[i], &refs.v[j]);
+		sriov_vf_refs_free(&refs);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int add_problem(struct sriov_export *ex, const char *check,
+		       const char *subject, const char *evidence,
+		       const char *remedy)
+{
+	struct sriov_export_problem *p;
+
+	p = realloc(ex->problems, (ex->n_problems + 1) * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	ex->problems = p;
+	p = &ex->problems[ex->n_problems++];
+	p->check = check;
+	p->subject = subject ? strdup(subject) : NULL;
+	p->evidence = strdup(evidence);
+	p->remedy = remedy ? strdup(remedy) : NULL;
+	if ((subject && !p->subject) || !p->evidence || (remedy && !p->remedy))
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * The registry's checks of what vfio and libvirt need: iommu.active for
+ * the host, group.viable for each VF (a warning there is a VF not yet on
+ * vfio-pci, which libvirt's managed mode binds at the guest's start: the
+ * same failure, later).
+ */
+static int run_checks(struct build *b)
+{
+	struct sriov_check_report *rep = NULL;
+	const char **names;
+	char why[512] = "";
+	int r;
+
+	names = calloc(b->ex->n_vfs, sizeof(*names));
+	if (!names)
+		return -ENOMEM;
+	for (size_t i = 0; i < b->ex->n_vfs; i++)
+		names[i] = b->ex->vfs[i].vf->address;
+	r = sriov_check_run(b->ctx, b->host, names, b->ex->n_vfs, &rep, why,
+			    sizeof(why));
+	free(names);
+	if (r < 0)
+		return fail(b->err, b->errlen, r, "cannot run the checks: %s",
+			    why[0] ? why : strerror(-r));
+	for (size_t i = 0; i < rep->n && r == 0; i++) {
+		const struct sriov_finding *f = &rep->v[i];
+		const char *id = f->check->id;
+
+		if ((strcmp(id, "iommu.active") == 0 && f->severity == SRIOV_SEV_FAIL) ||
+		    (strcmp(id, "group.viable") == 0 && f->severity >= SRIOV_SEV_WARN))
+			r = add_problem(b->ex, id, f->subject, f->evidence,
+					f->remedy);
+	}
+	sriov_check_report_free(rep);
+	return r;
+}
+
+/*
+ * vf.mac.duplicate for the output: the MAC each guest gets must be
+ * nobody else's on the host — not another exported VF's, not another
+ * VF's that the host keeps.
+ */
+static int check_macs(struct build *b)
+{
+	const char *id = sriov_check_info_find("vf.mac.duplicate")->id;
+	size_t n = b->ex->n_vfs;
+	char label[300], other[300], ev[1024], fix[1024];
+	int r = 0;
+
+	for (size_t i = 0; i < n && r == 0; i++) {
+		const struct export_vf *v = &b->vfs[i];
+
+		if (!v->mac[0])
+			continue;
+		vf_label(v->pf, v->vf, label, sizeof(label));
+		snprintf(fix, sizeof(fix), "give %s a MAC of its own: --mac XX:XX:XX:XX:XX:XX, or sriovctl vf %s set mac XX:XX:XX:XX:XX:XX",
+			 label, label);
+		for (size_t j = i + 1; j < n && r == 0; j++) {
+			if (strcasecmp(b->vfs[j].mac, v->mac) != 0)
+				continue;
+			vf_label(b->vfs[j].pf, b->vfs[j].vf, other, sizeof(other));
+			snprintf(ev, sizeof(ev), "the output gives MAC %s to %s and to %s",
+				 v->mac, label, other);
+			r = add_problem(b->ex, id, label, ev, fix);
+		}
+		for (size_t p = 0; p < b->host->n_pfs && r == 0; p++) {
+			const struct sriov_pf *pf = &b->host->pfs[p];
+
+			for (size_t k = 0; k < pf->n_vfs && r == 0; k++) {
+				const struct sriov_vf *o = &pf->vfs[k];
+				bool exported = false;
+
+				for (size_t j = 0; j < n; j++)
+					exported |= b->vfs[j].vf == o;
+				if (exported || !host_mac(o) ||
+				    strcasecmp(host_mac(o), v->mac) != 0)
+					continue;
+				vf_label(pf, o, other, sizeof(other));
+				snprintf(ev, sizeof(ev), "the output gives MAC %s to %s, and %s (not exported) has it",
+					 v->mac, label, other);
+				r = add_problem(b->ex, id, label, ev, fix);
+			}
+		}
+	}
+	return r;
+}
+
+static int set_macs(struct build *b)
+{
+	const struct sriov_export_opts *o = b->opts;
+	int r;
+
+	if (!o->n_macs)
+		return 0;
+	if (o->format != SRIOV_EXPORT_LIBVIRT_INTERFACE)
+		return fail(b->err, b->errlen, -EINVAL, "--mac is for libvirt-interface only (a hostdev or a network's VF gets its MAC from the guest or the <interface> using it)");
+	if (o->n_macs > b->ex->n_vfs)
+		return fail(b->err, b->errlen, -EINVAL, "%zu --mac for %zu VF%s: one MAC per VF, in the order the VFs are named",
+			    o->n_macs, b->ex->n_vfs, b->ex->n_vfs == 1 ? "" : "s");
+	for (size_t i = 0; i < o->n_macs; i++) {
+		r = mac_option(o->macs[i], b->vfs[i].mac, b->err, b->errlen);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* A network sets one VLAN on every VF it hands out. */
+static int check_network_vlan(struct build *b)
+{
+	char a[300], c[300];
+
+	if (b->opts->format != SRIOV_EXPORT_LIBVIRT_NETWORK)
+		return 0;
+	for (size_t i = 1; i < b->ex->n_vfs; i++)
+		if (b->vfs[i].vlan != b->vfs[0].vlan) {
+			vf_label(b->vfs[0].pf, b->vfs[0].vf, a, sizeof(a));
+			vf_label(b->vfs[i].pf, b->vfs[i].vf, c, sizeof(c));
+			return fail(b->err, b->errlen, -EDOM, "%s has VLAN %u and %s VLAN %u: a libvirt network gives all its VFs one VLAN; export them as two networks",
+				    a, b->vfs[0].vlan, c, b->vfs[i].vlan);
+		}
+	return 0;
+}
+
+int sriov_export_build(struct sriov_ctx *ctx, const struct sriov_host *host,
+		       const char *const *devices, size_t n_devices,
+		       const struct sriov_export_opts *opts,
+		       struct sriov_export **out, char *err, size_t errlen)
+{
+	struct build b = { .ctx = ctx, .host = host, .opts = opts,
+			   .err = err, .errlen = errlen };
+	struct export_job job;
+	int r;
+
+	*out = NULL;
+	if (errlen)
+		err[0] = '\0';
+	if (!sriov_export_format_name(opts->format))
+		return fail(err, errlen, -EINVAL, "unknown export format %d", opts->format);
+	if (n_devices == 0)
+		return fail(err, errlen, -EINVAL, "name the VFs to export (a VF, PF/vf0-3, or a PF for all its VFs)");
+	r = check_name(opts, err, errlen);
+	if (r < 0)
+		return r;
+	b.ex = calloc(1, sizeof(*b.ex));
+	if (!b.ex)
+		return -ENOMEM;
+	r = resolve_all(&b, devices, n_devices);
+	if (r == 0)
+		r = set_macs(&b);
+	if (r == 0)
+		r = check_network_vlan(&b);
+	if (r == 0)
+		r = run_checks(&b);
+	if (r == 0)
+		r = check_macs(&b);
+	if (r == 0 && b.ex->n_problems && !opts->force)
+		r = -EPERM;
+	if (r == 0) {
+		job = (struct export_job){ .format = opts->format,
+					   .name = opts->name,
+					   .pf_dev = b.pf_dev,
+					   .vfs = b.vfs,
+					   .n_vfs = b.ex->n_vfs };
+		r = export_libvirt(&job, &b.ex->text, &b.ex->len);
+		if (r < 0)
+			fail(err, errlen, r, "cannot generate the XML: %s", strerror(-r));
+	}
+	free(b.vfs);
+	if (r < 0 && r != -EPERM) {
+		sriov_export_free(b.ex);
+		return r;
+	}
+	*out = b.ex;
+	return r;
+}
+
+void sriov_export_free(struct sriov_export *ex)
+{
+	if (!ex)
+		return;
+	for (size_t i = 0; i < ex->n_problems; i++) {
+		free(ex->problems[i].subject);
+		free(ex->problems[i].evidence);
+		free(ex->problems[i].remedy);
+	}
+	free(ex->problems);
+	free(ex->vfs);
+	free(ex->text);
+	free(ex);
+}
