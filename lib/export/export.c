@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "export/export.h"
+#include "util/errbuf.h"
 
 static const char *const format_names[] = {
 	[SRIOV_EXPORT_LIBVIRT_INTERFACE] = "libvirt-interface",
@@ -34,21 +35,6 @@ const char *sriov_export_format_name(int format)
 {
 	return format >= 0 && (size_t)format < N_FORMATS ? format_names[format]
 							 : NULL;
-}
-
-static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return r;
 }
 
 /* "ens1f0/vf3" (or the PF's address when it has no netdev), as the checks name VFs. */
@@ -75,7 +61,7 @@ static int not_found(const struct sriov_host *host, const char *name,
 	struct sriov_strv hints = { 0 };
 	size_t len;
 
-	fail(err, errlen, -ENOENT, "no SR-IOV PF or VF named '%s' under %s", name,
+	errset(err, errlen, -ENOENT, "no SR-IOV PF or VF named '%s' under %s", name,
 	     host->root);
 	if (sriov_host_suggest(host, name, 3, &hints) == 0 && hints.n) {
 		for (size_t i = 0; i < hints.n; i++) {
@@ -102,27 +88,27 @@ static int resolve_error(struct sriov_ctx *ctx, const struct sriov_host *host,
 	switch (r) {
 	case -EINVAL:
 		if (strncmp(name, "pci_", 4) == 0)
-			return fail(err, errlen, r, "'%s' is not a libvirt node device name: pci_DDDD_BB_SS_F in hex (pci_0000_3b_00_0)",
+			return errset(err, errlen, r, "'%s' is not a libvirt node device name: pci_DDDD_BB_SS_F in hex (pci_0000_3b_00_0)",
 				    name);
-		return fail(err, errlen, r, "'%s' is not a device name: use a VF (ens1f0/vf3, its PCI address or netdev), VFs of one PF (ens1f0/vf0-3) or a PF (all its VFs)",
+		return errset(err, errlen, r, "'%s' is not a device name: use a VF (ens1f0/vf3, its PCI address or netdev), VFs of one PF (ens1f0/vf0-3) or a PF (all its VFs)",
 			    name);
 	case -ERANGE:
 		n = (int)strcspn(name, "/");
-		return fail(err, errlen, r, "%s: the PF has no VF with that index (see 'sriovctl show %.*s')",
+		return errset(err, errlen, r, "%s: the PF has no VF with that index (see 'sriovctl show %.*s')",
 			    name, n, name);
 	case -ENODATA:
-		return fail(err, errlen, r, "%s is a PF without VFs: create them first (sriovctl pf %s set-vfs N)",
+		return errset(err, errlen, r, "%s is a PF without VFs: create them first (sriovctl pf %s set-vfs N)",
 			    name, name);
 	case -ENOTUNIQ:
-		return fail(err, errlen, r, "'%s' matches devices in several PCI domains: give the full address (DDDD:BB:DD.F)",
+		return errset(err, errlen, r, "'%s' matches devices in several PCI domains: give the full address (DDDD:BB:DD.F)",
 			    name);
 	case -ENOENT:
 		break;
 	default:
-		return fail(err, errlen, r, "%s: %s", name, strerror(-r));
+		return errset(err, errlen, r, "%s: %s", name, strerror(-r));
 	}
 	if (sriov_lookup_non_sriov(ctx, name, &addr, &drv) == 0 && addr) {
-		fail(err, errlen, r, "%s is PCI device %s (driver %s) without SR-IOV: export takes VFs and SR-IOV PFs; 'sriovctl list' shows them",
+		errset(err, errlen, r, "%s is PCI device %s (driver %s) without SR-IOV: export takes VFs and SR-IOV PFs; 'sriovctl list' shows them",
 		     name, addr, drv ? drv : "none");
 		free(addr);
 		free(drv);
@@ -146,13 +132,13 @@ static int mac_option(const char *s, char out[18], char *err, size_t errlen)
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0 || set.n != 1)
-		return fail(err, errlen, -EINVAL, "--mac %s: %s", s, why);
+		return errset(err, errlen, -EINVAL, "--mac %s: %s", s, why);
 	m = set.v[0].mac;
 	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
 		 m[0], m[1], m[2], m[3], m[4], m[5]);
 	sriov_vf_settings_free(&set);
 	if (strcmp(out, "00:00:00:00:00:00") == 0)
-		return fail(err, errlen, -EINVAL, "--mac %s: the guest's interface needs a real address (unicast, not zero)",
+		return errset(err, errlen, -EINVAL, "--mac %s: the guest's interface needs a real address (unicast, not zero)",
 			    s);
 	return 0;
 }
@@ -164,11 +150,11 @@ static int check_name(const struct sriov_export_opts *o, char *err, size_t errle
 
 	if (o->format != SRIOV_EXPORT_LIBVIRT_NETWORK) {
 		if (o->name)
-			return fail(err, errlen, -EINVAL, "--name is for libvirt-network only");
+			return errset(err, errlen, -EINVAL, "--name is for libvirt-network only");
 		return 0;
 	}
 	if (!o->name)
-		return fail(err, errlen, -EINVAL, "libvirt-network needs --name NAME, the network's name");
+		return errset(err, errlen, -EINVAL, "libvirt-network needs --name NAME, the network's name");
 	n = strlen(o->name);
 	if (n == 0 || n > SRIOV_EXPORT_NAME_MAX || o->name[0] == '-' ||
 	    o->name[0] == '.')
@@ -181,7 +167,7 @@ static int check_name(const struct sriov_export_opts *o, char *err, size_t errle
 	}
 	return 0;
 bad:
-	return fail(err, errlen, -EINVAL, "--name '%s': a network name is 1..%d of A-Z a-z 0-9 - _ . + : @, not starting with - or .",
+	return errset(err, errlen, -EINVAL, "--name '%s': a network name is 1..%d of A-Z a-z 0-9 - _ . + : @, not starting with - or .",
 		    o->name, SRIOV_EXPORT_NAME_MAX);
 }
 
@@ -207,7 +193,7 @@ static int add_vf(struct build *b, const char *name, const struct sriov_vf_ref *
 	vf_label(ref->pf, vf, label, sizeof(label));
 	for (size_t i = 0; i < ex->n_vfs; i++)
 		if (ex->vfs[i].vf == vf)
-			return fail(b->err, b->errlen, -EINVAL, "%s: VF %s (%s) is named twice",
+			return errset(b->err, b->errlen, -EINVAL, "%s: VF %s (%s) is named twice",
 				    name, label, vf->address);
 	p = realloc(ex->vfs, (ex->n_vfs + 1) * sizeof(*ex->vfs));
 	if (!p)
@@ -223,17 +209,17 @@ static int add_vf(struct build *b, const char *name, const struct sriov_vf_ref *
 	v->vf = vf;
 	if ((ref->pf->bus && strcmp(ref->pf->bus, "pci") != 0) ||
 	    pci_addr_parse(vf->address, &v->addr, NULL) < 0)
-		return fail(b->err, b->errlen, -ENODEV, "%s: VF %s has no PCI address: libvirt assigns PCI devices",
+		return errset(b->err, b->errlen, -ENODEV, "%s: VF %s has no PCI address: libvirt assigns PCI devices",
 			    name, label);
 	if (v->addr.domain > 0xffff)
-		return fail(b->err, b->errlen, -ENODEV, "%s: VF %s is in PCI domain %x: libvirt's addresses have 16-bit domains (a VMD domain cannot be assigned)",
+		return errset(b->err, b->errlen, -ENODEV, "%s: VF %s is in PCI domain %x: libvirt's addresses have 16-bit domains (a VMD domain cannot be assigned)",
 			    name, label, v->addr.domain);
 	if (vf->link.present && vf->link.vlan) {
 		if (vf->link.vlan_proto == 0x88a8)
-			return fail(b->err, b->errlen, -EDOM, "%s: VF %s has an 802.1ad VLAN (%u): libvirt sets 802.1Q tags only; 'sriovctl vf %s set vlan %u proto 802.1Q' first",
+			return errset(b->err, b->errlen, -EDOM, "%s: VF %s has an 802.1ad VLAN (%u): libvirt sets 802.1Q tags only; 'sriovctl vf %s set vlan %u proto 802.1Q' first",
 				    name, label, vf->link.vlan, label, vf->link.vlan);
 		if (vf->link.vlan > 4094)
-			return fail(b->err, b->errlen, -EDOM, "%s: VF %s has VLAN %u, which no guest can use (1..4094)",
+			return errset(b->err, b->errlen, -EDOM, "%s: VF %s has VLAN %u, which no guest can use (1..4094)",
 				    name, label, vf->link.vlan);
 		v->vlan = vf->link.vlan;
 	}
@@ -322,7 +308,7 @@ static int run_checks(struct build *b)
 			    sizeof(why));
 	free(names);
 	if (r < 0)
-		return fail(b->err, b->errlen, r, "cannot run the checks: %s",
+		return errset(b->err, b->errlen, r, "cannot run the checks: %s",
 			    why[0] ? why : strerror(-r));
 	for (size_t i = 0; i < rep->n && r == 0; i++) {
 		const struct sriov_finding *f = &rep->v[i];
@@ -395,9 +381,9 @@ static int set_macs(struct build *b)
 	if (!o->n_macs)
 		return 0;
 	if (o->format != SRIOV_EXPORT_LIBVIRT_INTERFACE)
-		return fail(b->err, b->errlen, -EINVAL, "--mac is for libvirt-interface only (a hostdev or a network's VF gets its MAC from the guest or the <interface> using it)");
+		return errset(b->err, b->errlen, -EINVAL, "--mac is for libvirt-interface only (a hostdev or a network's VF gets its MAC from the guest or the <interface> using it)");
 	if (o->n_macs > b->ex->n_vfs)
-		return fail(b->err, b->errlen, -EINVAL, "%zu --mac for %zu VF%s: one MAC per VF, in the order the VFs are named",
+		return errset(b->err, b->errlen, -EINVAL, "%zu --mac for %zu VF%s: one MAC per VF, in the order the VFs are named",
 			    o->n_macs, b->ex->n_vfs, b->ex->n_vfs == 1 ? "" : "s");
 	for (size_t i = 0; i < o->n_macs; i++) {
 		r = mac_option(o->macs[i], b->vfs[i].mac, b->err, b->errlen);
@@ -418,7 +404,7 @@ static int check_network_vlan(struct build *b)
 		if (b->vfs[i].vlan != b->vfs[0].vlan) {
 			vf_label(b->vfs[0].pf, b->vfs[0].vf, a, sizeof(a));
 			vf_label(b->vfs[i].pf, b->vfs[i].vf, c, sizeof(c));
-			return fail(b->err, b->errlen, -EDOM, "%s has VLAN %u and %s VLAN %u: a libvirt network gives all its VFs one VLAN; export them as two networks",
+			return errset(b->err, b->errlen, -EDOM, "%s has VLAN %u and %s VLAN %u: a libvirt network gives all its VFs one VLAN; export them as two networks",
 				    a, b->vfs[0].vlan, c, b->vfs[i].vlan);
 		}
 	return 0;
@@ -438,9 +424,9 @@ int sriov_export_build(struct sriov_ctx *ctx, const struct sriov_host *host,
 	if (errlen)
 		err[0] = '\0';
 	if (!sriov_export_format_name(opts->format))
-		return fail(err, errlen, -EINVAL, "unknown export format %d", opts->format);
+		return errset(err, errlen, -EINVAL, "unknown export format %d", opts->format);
 	if (n_devices == 0)
-		return fail(err, errlen, -EINVAL, "name the VFs to export (a VF, PF/vf0-3, or a PF for all its VFs)");
+		return errset(err, errlen, -EINVAL, "name the VFs to export (a VF, PF/vf0-3, or a PF for all its VFs)");
 	r = check_name(opts, err, errlen);
 	if (r < 0)
 		return r;
@@ -466,7 +452,7 @@ int sriov_export_build(struct sriov_ctx *ctx, const struct sriov_host *host,
 					   .n_vfs = b.ex->n_vfs };
 		r = export_libvirt(&job, &b.ex->text, &b.ex->len);
 		if (r < 0)
-			fail(err, errlen, r, "cannot generate the XML: %s", strerror(-r));
+			errset(err, errlen, r, "cannot generate the XML: %s", strerror(-r));
 	}
 	free(b.vfs);
 	if (r < 0 && r != -EPERM) {
