@@ -54,7 +54,7 @@ struct sriov_bind_step {
 };
 
 struct sriov_bind_plan {
-	int mode;               /* enum sriov_bind_mode */
+	enum sriov_bind_mode mode;
 	char *driver;           /* SRIOV_BIND_DRIVER: the driver */
 	bool load_module;       /* the driver is not loaded: load its module */
 	bool module_loaded;     /* sriov_bind_apply() loaded it */
@@ -88,7 +88,7 @@ struct sriov_bind_plan {
  * Free with sriov_bind_plan_free().
  */
 int sriov_bind_plan_new(struct sriov_ctx *ctx, const struct sriov_host *host,
-			const struct sriov_vf_refs *vfs, int mode,
+			const struct sriov_vf_refs *vfs, enum sriov_bind_mode mode,
 			const char *driver, unsigned flags,
 			struct sriov_bind_plan **out, char *err, size_t errlen);
 void sriov_bind_plan_free(struct sriov_bind_plan *plan);

@@ -38,7 +38,7 @@ enum sriov_check_area {
 /* One entry of the table of checks (static data, never freed). */
 struct sriov_check_info {
 	const char *id;          /* stable: "iommu.cmdline" */
-	int area;                /* enum sriov_check_area */
+	enum sriov_check_area area;
 	const char *title;       /* one line */
 	const char *description; /* what is checked and why it matters */
 	const char *remedy;      /* the fix in general; findings carry the exact one */
@@ -50,13 +50,13 @@ const struct sriov_check_info *sriov_check_info_at(size_t i);
 const struct sriov_check_info *sriov_check_info_find(const char *id);
 
 /* "ok", "skip", "warn", "fail"; "host", "firmware", "kernel", "pf", "vf". */
-const char *sriov_severity_name(int severity);
-const char *sriov_check_area_name(int area);
+const char *sriov_severity_name(enum sriov_severity severity);
+const char *sriov_check_area_name(enum sriov_check_area area);
 
 /* One result of one check, on the host or on one device. */
 struct sriov_finding {
 	const struct sriov_check_info *check;
-	int severity;            /* enum sriov_severity */
+	enum sriov_severity severity;
 	char *subject;           /* "0000:3b:00.0", "ens1f0/vf3"; NULL: the host */
 	char *evidence;          /* the file read and what it held */
 	char *remedy;            /* exact for this host; NULL when nothing to do */
@@ -87,7 +87,8 @@ void sriov_check_report_free(struct sriov_check_report *rep);
  * fail), as `check --severity` shows them; n_by_severity still counts the
  * whole run.
  */
-void sriov_check_report_filter(struct sriov_check_report *rep, int min_severity);
+void sriov_check_report_filter(struct sriov_check_report *rep,
+			       enum sriov_severity min_severity);
 
 /* The report as `sriovctl check` prints it, grouped by area. */
 int sriov_render_check_text(const struct sriov_check_report *rep, FILE *out);

@@ -50,7 +50,7 @@ enum sriov_explain_kind {
 /* A device the text names (PCI address, netdev, "PF vf N"), looked up. */
 struct sriov_explain_device {
 	char *written;                /* as in the text: "0b:10.5", "ens1f0 vf 3" */
-	int kind;                     /* enum sriov_explain_kind */
+	enum sriov_explain_kind kind;
 	char address[SRIOV_ADDR_MAX]; /* full PCI address; "" when none */
 	char *driver;                 /* NULL: none */
 	char *netdev;                 /* NULL: none */

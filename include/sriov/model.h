@@ -87,7 +87,7 @@ enum sriov_pcie_type {
 /* What the config space walk found in one device. */
 struct sriov_config {
 	size_t len;                   /* bytes readable (64/256 unprivileged, 4096) */
-	int pcie_type;                /* enum sriov_pcie_type */
+	enum sriov_pcie_type pcie_type;
 	bool has_ari;                 /* ARI extended capability (0x000e) */
 	bool has_aer;                 /* AER extended capability (0x0001) */
 	bool truncated;               /* a capability pointed past the readable end */
@@ -108,19 +108,21 @@ struct sriov_bridge {
 #define SRIOV_VF_LINK_ENABLE  1
 #define SRIOV_VF_LINK_DISABLE 2
 
+/* Where a VF's link attributes came from (struct sriov_vf_link.source). */
+enum sriov_vf_link_src {
+	SRIOV_VF_LINK_SRC_NONE,     /* not queried */
+	SRIOV_VF_LINK_SRC_NETLINK,  /* the PF's VF list (rtnetlink) */
+	SRIOV_VF_LINK_SRC_SYSFS,    /* beyond a truncated list: only the VF's
+				       own netdev MAC, from sysfs */
+};
+
 /*
  * A VF as its PF's driver reports it over rtnetlink (the IFLA_VFINFO_LIST
  * of the PF's netdev): what `ip link show PF` prints as "vf N ...".
  */
-/* Where a VF's link attributes came from (struct sriov_vf_link.source). */
-#define SRIOV_VF_LINK_SRC_NONE     0  /* not queried */
-#define SRIOV_VF_LINK_SRC_NETLINK  1  /* the PF's VF list (rtnetlink) */
-#define SRIOV_VF_LINK_SRC_SYSFS    2  /* beyond a truncated list: only the
-					 VF's own netdev MAC, from sysfs */
-
 struct sriov_vf_link {
 	bool present;          /* the PF's driver listed this VF */
-	int source;            /* SRIOV_VF_LINK_SRC_* */
+	enum sriov_vf_link_src source;
 	char mac[18];          /* "" when not reported */
 	unsigned vlan;         /* 0: no VLAN */
 	unsigned qos;
@@ -203,7 +205,7 @@ struct sriov_pf {
 	size_t n_vfs;
 	struct sriov_config config;
 	bool config_readable;
-	int vf_links;                   /* enum sriov_vf_links */
+	enum sriov_vf_links vf_links;
 	unsigned vf_links_reported;     /* IFLA_NUM_VF of the PF's netdev */
 	struct sriov_bridge *upstream;  /* root port first, nearest bridge last */
 	size_t n_upstream;

@@ -29,7 +29,7 @@ enum sriov_holder_kind {
 struct sriov_holder {
 	unsigned vf_index;
 	char vf_address[SRIOV_ADDR_MAX];
-	int kind;                /* enum sriov_holder_kind */
+	enum sriov_holder_kind kind;
 	int pid;                 /* SRIOV_HOLDER_VFIO: the process, else 0 */
 	char comm[32];           /* its /proc/PID/comm, "?" if unreadable */
 	char what[96];           /* the device file, netdev or master involved */
@@ -69,7 +69,7 @@ enum sriov_numvfs_attr {
 };
 
 struct sriov_numvfs_step {
-	int attr;                /* enum sriov_numvfs_attr */
+	enum sriov_numvfs_attr attr;
 	unsigned from, to;
 };
 

@@ -31,7 +31,7 @@ enum sriov_step_kind {
 };
 
 struct sriov_step {
-	int kind;                       /* enum sriov_step_kind */
+	enum sriov_step_kind kind;
 	char pf[SRIOV_ADDR_MAX];        /* the PF's address */
 	char pf_name[SRIOV_ADDR_MAX];   /* its netdev, else its address */
 	unsigned vf;                    /* VF_ATTRS, DRIVER: the VF index */

@@ -73,7 +73,7 @@ enum sriov_policy_pf_field {
 /* One PF entry of `pfs:` (or made by a top-level `vfs:` selector). */
 struct sriov_policy_pf {
 	struct sriov_policy_loc loc;        /* of the entry */
-	int match;                          /* enum sriov_policy_match_kind */
+	enum sriov_policy_match_kind match;
 	char *value;                        /* NETDEV, PCI, ROOT_DEVICE */
 	uint16_t vendor_id, device_id;      /* ID */
 	struct sriov_policy_loc match_loc;

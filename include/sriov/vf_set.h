@@ -20,8 +20,8 @@ extern "C" {
 
 /* One requested setting. */
 struct sriov_vf_setting {
-	int attr;              /* enum sriov_vf_attr: MAC, VLAN (with qos and
-				  proto), SPOOFCHK .. QUERY_RSS */
+	enum sriov_vf_attr attr; /* MAC, VLAN (with qos and proto), SPOOFCHK
+				    .. QUERY_RSS */
 	char text[64];         /* canonical: "vlan 100 qos 3", "max-rate 5" */
 	uint8_t mac[6];
 	unsigned vlan;
@@ -73,11 +73,10 @@ int sriov_vf_settings_diff_only(const struct sriov_vf_link *want,
 				struct sriov_vf_settings *out);
 
 /*
- * The current value of @attr (enum sriov_vf_attr) in @l, spelled as a
- * setting's value ("100 qos 3", "on", "02:00:00:00:00:01"); "?" when the
- * kernel did not report it. For "old -> new" logs. Returns 0 or -EINVAL.
+ * The current value of @attr in @l, spelled as a setting's value ("100
+ * qos 3", "on", "02:00:00:00:00:01"); "?" when the kernel did not report it. For "old -> new" logs. Returns 0 or -EINVAL.
  */
-int sriov_vf_link_value(const struct sriov_vf_link *l, int attr,
+int sriov_vf_link_value(const struct sriov_vf_link *l, enum sriov_vf_attr attr,
 			char *buf, size_t len);
 
 /*

@@ -113,7 +113,7 @@ static int do_vf_attrs(const struct sriov_pf *pf, const struct sriov_step *s,
 /* One bind operation on one VF: 0, or -errno with o->msg. */
 static int bind_one(struct sriov_ctx *ctx, const struct sriov_host *host,
 		    const struct sriov_pf *pf, const struct sriov_vf *vf,
-		    int mode, const char *driver, char **new_driver,
+		    enum sriov_bind_mode mode, const char *driver, char **new_driver,
 		    struct sriov_step_outcome *o)
 {
 	struct sriov_vf_ref ref = { .pf = pf, .vf = vf };
@@ -362,6 +362,9 @@ static int step_now(const struct sriov_host *host, const struct sriov_step *s,
 			now->mtu = 0;
 		if (now->up >= 0 && now->up == now->old_up)
 			now->up = -1;
+		break;
+	case SRIOV_STEP_VF_ATTRS:
+		/* compared with the link of that moment when carried out */
 		break;
 	}
 	return 0;

@@ -228,7 +228,8 @@ int numvfs_bounded_write(struct rootfs *rfs, const char *path,
 }
 
 static int write_step(struct sriov_ctx *ctx, const struct sriov_numvfs_plan *p,
-		      int attr, unsigned value, unsigned long deadline)
+		      enum sriov_numvfs_attr attr, unsigned value,
+		      unsigned long deadline)
 {
 	char path[4200], v[16];
 	unsigned long now = now_ms();
