@@ -7,6 +7,9 @@
  *  - Functions that can fail return 0 or a negative errno and never print.
  *  - Every object that is created by a *_new or *_load function is released
  *    by the matching *_free function; *_free(NULL) is a no-op.
+ *  - A struct the caller owns (often on its stack) that a function fills is
+ *    emptied by *_clear: it frees what the struct holds, not the struct,
+ *    and leaves it empty; *_clear(NULL) is a no-op.
  *  - The inventory model (sriov/model.h) is plain data, owned by the
  *    sriov_host that holds it. Callers read it; they never modify or free
  *    parts of it.

@@ -22,7 +22,7 @@ struct sriov_strv {
 };
 
 /* Free the strings and the array, and empty @sv (which is not freed). */
-void sriov_strv_free(struct sriov_strv *sv);
+void sriov_strv_clear(struct sriov_strv *sv);
 
 #ifdef __cplusplus
 }

@@ -85,7 +85,7 @@ void sriov_txn_free(struct sriov_txn *txn);
  * PF it touched back to txn->before with a plan of its own (@out's
  * rollback_plan and rollback; its records are "rolled back"); then empty
  * the journal. Returns 0, or the undo's -errno: the journal then stays
- * for a later try. Free @out with sriov_apply_report_free().
+ * for a later try. Free @out with sriov_apply_report_clear().
  */
 int sriov_txn_recover(struct sriov_ctx *ctx, const struct sriov_txn *txn,
 		      const struct sriov_apply_opts *opts,

@@ -44,7 +44,7 @@ int sriov_host_load_names(struct sriov_ctx *ctx, struct sriov_host *host,
 
 /*
  * Devices (PCI addresses) in IOMMU group @group, sorted. Returns 0 or -errno
- * (-ENOENT when the group does not exist). Free with sriov_strv_free().
+ * (-ENOENT when the group does not exist). Free with sriov_strv_clear().
  */
 int sriov_iommu_group_devices(struct sriov_ctx *ctx, int group,
 			      struct sriov_strv *out);

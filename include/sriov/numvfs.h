@@ -45,11 +45,11 @@ struct sriov_holders {
  * removes): processes with the VF's vfio group or device open (every
  * /proc/PID/fd under the ctx's root), and VF netdevs that are up,
  * enslaved, or gone to another network namespace. Returns 0 or -ENOMEM;
- * unreadable processes are skipped. Free @out with sriov_holders_free().
+ * unreadable processes are skipped. Free @out with sriov_holders_clear().
  */
 int sriov_vf_holders(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 		     unsigned from, struct sriov_holders *out);
-void sriov_holders_free(struct sriov_holders *h);
+void sriov_holders_clear(struct sriov_holders *h);
 
 /* "0000:01:00.1: /dev/vfio/12 open by pid 123 (qemu)". */
 void sriov_holder_describe(const struct sriov_holder *h, char *buf,
@@ -75,7 +75,7 @@ struct sriov_numvfs_step {
 
 /*
  * The writes that take a PF from its current VF count to the requested one.
- * Owned by the caller; free with sriov_numvfs_plan_free().
+ * Owned by the caller; free with sriov_numvfs_plan_clear().
  */
 struct sriov_numvfs_plan {
 	char pf_address[SRIOV_ADDR_MAX]; /* the PF's device name */
@@ -96,12 +96,12 @@ struct sriov_numvfs_plan {
  * (plan->holders lists them). A different non-zero count goes through 0;
  * autoprobe is written before VFs are created, and only when it differs.
  * @err explains a refusal naming the PF. Returns 0 or those, -ENOMEM.
- * Free @plan with sriov_numvfs_plan_free() whatever the result.
+ * Free @plan with sriov_numvfs_plan_clear() whatever the result.
  */
 int sriov_numvfs_plan(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 		      const struct sriov_numvfs_req *req,
 		      struct sriov_numvfs_plan *plan, char *err, size_t errlen);
-void sriov_numvfs_plan_free(struct sriov_numvfs_plan *plan);
+void sriov_numvfs_plan_clear(struct sriov_numvfs_plan *plan);
 
 /*
  * The explanation of the kernel's answer @e (negative errno) to writing @n
@@ -118,7 +118,7 @@ struct sriov_numvfs_vf {
 	char *netdev;            /* NULL: none */
 };
 
-/* What sriov_numvfs_apply() did. Free with sriov_numvfs_result_free(). */
+/* What sriov_numvfs_apply() did. Free with sriov_numvfs_result_clear(). */
 struct sriov_numvfs_result {
 	size_t steps_done;       /* plan steps the kernel accepted */
 	int failed_err;          /* the kernel's answer to the failed step, 0 */
@@ -150,7 +150,7 @@ int sriov_numvfs_apply(struct sriov_ctx *ctx,
 		       const struct sriov_numvfs_plan *plan,
 		       unsigned timeout_ms, struct sriov_numvfs_result *res,
 		       char *err, size_t errlen);
-void sriov_numvfs_result_free(struct sriov_numvfs_result *res);
+void sriov_numvfs_result_clear(struct sriov_numvfs_result *res);
 
 #ifdef __cplusplus
 }

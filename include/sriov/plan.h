@@ -67,7 +67,7 @@ struct sriov_plan {
 	size_t n;
 };
 
-void sriov_plan_free(struct sriov_plan *plan);
+void sriov_plan_clear(struct sriov_plan *plan);
 
 /*
  * One line for @step, as `plan` and `restore --dry-run` print it:
@@ -85,7 +85,7 @@ int sriov_step_describe(const struct sriov_step *step, size_t i, char *buf,
  * A saved PF missing from @host, or one with other vendor/device ids, is
  * -ENOENT / -EMEDIUMTYPE with @err saying which; a saved VF count above
  * the PF's total is -ERANGE. Returns 0 or those, -ENOMEM. Free @out with
- * sriov_plan_free().
+ * sriov_plan_clear().
  */
 int sriov_restore_plan(const struct sriov_host *host,
 		       const struct sriov_state *st, struct sriov_plan *out,
@@ -139,7 +139,7 @@ struct sriov_step_outcome {
 	struct sriov_vf_results attrs;
 };
 
-/* Free with sriov_apply_report_free(). */
+/* Free with sriov_apply_report_clear(). */
 struct sriov_apply_report {
 	struct sriov_step_outcome *v;   /* the steps tried, in order */
 	size_t n;
@@ -167,12 +167,12 @@ struct sriov_apply_report {
  * before the first step, is restored by a plan of its own (not after a
  * write that timed out: it would block as well), unless @opts->no_rollback.
  * Returns 0, or the failed step's -errno. Free @out with
- * sriov_apply_report_free() whatever the result.
+ * sriov_apply_report_clear() whatever the result.
  */
 int sriov_plan_apply(struct sriov_ctx *ctx, const struct sriov_plan *plan,
 		     const struct sriov_apply_opts *opts,
 		     struct sriov_apply_report *out);
-void sriov_apply_report_free(struct sriov_apply_report *rep);
+void sriov_apply_report_clear(struct sriov_apply_report *rep);
 
 #define SRIOV_PLAN_SCHEMA "sriovctl.plan/v1"
 

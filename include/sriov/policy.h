@@ -19,12 +19,6 @@
 extern "C" {
 #endif
 
-/*
- * The host policy (docs/policy.md): YAML, parsed with libyaml. Step 1 of
- * issue 6: the model and its syntax validation; nothing here reads the
- * inventory or changes the host.
- */
-
 #define SRIOV_POLICY_PATH "etc/sriovctl/sriovctl.yaml"  /* under the root */
 #define SRIOV_POLICY_DIR  "etc/sriovctl/conf.d"
 

@@ -37,7 +37,7 @@ struct sriov_policy_plan_opts {
  * netdev's MTU and admin state, the VFs' link attributes (only those the
  * policy names), their drivers, their netdevs' MTU. An empty plan: the
  * host matches the policy. Returns 0 (look at p->n_errors; @out is then
- * empty) or -ENOMEM. Free @out with sriov_plan_free().
+ * empty) or -ENOMEM. Free @out with sriov_plan_clear().
  */
 int sriov_policy_plan(const struct sriov_host *host, struct sriov_policy *p,
 		      const struct sriov_policy_plan_opts *opts,

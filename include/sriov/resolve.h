@@ -45,7 +45,7 @@ int sriov_lookup_non_sriov(struct sriov_ctx *ctx, const char *name,
 
 /*
  * Up to @max names known in @host that are close to @name (edit distance or
- * prefix), best first, for "did you mean" hints. Free with sriov_strv_free().
+ * prefix), best first, for "did you mean" hints. Free with sriov_strv_clear().
  */
 int sriov_host_suggest(const struct sriov_host *host, const char *name,
 		       size_t max, struct sriov_strv *out);
@@ -69,11 +69,11 @@ struct sriov_vf_refs {
  * (malformed, or a range A-B with A > B), -ENOENT (unknown name), -ERANGE
  * (an index the PF has no VF for), -ENOTUNIQ (short address in several
  * domains), -ENODATA (a PF without VFs), -ENOMEM. The references point into
- * @host. Free with sriov_vf_refs_free().
+ * @host. Free with sriov_vf_refs_clear().
  */
 int sriov_host_resolve_vfs(const struct sriov_host *host, const char *name,
 			   struct sriov_vf_refs *out);
-void sriov_vf_refs_free(struct sriov_vf_refs *r);
+void sriov_vf_refs_clear(struct sriov_vf_refs *r);
 
 #ifdef __cplusplus
 }

@@ -41,19 +41,19 @@ struct sriov_vf_settings {
  * VLAN 0..4094, qos 0..7, proto, rates, min <= max when both are given).
  * @err holds one message naming the attribute and the fix. Returns 0,
  * -EINVAL for bad syntax (unknown attribute, missing value, given twice),
- * -EDOM for a value out of its domain, -ENOMEM. Free @out with sriov_vf_settings_free().
+ * -EDOM for a value out of its domain, -ENOMEM. Free @out with sriov_vf_settings_clear().
  */
 int sriov_vf_settings_parse(int argc, char *const *argv,
 			    struct sriov_vf_settings *out,
 			    char *err, size_t errlen);
-void sriov_vf_settings_free(struct sriov_vf_settings *s);
+void sriov_vf_settings_clear(struct sriov_vf_settings *s);
 
 /*
  * The settings that turn @cur into @want (both as the kernel reports VF
  * links; @cur NULL or not present: unknown, so every attribute @want has
  * is set). Attributes @want does not report (-1, "" MAC) are left alone;
  * the two rates come as a min/max pair when either differs. Returns 0 or
- * -ENOMEM. Free @out with sriov_vf_settings_free().
+ * -ENOMEM. Free @out with sriov_vf_settings_clear().
  */
 int sriov_vf_settings_diff(const struct sriov_vf_link *want,
 			   const struct sriov_vf_link *cur,
@@ -117,14 +117,14 @@ struct sriov_vf_results {
  * min-rate and max-rate given together travel as one IFLA_VF_RATE. Returns
  * 0 when every setting got an answer (look at each result's err), the
  * check's error (nothing sent), or -errno when netlink is unusable.
- * Free @out with sriov_vf_results_free().
+ * Free @out with sriov_vf_results_clear().
  */
 int sriov_vf_settings_apply(const struct sriov_pf *pf,
 			    const struct sriov_vf *vf,
 			    const struct sriov_vf_settings *s,
 			    struct sriov_vf_results *out,
 			    char *err, size_t errlen);
-void sriov_vf_results_free(struct sriov_vf_results *r);
+void sriov_vf_results_clear(struct sriov_vf_results *r);
 
 #ifdef __cplusplus
 }

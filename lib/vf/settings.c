@@ -182,11 +182,11 @@ int sriov_vf_settings_parse(int argc, char *const *argv,
 				   mn->value, mx->value);
 	}
 	if (r < 0)
-		sriov_vf_settings_free(out);
+		sriov_vf_settings_clear(out);
 	return r;
 }
 
-void sriov_vf_settings_free(struct sriov_vf_settings *s)
+void sriov_vf_settings_clear(struct sriov_vf_settings *s)
 {
 	if (!s)
 		return;
