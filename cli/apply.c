@@ -202,7 +202,7 @@ int cli_apply(struct cli *c, const struct sriov_host *host,
 	if (rep.log_err && (r == 0 || rep.rollback))
 		cli_changelog_warn(&log, rep.log_err);
 	cli_changelog_close(&log);
-	sriov_apply_report_free(&rep);
+	sriov_apply_report_clear(&rep);
 	if (fflush(stdout) != 0)
 		return EXIT_FAILED;
 	return r < 0 ? EXIT_FAILED : EXIT_OK;
@@ -323,8 +323,8 @@ int cli_recover(struct cli *c, bool only)
 	cli_changelog_warn(&log, rep.log_err);
 	cli_changelog_close(&log);
 out:
-	sriov_apply_report_free(&rep);
-	sriov_plan_free(&plan);
+	sriov_apply_report_clear(&rep);
+	sriov_plan_clear(&plan);
 	sriov_host_free(host);
 	sriov_txn_free(txn);
 	if (fflush(stdout) != 0)

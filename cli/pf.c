@@ -298,8 +298,8 @@ static int set_vfs(struct cli *c, const char *name, const char *count,
 	if (fflush(stdout) != 0)
 		rc = EXIT_FAILED;
 out:
-	sriov_numvfs_result_free(&res);
-	sriov_numvfs_plan_free(&plan);
+	sriov_numvfs_result_clear(&res);
+	sriov_numvfs_plan_clear(&plan);
 	sriov_host_free(host);
 	return rc;
 }

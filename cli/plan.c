@@ -226,7 +226,7 @@ int cmd_plan(struct cli *c, int argc, char **argv)
 	}
 	rc = a.detailed && n ? EXIT_CHANGES : EXIT_OK;
 out:
-	sriov_plan_free(&plan);
+	sriov_plan_clear(&plan);
 	sriov_host_free(host);
 	sriov_policy_free(p);
 	return rc;
@@ -304,7 +304,7 @@ int cmd_apply(struct cli *c, int argc, char **argv)
 	if (fflush(stdout) != 0)
 		rc = EXIT_FAILED;
 out:
-	sriov_plan_free(&plan);
+	sriov_plan_clear(&plan);
 	sriov_host_free(host);
 	sriov_policy_free(p);
 	return rc;

@@ -54,7 +54,7 @@ static void not_found(struct cli *c, const struct sriov_host *host,
 		cli_error("no SR-IOV PF or VF named '%s' under %s; 'sriovctl list' shows them",
 			  name, host->root);
 	}
-	sriov_strv_free(&hints);
+	sriov_strv_clear(&hints);
 }
 
 int cmd_show(struct cli *c, int argc, char **argv)

@@ -207,7 +207,7 @@ int cmd_restore(struct cli *c, int argc, char **argv)
 	}
 	rc = cli_apply(c, host, &plan);
 out:
-	sriov_plan_free(&plan);
+	sriov_plan_clear(&plan);
 	sriov_state_free(st);
 	sriov_host_free(host);
 	return rc;

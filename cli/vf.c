@@ -171,8 +171,8 @@ flush:
 	if (fflush(stdout) != 0)
 		rc = EXIT_FAILED;
 out:
-	sriov_vf_results_free(&res);
-	sriov_vf_settings_free(&set);
+	sriov_vf_results_clear(&res);
+	sriov_vf_settings_clear(&set);
 	sriov_host_free(host);
 	return rc;
 }
@@ -389,7 +389,7 @@ flush:
 		rc = EXIT_FAILED;
 out:
 	sriov_bind_plan_free(plan);
-	sriov_vf_refs_free(&refs);
+	sriov_vf_refs_clear(&refs);
 	sriov_host_free(host);
 	return rc;
 }

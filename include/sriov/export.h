@@ -2,13 +2,19 @@
 /*
  * libsriov — export: the files a consumer of VFs reads (libvirt's device
  * and network XML), generated from the inventory and refused when the
- * checks say the consumer would fail with them. Part of the public
- * interface (sriov.h includes it).
+ * checks say the consumer would fail with them.
  */
 #ifndef SRIOV_EXPORT_H
 #define SRIOV_EXPORT_H
 
-#include "sriov.h"
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sriov/common.h"
+#include "sriov/context.h"
+#include "sriov/model.h"
+#include "sriov/resolve.h"
+#include "sriov/check.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -79,10 +79,10 @@ struct sriov_vf_attr_value {
 };
 
 /* The entry of @a, or NULL when @a is not an attribute. */
-const struct sriov_vf_attr_info *sriov_vf_attr_info(int a);
+const struct sriov_vf_attr_info *sriov_vf_attr_info(enum sriov_vf_attr a);
 
 /* The policy and state-file key of @a ("min_tx_rate"), or NULL. */
-const char *sriov_vf_attr_key(int a);
+const char *sriov_vf_attr_key(enum sriov_vf_attr a);
 
 /*
  * The attribute @spelling names: its canonical name, policy key, JSON
@@ -97,15 +97,15 @@ const struct sriov_vf_attr_info *sriov_vf_attr_lookup(const char *spelling);
  * message without the attribute's name ("4095 is out of range 0..4094"),
  * for the caller to prefix with the spelling the user wrote.
  */
-int sriov_vf_attr_parse(int a, const char *s, struct sriov_vf_attr_value *out,
+int sriov_vf_attr_parse(enum sriov_vf_attr a, const char *s, struct sriov_vf_attr_value *out,
 			char *err, size_t errlen);
 
 /*
  * The canonical form of @v as a value of @a ("on", "802.1ad", "auto",
  * "02:00:00:00:00:01"), what every view prints. Returns 0 or -EINVAL.
  */
-int sriov_vf_attr_format(int a, const struct sriov_vf_attr_value *v,
-			 char *buf, size_t len);
+int sriov_vf_attr_format(enum sriov_vf_attr a,
+			 const struct sriov_vf_attr_value *v, char *buf, size_t len);
 
 /*
  * The attributes in @mask, in the table's order, as "a, b, c": their

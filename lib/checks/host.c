@@ -220,7 +220,7 @@ static void check_active(struct check_run *r, bool firmware)
 			  e < 0 ? "missing" : units.n ? "not empty" : "empty",
 			  r->host->iommu_groups);
 	}
-	sriov_strv_free(&units);
+	sriov_strv_clear(&units);
 }
 
 static void check_cmdline(struct check_run *r)

@@ -185,7 +185,7 @@ static void check_acs(struct check_run *r, const struct sriov_pf *pf)
 			check_add(r, "acs.path", SRIOV_SEV_WARN, pf->address, remedy,
 				  "config space: %s; with the IOMMU on, the devices below share one IOMMU group",
 				  itemlist_str(&missing));
-		sriov_strv_free(&members);
+		sriov_strv_clear(&members);
 	}
 }
 
@@ -271,7 +271,7 @@ static void check_group(struct check_run *r, const struct sriov_pf *pf,
 			  vf->iommu_group, itemlist_str(&blockers), vf->iommu_group,
 			  vfio ? "" : " when the VF, now on its host driver, is given to vfio-pci");
 	}
-	sriov_strv_free(&members);
+	sriov_strv_clear(&members);
 }
 
 void checks_pci(struct check_run *r)

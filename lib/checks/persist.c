@@ -159,7 +159,7 @@ static void scan_udev(struct check_run *r, struct persist_set *set)
 out:
 	free(ent);
 	for (size_t d = 0; d < N_RULES_DIRS; d++)
-		sriov_strv_free(&names[d]);
+		sriov_strv_clear(&names[d]);
 }
 
 /* The sysfs directories of an event's chain, for ATTR{} and ATTRS{}. */
@@ -685,7 +685,7 @@ struct persist_set *persist_scan(struct check_run *r)
 			if (read_text(r, path, &set->units[set->n_units]) == 0)
 				set->n_units++;
 		}
-		sriov_strv_free(&units);
+		sriov_strv_clear(&units);
 	}
 	return set;
 }

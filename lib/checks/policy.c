@@ -166,6 +166,6 @@ void checks_policy(struct check_run *r)
 			report_unmanaged(r, p, pf);
 		}
 	}
-	sriov_plan_free(&plan);
+	sriov_plan_clear(&plan);
 	sriov_policy_free(p);
 }

@@ -97,16 +97,16 @@ const struct sriov_check_info *check_info(const char *id)
 	return sriov_check_info_find(id);
 }
 
-const char *sriov_severity_name(int severity)
+const char *sriov_severity_name(enum sriov_severity severity)
 {
 	static const char *const names[] = { "ok", "skip", "warn", "fail" };
 
-	return severity >= 0 && severity <= SRIOV_SEV_FAIL ? names[severity] : "?";
+	return (unsigned)severity <= SRIOV_SEV_FAIL ? names[severity] : "?";
 }
 
-const char *sriov_check_area_name(int area)
+const char *sriov_check_area_name(enum sriov_check_area area)
 {
 	static const char *const names[] = { "host", "firmware", "kernel", "pf", "vf" };
 
-	return area >= 0 && area <= SRIOV_AREA_VF ? names[area] : "?";
+	return (unsigned)area <= SRIOV_AREA_VF ? names[area] : "?";
 }

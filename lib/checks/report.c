@@ -144,7 +144,7 @@ static int group_by_area(struct sriov_check_report *rep)
 	v = malloc(rep->n * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	for (int area = SRIOV_AREA_HOST; area <= SRIOV_AREA_VF; area++)
+	for (enum sriov_check_area area = SRIOV_AREA_HOST; area <= SRIOV_AREA_VF; area++)
 		for (size_t i = 0; i < rep->n; i++)
 			if (rep->v[i].check->area == area)
 				v[k++] = rep->v[i];
@@ -202,7 +202,8 @@ void sriov_check_report_free(struct sriov_check_report *rep)
 	free(rep);
 }
 
-void sriov_check_report_filter(struct sriov_check_report *rep, int min_severity)
+void sriov_check_report_filter(struct sriov_check_report *rep,
+			       enum sriov_severity min_severity)
 {
 	size_t k = 0;
 

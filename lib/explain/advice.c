@@ -100,6 +100,8 @@ static int advise_numvfs(const struct builder *b, const char *id,
 			if (r < 0)
 				continue;
 			break;
+		case SRIOV_EXPLAIN_PF:
+			break;
 		}
 		if (d->pf_netdev)
 			r = strv_pushf(a, "PF %s (%s, %s): %u of %u VFs enabled", d->pf_netdev,

@@ -18,8 +18,8 @@ void explain_refs_free(struct explain_refs *r)
 {
 	if (!r)
 		return;
-	sriov_strv_free(&r->addrs);
-	sriov_strv_free(&r->netdevs);
+	sriov_strv_clear(&r->addrs);
+	sriov_strv_clear(&r->netdevs);
 	free(r->groups);
 	for (size_t i = 0; i < r->n_vfs; i++)
 		free(r->vfs[i].netdev);

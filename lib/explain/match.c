@@ -29,15 +29,15 @@ void sriov_explanation_free(struct sriov_explanation *e)
 		return;
 	for (size_t i = 0; i < e->n_matches; i++) {
 		free(e->matches[i].excerpt);
-		sriov_strv_free(&e->matches[i].advice);
+		sriov_strv_clear(&e->matches[i].advice);
 	}
 	free(e->matches);
 	for (size_t i = 0; i < e->n_devices; i++)
 		device_free(&e->devices[i]);
 	free(e->devices);
 	for (size_t i = 0; i < e->n_groups; i++) {
-		sriov_strv_free(&e->groups[i].members);
-		sriov_strv_free(&e->groups[i].drivers);
+		sriov_strv_clear(&e->groups[i].members);
+		sriov_strv_clear(&e->groups[i].drivers);
 	}
 	free(e->groups);
 	free(e);

@@ -75,7 +75,7 @@ static int not_found(const struct sriov_host *host, const char *name,
 		len = strlen(err);
 		snprintf(err + len, errlen - len, "; 'sriovctl list' shows them");
 	}
-	sriov_strv_free(&hints);
+	sriov_strv_clear(&hints);
 	return -ENOENT;
 }
 
@@ -136,7 +136,7 @@ static int mac_option(const char *s, char out[18], char *err, size_t errlen)
 	m = set.v[0].mac;
 	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
 		 m[0], m[1], m[2], m[3], m[4], m[5]);
-	sriov_vf_settings_free(&set);
+	sriov_vf_settings_clear(&set);
 	if (strcmp(out, "00:00:00:00:00:00") == 0)
 		return errset(err, errlen, -EINVAL, "--mac %s: the guest's interface needs a real address (unicast, not zero)",
 			    s);
@@ -259,7 +259,7 @@ static int resolve_all(struct build *b, const char *const *devices, size_t n)
 			b->pf_dev = pf->netdevs[0].name;
 		for (size_t j = 0; j < refs.n && r == 0; j++)
 			r = add_vf(b, devices[i], &refs.v[j]);
-		sriov_vf_refs_free(&refs);
+		sriov_vf_refs_clear(&refs);
 		if (r < 0)
 			return r;
 	}

@@ -346,7 +346,7 @@ int dev_read_netdevs(struct dev_reader *d, const struct netmap *nm,
 	nd = calloc(names.n, sizeof(*nd));
 	if (!nd) {
 		free(mac0);
-		sriov_strv_free(&names);
+		sriov_strv_clear(&names);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < names.n; i++) {
@@ -367,7 +367,7 @@ int dev_read_netdevs(struct dev_reader *d, const struct netmap *nm,
 	}
 	*out = nd;
 	*n = names.n;
-	sriov_strv_free(&names);
+	sriov_strv_clear(&names);
 	return 0;
 }
 

@@ -222,11 +222,11 @@ int sriov_vf_holders(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 		qsort(out->v, out->n, sizeof(*out->v), cmp_holder);
 	return 0;
 fail:
-	sriov_holders_free(out);
+	sriov_holders_clear(out);
 	return -ENOMEM;
 }
 
-void sriov_holders_free(struct sriov_holders *h)
+void sriov_holders_clear(struct sriov_holders *h)
 {
 	if (!h)
 		return;

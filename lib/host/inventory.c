@@ -202,8 +202,8 @@ static void vf_free(struct sriov_vf *vf)
 	free(vf->driver);
 	free(vf->driver_override);
 	free(vf->mac);
-	sriov_strv_free(&vf->netdevs);
-	sriov_strv_free(&vf->warnings);
+	sriov_strv_clear(&vf->netdevs);
+	sriov_strv_clear(&vf->warnings);
 }
 
 static void pf_free(struct sriov_pf *pf)
@@ -220,7 +220,7 @@ static void pf_free(struct sriov_pf *pf)
 		vf_free(&pf->vfs[i]);
 	free(pf->vfs);
 	free(pf->upstream);
-	sriov_strv_free(&pf->warnings);
+	sriov_strv_clear(&pf->warnings);
 }
 
 void sriov_host_free(struct sriov_host *host)
@@ -232,7 +232,7 @@ void sriov_host_free(struct sriov_host *host)
 	free(host->pfs);
 	free(host->root);
 	free(host->cmdline);
-	sriov_strv_free(&host->warnings);
+	sriov_strv_clear(&host->warnings);
 	free(host);
 }
 
@@ -706,7 +706,7 @@ int sriov_host_load(struct sriov_ctx *ctx, unsigned flags,
 	if (r == 0 && ctx->netlink && host->n_pfs)
 		r = load_vf_links(host, flags & SRIOV_LOAD_STATS);
 fail:
-	sriov_strv_free(&devs);
+	sriov_strv_clear(&devs);
 	free(L.bridges.v);
 	free(L.vfs.slots);
 	netmap_free(&L.netmap);

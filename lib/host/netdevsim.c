@@ -80,17 +80,17 @@ int netdevsim_load_pfs(struct rootfs *rfs, const struct netmap *nm,
 
 	r = rootfs_foreach(rfs, ROOTFS_TOP, NSIM_DEVICES, has_sriov, &s);
 	if (r == -ENOMEM) {
-		sriov_strv_free(&s.names);
+		sriov_strv_clear(&s.names);
 		return r;
 	}
 	if (s.names.n == 0) {
-		sriov_strv_free(&s.names);
+		sriov_strv_clear(&s.names);
 		return 0;
 	}
 	strv_sort(&s.names);
 	v = realloc(*pfs, (*n + s.names.n) * sizeof(*v));
 	if (!v) {
-		sriov_strv_free(&s.names);
+		sriov_strv_clear(&s.names);
 		return -ENOMEM;
 	}
 	*pfs = v;
@@ -100,6 +100,6 @@ int netdevsim_load_pfs(struct rootfs *rfs, const struct netmap *nm,
 		if (r < 0)
 			break;
 	}
-	sriov_strv_free(&s.names);
+	sriov_strv_clear(&s.names);
 	return r < 0 ? r : 0;
 }

@@ -37,7 +37,7 @@ int netmap_load(struct rootfs *rfs, struct netmap *out)
 		if (dirfd >= 0)
 			close(dirfd);
 		free(m.v);
-		sriov_strv_free(&names);
+		sriov_strv_clear(&names);
 		return dirfd == -ENOMEM || !m.v ? -ENOMEM : 0;
 	}
 	for (size_t i = 0; i < names.n; i++) {
@@ -65,13 +65,13 @@ int netmap_load(struct rootfs *rfs, struct netmap *out)
 			free(m.v[m.n].ifname);
 			close(dirfd);
 			netmap_free(&m);
-			sriov_strv_free(&names);
+			sriov_strv_clear(&names);
 			return -ENOMEM;
 		}
 		m.n++;
 	}
 	close(dirfd);
-	sriov_strv_free(&names);
+	sriov_strv_clear(&names);
 	qsort(m.v, m.n, sizeof(*m.v), cmp_entry);
 	m.valid = true;
 	*out = m;

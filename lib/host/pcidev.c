@@ -32,7 +32,7 @@ void pcidev_close(struct pcidev *d)
 	if (d->r.fd >= 0)
 		close(d->r.fd);
 	d->r.fd = -1;
-	sriov_strv_free(&d->warnings);
+	sriov_strv_clear(&d->warnings);
 }
 
 int pcidev_driver(struct pcidev *d, char **out)

@@ -280,7 +280,7 @@ int sriov_host_suggest(const struct sriov_host *host, const char *name,
 		for (size_t i = 0; i < c.n && i < max && r == 0; i++)
 			r = strv_push(out, c.v[i].name);
 		if (r < 0)
-			sriov_strv_free(out);
+			sriov_strv_clear(out);
 	}
 	for (size_t i = 0; i < c.n; i++)
 		free(c.v[i].name);
@@ -462,11 +462,11 @@ int sriov_host_resolve_vfs(const struct sriov_host *host, const char *name,
 			r = refs_push(out, pf, &pf->vfs[j]);
 	}
 	if (r < 0)
-		sriov_vf_refs_free(out);
+		sriov_vf_refs_clear(out);
 	return r;
 }
 
-void sriov_vf_refs_free(struct sriov_vf_refs *r)
+void sriov_vf_refs_clear(struct sriov_vf_refs *r)
 {
 	if (!r)
 		return;

@@ -599,7 +599,7 @@ int rootfs_list(struct rootfs *rfs, int dirfd, const char *path,
 	int r = rootfs_foreach(rfs, dirfd, path, list_push, &sv);
 
 	if (r < 0) {
-		sriov_strv_free(&sv);
+		sriov_strv_clear(&sv);
 		return r;
 	}
 	strv_sort(&sv);

@@ -66,8 +66,8 @@ static int do_num_vfs(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 	if (r < 0)
 		set_msg(o, "%s", r == -ENOMEM && !res.failed_err ?
 				"out of memory" : err);
-	sriov_numvfs_result_free(&res);
-	sriov_numvfs_plan_free(&np);
+	sriov_numvfs_result_clear(&res);
+	sriov_numvfs_plan_clear(&np);
 	return r;
 }
 
@@ -113,7 +113,7 @@ static int do_vf_attrs(const struct sriov_pf *pf, const struct sriov_step *s,
 /* One bind operation on one VF: 0, or -errno with o->msg. */
 static int bind_one(struct sriov_ctx *ctx, const struct sriov_host *host,
 		    const struct sriov_pf *pf, const struct sriov_vf *vf,
-		    int mode, const char *driver, char **new_driver,
+		    enum sriov_bind_mode mode, const char *driver, char **new_driver,
 		    struct sriov_step_outcome *o)
 {
 	struct sriov_vf_ref ref = { .pf = pf, .vf = vf };
@@ -304,21 +304,21 @@ static int run_step(struct sriov_ctx *ctx, struct sriov_host **host,
 	return r;
 }
 
-void sriov_apply_report_free(struct sriov_apply_report *rep)
+void sriov_apply_report_clear(struct sriov_apply_report *rep)
 {
 	if (!rep)
 		return;
 	for (size_t i = 0; i < rep->n; i++) {
 		free(rep->v[i].msg);
-		sriov_vf_settings_free(&rep->v[i].sent);
-		sriov_vf_results_free(&rep->v[i].attrs);
+		sriov_vf_settings_clear(&rep->v[i].sent);
+		sriov_vf_results_clear(&rep->v[i].attrs);
 	}
 	free(rep->v);
 	free(rep->msg);
 	free(rep->rollback_msg);
-	sriov_apply_report_free(rep->rollback);
+	sriov_apply_report_clear(rep->rollback);
 	free(rep->rollback);
-	sriov_plan_free(&rep->rollback_plan);
+	sriov_plan_clear(&rep->rollback_plan);
 	memset(rep, 0, sizeof(*rep));
 }
 
@@ -362,6 +362,9 @@ static int step_now(const struct sriov_host *host, const struct sriov_step *s,
 			now->mtu = 0;
 		if (now->up >= 0 && now->up == now->old_up)
 			now->up = -1;
+		break;
+	case SRIOV_STEP_VF_ATTRS:
+		/* compared with the link of that moment when carried out */
 		break;
 	}
 	return 0;

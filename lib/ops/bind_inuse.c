@@ -85,7 +85,7 @@ int bind_in_use_check(struct sriov_ctx *ctx, const struct sriov_bind_plan *p,
 		}
 		if (r == 0 && !(flags & SRIOV_BIND_FORCE))
 			describe_all(&h, p, pf, list, sizeof(list), &held);
-		sriov_holders_free(&h);
+		sriov_holders_clear(&h);
 	}
 	if (r == 0 && held) {
 		errset(err, errlen, 0,

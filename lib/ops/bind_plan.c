@@ -130,7 +130,7 @@ static void vf_name(const struct sriov_pf *pf, const struct sriov_vf *vf,
 }
 
 int sriov_bind_plan_new(struct sriov_ctx *ctx, const struct sriov_host *host,
-			const struct sriov_vf_refs *vfs, int mode,
+			const struct sriov_vf_refs *vfs, enum sriov_bind_mode mode,
 			const char *driver, unsigned flags,
 			struct sriov_bind_plan **out, char *err, size_t errlen)
 {

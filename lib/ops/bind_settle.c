@@ -28,7 +28,7 @@ static bool device_ready(struct sriov_ctx *ctx, const char *addr)
 	snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/net", addr);
 	if (rootfs_list(ctx->rfs, ROOTFS_TOP, path, &v) == 0 && v.n)
 		ready = true;
-	sriov_strv_free(&v);
+	sriov_strv_clear(&v);
 	snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/nvme", addr);
 	if (!ready && rootfs_list(ctx->rfs, ROOTFS_TOP, path, &v) == 0) {
 		for (size_t i = 0; i < v.n && !ready; i++) {
@@ -41,7 +41,7 @@ static bool device_ready(struct sriov_ctx *ctx, const char *addr)
 					sizeof(buf));
 			ready = n >= 4 && strncmp(buf, "live", 4) == 0;
 		}
-		sriov_strv_free(&v);
+		sriov_strv_clear(&v);
 	}
 	return ready;
 }

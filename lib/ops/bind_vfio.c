@@ -77,7 +77,7 @@ static int group_check(struct sriov_ctx *ctx, struct sriov_bind_plan *p,
 		free(drv);
 		pcidev_close(&d);
 	}
-	sriov_strv_free(&members);
+	sriov_strv_clear(&members);
 	return r;
 }
 

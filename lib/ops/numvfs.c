@@ -119,13 +119,13 @@ int sriov_numvfs_plan(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 	return 0;
 }
 
-void sriov_numvfs_plan_free(struct sriov_numvfs_plan *plan)
+void sriov_numvfs_plan_clear(struct sriov_numvfs_plan *plan)
 {
 	if (!plan)
 		return;
 	free(plan->pf_dir);
 	free(plan->pf_netdev);
-	sriov_holders_free(&plan->holders);
+	sriov_holders_clear(&plan->holders);
 	plan->pf_dir = plan->pf_netdev = NULL;
 }
 
@@ -228,7 +228,8 @@ int numvfs_bounded_write(struct rootfs *rfs, const char *path,
 }
 
 static int write_step(struct sriov_ctx *ctx, const struct sriov_numvfs_plan *p,
-		      int attr, unsigned value, unsigned long deadline)
+		      enum sriov_numvfs_attr attr, unsigned value,
+		      unsigned long deadline)
 {
 	char path[4200], v[16];
 	unsigned long now = now_ms();
@@ -466,7 +467,7 @@ int sriov_numvfs_apply(struct sriov_ctx *ctx,
 	return r;
 }
 
-void sriov_numvfs_result_free(struct sriov_numvfs_result *res)
+void sriov_numvfs_result_clear(struct sriov_numvfs_result *res)
 {
 	if (!res)
 		return;

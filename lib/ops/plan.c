@@ -36,14 +36,14 @@ struct sriov_step *plan_add_step(struct sriov_plan *plan, size_t *cap,
 	return s;
 }
 
-void sriov_plan_free(struct sriov_plan *plan)
+void sriov_plan_clear(struct sriov_plan *plan)
 {
 	if (!plan)
 		return;
 	for (size_t i = 0; i < plan->n; i++) {
 		struct sriov_step *s = &plan->v[i];
 
-		sriov_vf_settings_free(&s->settings);
+		sriov_vf_settings_clear(&s->settings);
 		free(s->old_driver);
 		free(s->driver);
 	}

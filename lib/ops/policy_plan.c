@@ -410,11 +410,11 @@ static int plan_pf(const struct want_pf *w, struct sriov_plan *plan,
 		if (r < 0)
 			return r;
 		if (set.n == 0) {
-			sriov_vf_settings_free(&set);
+			sriov_vf_settings_clear(&set);
 			continue;
 		}
 		if (!(s = plan_add_step(plan, cap, SRIOV_STEP_VF_ATTRS, pf))) {
-			sriov_vf_settings_free(&set);
+			sriov_vf_settings_clear(&set);
 			return -ENOMEM;
 		}
 		s->vf = i;
@@ -532,6 +532,6 @@ int sriov_policy_plan(const struct sriov_host *host, struct sriov_policy *p,
 	free(buf);
 	sort_errors(p, errors);
 	if (r < 0 || p->n_errors != errors)
-		sriov_plan_free(out);
+		sriov_plan_clear(out);
 	return r < 0 ? r : 0;
 }

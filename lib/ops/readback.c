@@ -78,6 +78,12 @@ static bool holds(const struct sriov_vf_setting *st,
 		return l->max_tx_rate == st->value;
 	case SRIOV_VF_ATTR_LINK_STATE:
 		return l->link_state == (int)st->value;
+	case SRIOV_VF_ATTR_QOS:         /* travel with VLAN */
+	case SRIOV_VF_ATTR_VLAN_PROTO:
+	case SRIOV_VF_ATTR_MTU:         /* not VF settings of the PF */
+	case SRIOV_VF_ATTR_DRIVER:
+	case SRIOV_VF_ATTR__COUNT:
+		break;
 	}
 	return false;
 }

@@ -68,12 +68,12 @@ static int plan_pf(const struct sriov_pf *pf, const struct sriov_state_pf *sp,
 		if (r < 0)
 			return r;
 		if (set.n == 0) {
-			sriov_vf_settings_free(&set);
+			sriov_vf_settings_clear(&set);
 			continue;
 		}
 		s = plan_add_step(plan, cap, SRIOV_STEP_VF_ATTRS, pf);
 		if (!s) {
-			sriov_vf_settings_free(&set);
+			sriov_vf_settings_clear(&set);
 			return -ENOMEM;
 		}
 		s->vf = v->index;
@@ -151,6 +151,6 @@ int sriov_restore_plan(const struct sriov_host *host,
 			r = plan_pf(pf, sp, out, &cap, err, errlen);
 	}
 	if (r < 0)
-		sriov_plan_free(out);
+		sriov_plan_clear(out);
 	return r;
 }

@@ -39,7 +39,7 @@ int sriov_vf_settings_apply(const struct sriov_pf *pf,
 	if (r < 0) {
 		errset(err, errlen, r, "%s/vf%u: cannot open an rtnetlink socket: %s",
 		       pf->netdevs[0].name, vf->index, strerror(-r));
-		sriov_vf_results_free(out);
+		sriov_vf_results_clear(out);
 		return r;
 	}
 	for (size_t i = 0; i < s->n; i++) {
@@ -69,7 +69,7 @@ int sriov_vf_settings_apply(const struct sriov_pf *pf,
 	return 0;
 }
 
-void sriov_vf_results_free(struct sriov_vf_results *r)
+void sriov_vf_results_clear(struct sriov_vf_results *r)
 {
 	if (!r)
 		return;

@@ -59,7 +59,7 @@ int sriov_vf_settings_check(const struct sriov_pf *pf,
  */
 static const struct {
 	const char *driver;
-	int attr;
+	enum sriov_vf_attr attr;
 	const char *why;
 } refusals[] = {
 	{ "igb", SRIOV_VF_ATTR_LINK_STATE, "igb has no VF link-state operation (EOPNOTSUPP)" },

@@ -16,7 +16,7 @@
 #include "vf/settings.h"
 
 static struct sriov_vf_setting *add_setting(struct sriov_vf_settings *s,
-					    int attr)
+					    enum sriov_vf_attr attr)
 {
 	struct sriov_vf_setting *st = &s->v[s->n++];
 

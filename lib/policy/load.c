@@ -107,11 +107,11 @@ done:
 	r = sriov_policy_validate(p);
 	if (r < 0)
 		goto fail;
-	sriov_strv_free(&names);
+	sriov_strv_clear(&names);
 	*out = p;
 	return 0;
 fail:
-	sriov_strv_free(&names);
+	sriov_strv_clear(&names);
 	sriov_policy_free(p);
 	return r;
 }

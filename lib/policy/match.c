@@ -22,6 +22,8 @@ static bool matches(const struct sriov_pf *pf, const struct sriov_policy_pf *e)
 	case SRIOV_POLICY_MATCH_ROOT_DEVICE:
 		return pf->n_upstream > 0 &&
 		       strcasecmp(pf->upstream[0].address, e->value) == 0;
+	case SRIOV_POLICY_MATCH_NONE:  /* an entry the parser refused */
+		break;
 	}
 	return false;
 }

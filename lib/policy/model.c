@@ -41,7 +41,7 @@ void sriov_policy_free(struct sriov_policy *p)
 	for (size_t i = 0; i < p->n_errors; i++)
 		free(p->errors[i].message);
 	free(p->errors);
-	sriov_strv_free(&p->files);
+	sriov_strv_clear(&p->files);
 	free(p);
 }
 

@@ -194,7 +194,7 @@ static json_object *vf_json(struct sriov_ctx *ctx, const struct sriov_vf *vf,
 		if (vf->iommu_group >= 0 &&
 		    sriov_iommu_group_devices(ctx, vf->iommu_group, &peers) == 0) {
 			ADD(o, "iommu_group_devices", jout_strv(&peers));
-			sriov_strv_free(&peers);
+			sriov_strv_clear(&peers);
 		} else {
 			ADD(o, "iommu_group_devices", NULL);
 		}

@@ -258,7 +258,7 @@ static void group_str(struct sriov_ctx *ctx, int group, const char *self,
 		free(drv);
 		shown++;
 	}
-	sriov_strv_free(&peers);
+	sriov_strv_clear(&peers);
 }
 
 static void print_warnings(const struct sriov_strv *w, const char *indent,
@@ -528,7 +528,7 @@ int sriov_render_vf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 				free(drv);
 			}
 		fputc('\n', out);
-		sriov_strv_free(&peers);
+		sriov_strv_clear(&peers);
 	}
 	if (vf->link.present) {
 		char vlan[48], rate[32];

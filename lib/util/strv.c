@@ -75,7 +75,7 @@ char *xstrdup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-void sriov_strv_free(struct sriov_strv *sv)
+void sriov_strv_clear(struct sriov_strv *sv)
 {
 	if (!sv)
 		return;

@@ -106,14 +106,14 @@ static const struct {
 	{ "yes", true }, { "no", false }, { "1", true }, { "0", false },
 };
 
-const struct sriov_vf_attr_info *sriov_vf_attr_info(int a)
+const struct sriov_vf_attr_info *sriov_vf_attr_info(enum sriov_vf_attr a)
 {
-	return a >= 0 && a < SRIOV_VF_ATTR__COUNT ? &table[a] : NULL;
+	return (unsigned)a < SRIOV_VF_ATTR__COUNT ? &table[a] : NULL;
 }
 
-const char *sriov_vf_attr_key(int a)
+const char *sriov_vf_attr_key(enum sriov_vf_attr a)
 {
-	return a >= 0 && a < SRIOV_VF_ATTR__COUNT ? table[a].key : NULL;
+	return (unsigned)a < SRIOV_VF_ATTR__COUNT ? table[a].key : NULL;
 }
 
 static char fold(char c)
@@ -200,7 +200,7 @@ static int parse_number(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
-int sriov_vf_attr_parse(int a, const char *s, struct sriov_vf_attr_value *out,
+int sriov_vf_attr_parse(enum sriov_vf_attr a, const char *s, struct sriov_vf_attr_value *out,
 			char *err, size_t errlen)
 {
 	const struct sriov_vf_attr_info *t = sriov_vf_attr_info(a);
@@ -271,8 +271,8 @@ int sriov_vf_attr_parse(int a, const char *s, struct sriov_vf_attr_value *out,
 	return -EINVAL;
 }
 
-int sriov_vf_attr_format(int a, const struct sriov_vf_attr_value *v,
-			 char *buf, size_t len)
+int sriov_vf_attr_format(enum sriov_vf_attr a,
+			 const struct sriov_vf_attr_value *v, char *buf, size_t len)
 {
 	const struct sriov_vf_attr_info *t = sriov_vf_attr_info(a);
 	const char *s = NULL;

@@ -44,7 +44,7 @@ void vf_setting_text(struct sriov_vf_setting *st)
 }
 
 const struct sriov_vf_setting *vf_settings_find(const struct sriov_vf_settings *s,
-						int attr, size_t *idx)
+						enum sriov_vf_attr attr, size_t *idx)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (s->v[i].attr == attr) {
@@ -182,11 +182,11 @@ int sriov_vf_settings_parse(int argc, char *const *argv,
 				   mn->value, mx->value);
 	}
 	if (r < 0)
-		sriov_vf_settings_free(out);
+		sriov_vf_settings_clear(out);
 	return r;
 }
 
-void sriov_vf_settings_free(struct sriov_vf_settings *s)
+void sriov_vf_settings_clear(struct sriov_vf_settings *s)
 {
 	if (!s)
 		return;
@@ -200,12 +200,12 @@ static const char *flag(int v)
 	return v < 0 ? "?" : v ? "on" : "off";
 }
 
-int sriov_vf_link_value(const struct sriov_vf_link *l, int attr,
+int sriov_vf_link_value(const struct sriov_vf_link *l, enum sriov_vf_attr attr,
 			char *buf, size_t len)
 {
 	const char *s;
 
-	if (attr < 0 || attr > SRIOV_VF_ATTR_LINK_STATE)
+	if ((unsigned)attr > SRIOV_VF_ATTR_LINK_STATE)
 		return -EINVAL;
 	if (!l->present) {
 		snprintf(buf, len, "?");
@@ -244,6 +244,10 @@ int sriov_vf_link_value(const struct sriov_vf_link *l, int attr,
 		s = sriov_vf_link_state_name(l->link_state);
 		snprintf(buf, len, "%s", s ? s : "?");
 		break;
+	case SRIOV_VF_ATTR_MTU:     /* not in the link: refused above */
+	case SRIOV_VF_ATTR_DRIVER:
+	case SRIOV_VF_ATTR__COUNT:
+		return -EINVAL;
 	}
 	return 0;
 }

@@ -10,6 +10,6 @@ void vf_setting_text(struct sriov_vf_setting *st);
 
 /* The setting of @attr in @s (its index in *@idx when not NULL), or NULL. */
 const struct sriov_vf_setting *vf_settings_find(const struct sriov_vf_settings *s,
-						int attr, size_t *idx);
+						enum sriov_vf_attr attr, size_t *idx);
 
 #endif

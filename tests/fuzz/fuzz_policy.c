@@ -95,7 +95,7 @@ static void check_plan(struct sriov_policy *p)
 		if (sriov_step_describe(st, 0, line, sizeof(line)) < 0)
 			abort();
 	}
-	sriov_plan_free(&plan);
+	sriov_plan_clear(&plan);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

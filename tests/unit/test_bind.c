@@ -189,7 +189,7 @@ static void selects(const char *name, size_t n, const unsigned *idx)
 		assert_ptr_equal(r.v[i].pf, &pfs[0]);
 		assert_int_equal(r.v[i].vf->index, idx[i]);
 	}
-	sriov_vf_refs_free(&r);
+	sriov_vf_refs_clear(&r);
 }
 
 static void select_fails(const char *name, int err)
@@ -239,7 +239,7 @@ static struct sriov_bind_plan *plan(const char *name, int mode,
 					     flags, &p, err, sizeof(err)), want);
 	if (needle && !strstr(err, needle))
 		fail_msg("'%s' not in '%s'", needle, err);
-	sriov_vf_refs_free(&r);
+	sriov_vf_refs_clear(&r);
 	return p;
 }
 

@@ -198,7 +198,7 @@ static void test_plan_json(void **state)
 	assert_string_equal(line, "ens1f0 drivers_autoprobe: on -> off");
 	assert_int_equal(sriov_step_describe(&plan.v[0], 1, line, sizeof(line)),
 			 -ENOENT);
-	sriov_plan_free(&plan);
+	sriov_plan_clear(&plan);
 	json = capture(write_plan, &plan);
 	assert_string_equal(json, "{\"schema\":\"sriovctl.plan/v1\","
 				  "\"changes\":[],\"count\":0}\n");
@@ -312,7 +312,7 @@ static void test_apply_interrupted(void **state)
 	assert_string_equal(records[0], "0000:02:00.0 ens1f0np0 do drivers_autoprobe: on -> off err=0 msg=null");
 	assert_string_equal(records[1], "0000:02:00.0 ens1f0np0/vf0 do driver: iavf -> vfio-pci err=-125 msg=interrupted");
 	assert_string_equal(records[2], "0000:02:00.0 ens1f0np0 undo drivers_autoprobe: off -> on err=0 msg=null");
-	sriov_apply_report_free(&rep);
+	sriov_apply_report_clear(&rep);
 
 	/* Interrupted before anything: one record of what was not done. */
 	n_records = 0;
@@ -325,7 +325,7 @@ static void test_apply_interrupted(void **state)
 	assert_int_equal(n_records, 1);
 	assert_string_equal(records[0], "0000:02:00.0 ens1f0np0 do drivers_autoprobe: on -> off err=-125 msg=interrupted");
 	assert_string_equal(read_file(ap), "1\n");
-	sriov_apply_report_free(&rep);
+	sriov_apply_report_clear(&rep);
 
 	/* Not interrupted, --no-rollback off: the first step stays done,
 	 * the records follow the host as it is at each step. */
@@ -335,15 +335,15 @@ static void test_apply_interrupted(void **state)
 	assert_int_equal(sriov_plan_apply(ctx, &plan, &opts, &rep), 0);
 	assert_string_equal(read_file(ap), "0\n");
 	assert_int_equal(n_records, 1);
-	sriov_apply_report_free(&rep);
+	sriov_apply_report_clear(&rep);
 	/* Again: nothing to do, nothing recorded. */
 	n_records = 0;
 	assert_int_equal(sriov_plan_apply(ctx, &plan, &opts, &rep), 0);
 	assert_int_equal(rep.v[0].err, 1);
 	assert_int_equal(n_records, 0);
-	sriov_apply_report_free(&rep);
+	sriov_apply_report_clear(&rep);
 	plan.n = 2;
-	sriov_plan_free(&plan);
+	sriov_plan_clear(&plan);
 	sriov_ctx_free(ctx);
 }
 
@@ -401,8 +401,8 @@ static void test_driver_none_reads_back(void **state)
 	assert_non_null(strstr(records[0], "do driver: iavf -> none err=-6 "));
 	/* the override unbind wrote is put back */
 	assert_string_equal(override_of(ctx, "0000:02:00.0", 0), "iavf/(null)");
-	sriov_apply_report_free(&rep);
-	sriov_plan_free(&plan);
+	sriov_apply_report_clear(&rep);
+	sriov_plan_clear(&plan);
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs("1\n", f);
@@ -444,8 +444,8 @@ static void test_num_vfs_reads_back(void **state)
 	assert_int_equal(n_records, 2);
 	assert_string_equal(records[0], "0000:02:00.0 ens1f0np0 do num_vfs: 2 -> 4 err=-5 msg=ens1f0np0: 2 virtfn links after the step, not 4: the kernel did not create the VFs");
 	assert_string_equal(records[1], "0000:02:00.0 ens1f0np0 undo num_vfs: 4 -> 2 err=0 msg=null");
-	sriov_apply_report_free(&rep);
-	sriov_plan_free(&plan);
+	sriov_apply_report_clear(&rep);
+	sriov_plan_clear(&plan);
 	sriov_ctx_free(ctx);
 }
 

@@ -148,7 +148,7 @@ static void compare(const struct golden *c)
 	assert_int_equal(parse_words(c->ours, &s), 0);
 	assert_int_equal(vf_attrs_request(&cur, &s, 0, &req, &by), 0);
 	nlh = vfset_build(buf, gh->nlmsg_seq, g.ifindex, 0, &req);
-	sriov_vf_settings_free(&s);
+	sriov_vf_settings_clear(&s);
 	assert_non_null(nlh);
 
 	/* The deliberate differences, then every byte. */

@@ -292,7 +292,7 @@ static void test_apply_log_full(void **state)
 	for (size_t i = 0; i < N_PFS; i++)
 		assert_string_equal(slurp(autoprobe_file(i)), "1\n");
 	assert_string_equal(slurp("var/lib/sriovctl/journal"), "");
-	sriov_plan_free(&plan);
+	sriov_plan_clear(&plan);
 }
 
 /* ---------------------------------------------------------------- journal */
@@ -340,7 +340,7 @@ static void apply_killed(long k, bool done, bool no_rollback)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFSIGNALED(status));
 	assert_int_equal(WTERMSIG(status), SIGKILL);
-	sriov_plan_free(&plan);
+	sriov_plan_clear(&plan);
 }
 
 static void recover(struct sriov_ctx *ctx, struct sriov_txn *txn,
@@ -408,7 +408,7 @@ static void test_killed_at_each_step(void **state)
 			assert_int_equal(count(log, "\"command\":\"sriovctl apply --recover\""),
 					 changed);
 			assert_int_equal(count(log, "\"result\":\"rolled back\""), changed);
-			sriov_apply_report_free(&rep);
+			sriov_apply_report_clear(&rep);
 			sriov_txn_free(txn);
 			/* Finished: nothing more to recover. */
 			assert_string_equal(slurp("var/lib/sriovctl/journal"), "");
@@ -439,7 +439,7 @@ static void test_recover_without_rollback(void **state)
 	assert_string_equal(slurp(autoprobe_file(1)), "0\n");
 	assert_int_equal(count(slurp("var/log/sriovctl/changes.log"),
 			       "\"result\":\"interrupted\""), 1);
-	sriov_apply_report_free(&rep);
+	sriov_apply_report_clear(&rep);
 	sriov_txn_free(txn);
 
 	/* An earlier boot: the kernel dropped the changes, nothing undone. */
@@ -462,7 +462,7 @@ static void test_recover_without_rollback(void **state)
 	assert_non_null(strstr(slurp("var/log/sriovctl/changes.log"),
 			       "the host has booted since"));
 	assert_string_equal(slurp("var/lib/sriovctl/journal"), "");
-	sriov_apply_report_free(&rep);
+	sriov_apply_report_clear(&rep);
 	sriov_txn_free(txn);
 	unlink(path_of("proc/sys/kernel/random/boot_id"));
 	sriov_ctx_free(ctx);
@@ -486,7 +486,7 @@ static void test_journal_guards(void **state)
 	assert_int_equal(sriov_plan_apply(ctx, &plan, &opts, &rep), -EBUSY);
 	assert_int_equal(rep.n, 0);
 	assert_non_null(strstr(rep.msg, "records an apply that did not finish"));
-	sriov_apply_report_free(&rep);
+	sriov_apply_report_clear(&rep);
 	assert_string_equal(slurp(autoprobe_file(2)), "1\n");
 
 	/* Died while writing its header: nothing began, nothing to do. */
@@ -520,7 +520,7 @@ static void test_journal_guards(void **state)
 	assert_int_equal(sriov_txn_load(ctx, &txn, err, sizeof(err)), -ELOOP);
 	assert_int_equal(sriov_plan_apply(ctx, &plan, &opts, &rep), -ELOOP);
 	assert_non_null(strstr(rep.msg, "cannot write the journal"));
-	sriov_apply_report_free(&rep);
+	sriov_apply_report_clear(&rep);
 	unlink(path_of("var/lib/sriovctl/journal"));
 	assert_string_equal(slurp(autoprobe_file(0)), "1\n");
 
@@ -528,8 +528,8 @@ static void test_journal_guards(void **state)
 	assert_int_equal(sriov_plan_apply(ctx, &plan, &opts, &rep), 0);
 	assert_string_equal(slurp("var/lib/sriovctl/journal"), "");
 	assert_string_equal(slurp(autoprobe_file(3)), "0\n");
-	sriov_apply_report_free(&rep);
-	sriov_plan_free(&plan);
+	sriov_apply_report_clear(&rep);
+	sriov_plan_clear(&plan);
 	sriov_ctx_free(ctx);
 }
 

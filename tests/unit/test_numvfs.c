@@ -134,20 +134,20 @@ static void test_plan_checks(void **state)
 	assert_int_equal(sriov_numvfs_plan(ctx, &pf, &req, &plan, err, sizeof(err)), -ERANGE);
 	assert_non_null(strstr(err, "0000:3b:00.0: 9 VFs asked, but the PF offers at most 8"));
 	assert_non_null(strstr(err, "nothing was changed"));
-	sriov_numvfs_plan_free(&plan);
+	sriov_numvfs_plan_clear(&plan);
 
 	pf.total_vfs = 0;
 	req.num_vfs = 1;
 	assert_int_equal(sriov_numvfs_plan(ctx, &pf, &req, &plan, err, sizeof(err)), -ERANGE);
 	assert_non_null(strstr(err, "sriov_totalvfs is 0"));
-	sriov_numvfs_plan_free(&plan);
+	sriov_numvfs_plan_clear(&plan);
 
 	pf.total_vfs = 8;
 	pf.driver = NULL;
 	assert_int_equal(sriov_numvfs_plan(ctx, &pf, &req, &plan, err, sizeof(err)), -ENOENT);
 	assert_non_null(strstr(err, "0000:3b:00.0 has no driver"));
 	assert_non_null(strstr(err, "ENOENT"));
-	sriov_numvfs_plan_free(&plan);
+	sriov_numvfs_plan_clear(&plan);
 
 	pf.driver = "ice";
 	req.num_vfs = 8;
@@ -155,21 +155,21 @@ static void test_plan_checks(void **state)
 	assert_int_equal(plan.n_steps, 1);
 	assert_true(plan.pci);
 	assert_string_equal(plan.pf_dir, "/sys/devices/pf");
-	sriov_numvfs_plan_free(&plan);
+	sriov_numvfs_plan_clear(&plan);
 
 	/* the same count and autoprobe: nothing to write */
 	pf.num_vfs = 8;
 	req.autoprobe = 1;
 	assert_int_equal(sriov_numvfs_plan(ctx, &pf, &req, &plan, err, sizeof(err)), 0);
 	assert_int_equal(plan.n_steps, 0);
-	sriov_numvfs_plan_free(&plan);
+	sriov_numvfs_plan_clear(&plan);
 	/* autoprobe alone needs no driver: it is the PCI core's */
 	pf.driver = NULL;
 	req.autoprobe = 0;
 	assert_int_equal(sriov_numvfs_plan(ctx, &pf, &req, &plan, err, sizeof(err)), 0);
 	assert_int_equal(plan.n_steps, 1);
 	assert_int_equal(plan.steps[0].attr, SRIOV_AUTOPROBE_WRITE);
-	sriov_numvfs_plan_free(&plan);
+	sriov_numvfs_plan_clear(&plan);
 
 	/* netdevsim without debugfs: max_vfs unknown, the kernel decides */
 	pf = (struct sriov_pf){ .address = "netdevsim1", .bus = "netdevsim",
@@ -178,10 +178,10 @@ static void test_plan_checks(void **state)
 	assert_int_equal(sriov_numvfs_plan(ctx, &pf, &req, &plan, err, sizeof(err)), 0);
 	assert_false(plan.pci);
 	assert_int_equal(plan.n_steps, 1);
-	sriov_numvfs_plan_free(&plan);
+	sriov_numvfs_plan_clear(&plan);
 	pf.total_vfs = 4;
 	assert_int_equal(sriov_numvfs_plan(ctx, &pf, &req, &plan, err, sizeof(err)), -ERANGE);
-	sriov_numvfs_plan_free(&plan);
+	sriov_numvfs_plan_clear(&plan);
 	sriov_ctx_free(ctx);
 }
 
@@ -275,28 +275,28 @@ static void test_holders(void **state)
 	assert_int_equal(h.v[3].kind, SRIOV_HOLDER_ENSLAVED);
 	sriov_holder_describe(&h.v[3], d, sizeof(d));
 	assert_string_equal(d, "0000:3b:01.1 (vf1): netdev ens1f0v1 master bond0 (enslaved)");
-	sriov_holders_free(&h);
+	sriov_holders_clear(&h);
 
 	/* only VFs from index 1 up */
 	assert_int_equal(sriov_vf_holders(ctx, &pf, 1, &h), 0);
 	assert_int_equal(h.n, 3);
-	sriov_holders_free(&h);
+	sriov_holders_clear(&h);
 
 	/* a lower count goes through 0: every VF counts, refused */
 	assert_int_equal(sriov_numvfs_plan(ctx, &pf, &req, &plan, err, sizeof(err)), -EBUSY);
 	assert_int_equal(plan.holders.n, 4);
 	assert_non_null(strstr(err, "2 VFs are in use"));
 	assert_non_null(strstr(err, "--force"));
-	sriov_numvfs_plan_free(&plan);
+	sriov_numvfs_plan_clear(&plan);
 	req.force = true;
 	assert_int_equal(sriov_numvfs_plan(ctx, &pf, &req, &plan, err, sizeof(err)), 0);
 	assert_int_equal(plan.holders.n, 4);
 	assert_int_equal(plan.n_steps, 2);
-	sriov_numvfs_plan_free(&plan);
+	sriov_numvfs_plan_clear(&plan);
 	/* more VFs: none removed... but through 0 all are */
 	req = (struct sriov_numvfs_req){ .num_vfs = 4, .autoprobe = -1 };
 	assert_int_equal(sriov_numvfs_plan(ctx, &pf, &req, &plan, err, sizeof(err)), -EBUSY);
-	sriov_numvfs_plan_free(&plan);
+	sriov_numvfs_plan_clear(&plan);
 
 	/* a net VF without a netdev here: moved to another namespace */
 	vfs[1].netdevs.n = 0;
@@ -308,7 +308,7 @@ static void test_holders(void **state)
 	assert_int_equal(h.v[1].kind, SRIOV_HOLDER_NETNS);
 	sriov_holder_describe(&h.v[1], d, sizeof(d));
 	assert_string_equal(d, "0000:3b:01.1 (vf1): bound to iavf but its netdev is not in this network namespace");
-	sriov_holders_free(&h);
+	sriov_holders_clear(&h);
 	sriov_ctx_free(ctx);
 }
 
@@ -418,7 +418,7 @@ static void test_apply_rollback(void **state)
 	assert_int_equal(res.final_vfs, 2);
 	assert_non_null(strstr(err, "sriov_drivers_autoprobe failed"));
 	assert_non_null(strstr(err, "rolled back: 2 VFs"));
-	sriov_numvfs_result_free(&res);
+	sriov_numvfs_result_clear(&res);
 
 	/* the same without the failure: 0 then 4 written, waits for virtfns */
 	put("sys/devices/pf2/sriov_drivers_autoprobe", "1\n");
@@ -431,7 +431,7 @@ static void test_apply_rollback(void **state)
 	/* a file is not the kernel: no virtfn links ever appear */
 	assert_false(res.vfs_settled);
 	assert_int_equal(res.carrier, -1);
-	sriov_numvfs_result_free(&res);
+	sriov_numvfs_result_clear(&res);
 	sriov_ctx_free(ctx);
 }
 

@@ -67,7 +67,7 @@ static char *plan_text(const char *yaml, const char *only_pf)
 			strcat(out, line);
 			strcat(out, "\n");
 		}
-	sriov_plan_free(&plan);
+	sriov_plan_clear(&plan);
 	sriov_policy_free(p);
 	return out;
 }
@@ -203,7 +203,7 @@ static void optional_attributes_reach_the_step(void **state)
 	assert_int_equal(plan.v[0].optional_mask,
 			 (1u << SRIOV_VF_ATTR_MIN_RATE) | (1u << SRIOV_VF_ATTR_MAX_RATE) |
 			 (1u << SRIOV_VF_ATTR_LINK_STATE));
-	sriov_plan_free(&plan);
+	sriov_plan_clear(&plan);
 	sriov_policy_free(p);
 }
 

@@ -107,18 +107,18 @@ static void test_suggest(void **state)
 	assert_true(s.n >= 2);
 	assert_string_equal(s.v[0], "ens1f0");
 	assert_string_equal(s.v[1], "ens1f1");
-	sriov_strv_free(&s);
+	sriov_strv_clear(&s);
 	assert_int_equal(sriov_host_suggest(&host, "3b:00.2", 5, &s), 0);
 	assert_true(s.n >= 1);
 	assert_string_equal(s.v[0], "3b:00.0");
-	sriov_strv_free(&s);
+	sriov_strv_clear(&s);
 	assert_int_equal(sriov_host_suggest(&host, "pci_0000_3b_00_2", 5, &s), 0);
 	assert_true(s.n >= 1);
 	assert_string_equal(s.v[0], "pci_0000_3b_00_0");
-	sriov_strv_free(&s);
+	sriov_strv_clear(&s);
 	assert_int_equal(sriov_host_suggest(&host, "zzzzzzzzzzzz", 5, &s), 0);
 	assert_int_equal(s.n, 0);
-	sriov_strv_free(&s);
+	sriov_strv_clear(&s);
 }
 
 int main(void)

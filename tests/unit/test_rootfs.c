@@ -409,12 +409,12 @@ static void test_links_and_lists(void **state)
 			 0);
 	assert_int_equal(sv.n, 1);
 	assert_string_equal(sv.v[0], "attr");
-	sriov_strv_free(&sv);
+	sriov_strv_clear(&sv);
 	assert_int_equal(rootfs_list(rfs, ROOTFS_TOP, "sys/absolute", &sv), 0);
 	assert_int_equal(sv.n, 2);
 	assert_string_equal(sv.v[0], "hostlink"); /* sorted */
 	assert_string_equal(sv.v[1], "hostname");
-	sriov_strv_free(&sv);
+	sriov_strv_clear(&sv);
 	assert_int_equal(rootfs_list(rfs, ROOTFS_TOP, "sys/none", &sv),
 			 -ENOENT);
 	assert_int_equal(rootfs_list(rfs, ROOTFS_TOP, "sys/out_dir", &sv),
@@ -426,7 +426,7 @@ static void test_links_and_lists(void **state)
 	assert_false(rootfs_exists(rfs, fd, "physfn"));
 	assert_int_equal(rootfs_list(rfs, fd, "sub", &sv), 0);
 	assert_int_equal(sv.n, 1);
-	sriov_strv_free(&sv);
+	sriov_strv_clear(&sv);
 	assert_int_equal(rootfs_list(rfs, fd, "..", &sv), -EXDEV);
 	close(fd);
 	rootfs_free(rfs);

@@ -213,7 +213,7 @@ static void test_plan_nothing_to_do(void **state)
 	assert_int_equal(sriov_state_capture(&host, NULL, 0, &st), 0);
 	assert_int_equal(sriov_restore_plan(&host, st, &plan, err, sizeof(err)), 0);
 	assert_int_equal(plan.n, 0);
-	sriov_plan_free(&plan);
+	sriov_plan_clear(&plan);
 	sriov_state_free(st);
 }
 
@@ -237,7 +237,7 @@ static void test_plan_changes(void **state)
 	      "ens1f0/vf0 link-state: auto -> disable\n"
 	      "ens1f0/vf1 driver: vfio-pci -> none\n");
 	assert_int_equal(plan.v[0].settings.v[0].vlan_proto, 0x8100);
-	sriov_plan_free(&plan);
+	sriov_plan_clear(&plan);
 	sriov_state_free(st);
 
 	/* Another count: through 0, every saved attribute, drivers rechecked. */
@@ -252,7 +252,7 @@ static void test_plan_changes(void **state)
 	      "ens1f0/vf3 mac: ? -> 02:00:00:00:00:09\n"
 	      "ens1f0/vf3 trust: ? -> on\n"
 	      "ens1f0/vf3 driver: (re-created) -> vfio-pci\n");
-	sriov_plan_free(&plan);
+	sriov_plan_clear(&plan);
 	sriov_state_free(st);
 }
 
@@ -293,7 +293,7 @@ static void test_settings_diff(void **state)
 	cur.vlan_proto = 0;       /* not reported: 802.1Q */
 	assert_int_equal(sriov_vf_settings_diff(&want, &cur, &s), 0);
 	assert_int_equal(s.n, 0);
-	sriov_vf_settings_free(&s);
+	sriov_vf_settings_clear(&s);
 
 	cur.min_tx_rate = 10;     /* rates travel as a pair */
 	assert_int_equal(sriov_vf_settings_diff(&want, &cur, &s), 0);
@@ -301,14 +301,14 @@ static void test_settings_diff(void **state)
 	assert_int_equal(s.v[0].attr, SRIOV_VF_ATTR_MIN_RATE);
 	assert_int_equal(s.v[0].value, 0);
 	assert_int_equal(s.v[1].attr, SRIOV_VF_ATTR_MAX_RATE);
-	sriov_vf_settings_free(&s);
+	sriov_vf_settings_clear(&s);
 
 	/* Unknown current: set what differs from a new VF's defaults. */
 	assert_int_equal(sriov_vf_settings_diff(&want, NULL, &s), 0);
 	assert_int_equal(s.n, 2);
 	assert_string_equal(s.v[0].text, "mac 02:00:00:00:00:01");
 	assert_string_equal(s.v[1].text, "query-rss on");
-	sriov_vf_settings_free(&s);
+	sriov_vf_settings_clear(&s);
 }
 
 int main(void)

@@ -193,11 +193,11 @@ static void test_parse_all(void **state)
 	assert_int_equal(s.v[5].value, 50);
 	assert_int_equal(s.v[6].value, IFLA_VF_LINK_STATE_ENABLE);
 	assert_int_equal(s.v[7].attr, SRIOV_VF_ATTR_QUERY_RSS);
-	sriov_vf_settings_free(&s);
+	sriov_vf_settings_clear(&s);
 	/* Explicit zero clears the MAC; min above an unlimited max is fine. */
 	assert_int_equal(parse("mac 00:00:00:00:00:00 min-rate 9 max-rate 0",
 			       &s, err, sizeof(err)), 0);
-	sriov_vf_settings_free(&s);
+	sriov_vf_settings_clear(&s);
 }
 
 /* ip's and the policy's spellings: the same settings, in canonical text. */
@@ -238,8 +238,8 @@ static void test_parse_aliases(void **state)
 		}
 		/* the canonical text is the second spelling */
 		assert_string_equal(joined, same[i][1]);
-		sriov_vf_settings_free(&a);
-		sriov_vf_settings_free(&b);
+		sriov_vf_settings_clear(&a);
+		sriov_vf_settings_clear(&b);
 	}
 }
 
@@ -327,13 +327,13 @@ static void test_rate_merge(void **state)
 	assert_int_equal(req.type, IFLA_VF_RATE);
 	assert_int_equal(req.min_rate, 5);
 	assert_int_equal(req.max_rate, 80);
-	sriov_vf_settings_free(&s);
+	sriov_vf_settings_clear(&s);
 
 	assert_int_equal(parse("min-rate 7", &s, err, sizeof(err)), 0);
 	assert_int_equal(vf_attrs_request(&cur, &s, 0, &req, &by), 0);
 	assert_int_equal(req.min_rate, 7);
 	assert_int_equal(req.max_rate, 50);
-	sriov_vf_settings_free(&s);
+	sriov_vf_settings_clear(&s);
 
 	/* Both given: one request with the user's pair, at the first. */
 	assert_int_equal(parse("max-rate 90 trust on min-rate 20", &s, err,
@@ -345,18 +345,18 @@ static void test_rate_merge(void **state)
 	assert_int_equal(req.type, IFLA_VF_TRUST);
 	assert_int_equal(vf_attrs_request(&cur, &s, 2, &req, &by), 1);
 	assert_int_equal(by, 0);
-	sriov_vf_settings_free(&s);
+	sriov_vf_settings_clear(&s);
 
 	/* 802.1Q uses the plain form, 802.1ad the list form. */
 	assert_int_equal(parse("vlan 5 proto 802.1Q", &s, err, sizeof(err)), 0);
 	assert_int_equal(vf_attrs_request(&cur, &s, 0, &req, &by), 0);
 	assert_int_equal(req.type, IFLA_VF_VLAN);
-	sriov_vf_settings_free(&s);
+	sriov_vf_settings_clear(&s);
 	assert_int_equal(parse("vlan 5 proto 802.1ad", &s, err, sizeof(err)), 0);
 	assert_int_equal(vf_attrs_request(&cur, &s, 0, &req, &by), 0);
 	assert_int_equal(req.type, IFLA_VF_VLAN_LIST);
 	assert_int_equal(req.vlan_proto, 0x88a8);
-	sriov_vf_settings_free(&s);
+	sriov_vf_settings_clear(&s);
 }
 
 static void test_check(void **state)
@@ -378,11 +378,11 @@ static void test_check(void **state)
 	/* Unknown current rates: a single rate would reset the other. */
 	assert_int_equal(sriov_vf_settings_check(&pf, &vfs[1], &s, err,
 						 sizeof(err)), -ENODATA);
-	sriov_vf_settings_free(&s);
+	sriov_vf_settings_clear(&s);
 	assert_int_equal(parse("max-rate 3", &s, err, sizeof(err)), 0);
 	assert_int_equal(sriov_vf_settings_check(&pf, &vfs[0], &s, err,
 						 sizeof(err)), -EINVAL);
-	sriov_vf_settings_free(&s);
+	sriov_vf_settings_clear(&s);
 	assert_int_equal(parse("trust on", &s, err, sizeof(err)), 0);
 	assert_int_equal(sriov_vf_settings_check(&pf, &vfs[1], &s, err,
 						 sizeof(err)), 0);
@@ -393,7 +393,7 @@ static void test_check(void **state)
 	assert_int_equal(sriov_vf_settings_check(&pf, &vfs[0], &s, err,
 						 sizeof(err)), -ENODEV);
 	assert_non_null(strstr(err, "has no netdev"));
-	sriov_vf_settings_free(&s);
+	sriov_vf_settings_clear(&s);
 }
 
 /* An NLMSG_ERROR as the kernel sends it with NETLINK_EXT_ACK. */
