@@ -11,6 +11,7 @@
 
 #include "sriov.h"
 #include "ops/plan.h"
+#include "util/errbuf.h"
 
 struct sriov_step *plan_add_step(struct sriov_plan *plan, size_t *cap,
 				 int kind, const struct sriov_pf *pf)
@@ -65,17 +66,7 @@ const char *step_kind_name(int kind)
 		names[kind] : "?";
 }
 
-static void set(char *dst, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set(char *dst, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(dst, len, fmt, ap);
-	va_end(ap);
-}
+#define set(dst, len, ...) ((void)errset(dst, len, 0, __VA_ARGS__))
 
 #define SET(field, ...) set(out->field, sizeof(out->field), __VA_ARGS__)
 

@@ -14,20 +14,11 @@
 
 #include <linux/if_ether.h>
 
+#include "util/errbuf.h"
 #include "util/strv.h"
 
-static int differs(char *msg, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int differs(char *msg, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, len, fmt, ap);
-	va_end(ap);
-	return -EIO;
-}
+/* A read-back that differs is -EIO with the value read and the one wanted. */
+#define differs(msg, len, ...) errset(msg, len, -EIO, __VA_ARGS__)
 
 static int num_vfs_back(const struct sriov_pf *pf, const struct sriov_step *s,
 			char *msg, size_t len)
