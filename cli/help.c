@@ -19,9 +19,27 @@ struct help_entry {
 	const char *sub;        /* NULL: the verb itself */
 	const char *usage;      /* after "sriovctl "; lines split by '\n' */
 	const char *summary;
-	struct help_opt opts[8];
+	struct help_opt opts[12];
 	const char *examples[4];
 };
+
+#define N_OPTS (sizeof(((struct help_entry *)0)->opts) / sizeof(struct help_opt))
+
+/* export's formats, from the library's table: help cannot miss one. */
+static void put_formats(FILE *f)
+{
+	fputs("\nFormats:\n", f);
+	for (int i = 0; i < SRIOV_EXPORT__COUNT; i++) {
+		const struct sriov_export_format_info *x = sriov_export_format_info(i);
+		char name[64];
+
+		if (!x)
+			continue;
+		snprintf(name, sizeof(name), "%s%s%s", x->name, x->arg ? " " : "",
+			 x->arg ? x->arg : "");
+		fprintf(f, "  %-22s %s\n", name, x->summary);
+	}
+}
 
 static const struct help_entry entries[] = {
 	{ "list", NULL, "list",
@@ -122,19 +140,26 @@ static const struct help_entry entries[] = {
 	    { "--no-rollback", "keep what was done when a step fails" },
 	    { "--change-log FILE", "the JSON-lines change log (- for none)" } },
 	  { "sriovctl apply -n", "sriovctl apply --boot" } },
-	{ "export", NULL, "export FORMAT VFS... [--mac MAC]... [--name N] [--force] [-o FILE]",
-	  "libvirt's XML for the VFs: libvirt-interface (<interface type='hostdev'>\n"
-	  "per VF, with its MAC and VLAN), libvirt-hostdev, libvirt-network --name N\n"
-	  "(a pool: <pf dev> or an address list). Refused, with the check that fails\n"
-	  "(group.viable, iommu.active, vf.mac.duplicate), before libvirt would refuse it.",
-	  { { "--mac MAC", "libvirt-interface: the guest's MAC, once per VF in order" },
-	    { "--name N", "libvirt-network: the network's name" },
+	{ "export", NULL, "export FORMAT [ARG] [VFS...] [--pool NAME] [-f POLICY] [options] [-o FILE]",
+	  "A consumer's own file for the VFs, from the inventory (and the policy):\n"
+	  "VFS are any device names (a VF, PF/vf0-3, a PF for all its VFs, libvirt's\n"
+	  "pci_0000_3b_01_2), --pool NAME the VFs of a pool of the policy. Refused,\n"
+	  "with the check that fails (group.viable, iommu.active, vf.mac.duplicate),\n"
+	  "before the consumer would refuse it.",
+	  { { "--pool NAME", "the VFs of the policy's pool NAME (the policy: -f or the host's)" },
+	    { "-f, --file FILE", "the policy: pools, and the VF settings the output carries" },
+	    { "--mac MAC", "the guest's MAC, once per VF in order (libvirt-interface, proxmox)" },
+	    { "--name N", "the object's name (libvirt-network, k8s-nad)" },
+	    { "--physnet NAME", "OpenStack's physical network (default: the VF's pool)" },
+	    { "--release NAME", "nova: the OpenStack release (before zed: passthrough_whitelist)" },
+	    { "--namespace NS", "Kubernetes: the objects' namespace" },
 	    { "--force", "export despite failed checks (they become warnings)" },
 	    { "-o, --output FILE", "replace FILE atomically; a link there is refused" },
 	    { NULL, NULL } },
 	  { "sriovctl export libvirt-interface ens1f0/vf0 -o vf0.xml",
 	    "sriovctl export libvirt-network ens1f0 --name physnet1",
-	    "sriovctl export libvirt-hostdev pci_0000_3b_01_2" } },
+	    "sriovctl export libvirt-hostdev pci_0000_3b_01_2",
+	    "sriovctl export libvirt-network --pool physnet1 --name physnet1" } },
 	{ "help", NULL, "help [VERB [SUB]]",
 	  "This text, or the help of one command.",
 	  { { NULL, NULL } },
@@ -204,9 +229,12 @@ static void put_entry(const struct help_entry *e, FILE *f)
 	fprintf(f, "\n%s\n", e->summary);
 	if (e->opts[0].flag) {
 		fputs("\nOptions:\n", f);
-		for (size_t i = 0; i < 8 && e->opts[i].flag; i++)
+		for (size_t i = 0; i < N_OPTS && e->opts[i].flag; i++)
 			fprintf(f, "  %-22s %s\n", e->opts[i].flag, e->opts[i].text);
 	}
+	/* lists from the library's own tables, so help cannot miss a row */
+	if (!e->sub && strcmp(e->verb, "export") == 0)
+		put_formats(f);
 	fputs("\nExamples:\n", f);
 	for (size_t i = 0; i < 4 && e->examples[i]; i++)
 		fprintf(f, "  %s\n", e->examples[i]);
@@ -307,7 +335,7 @@ void cli_help_roff_synopsis(FILE *f)
 void cli_help_list_options(FILE *f)
 {
 	for (size_t i = 0; i < N_ENTRIES; i++)
-		for (size_t k = 0; k < 8 && entries[i].opts[k].flag; k++)
+		for (size_t k = 0; k < N_OPTS && entries[i].opts[k].flag; k++)
 			fprintf(f, "%s %s %s\n", entries[i].verb,
 				entries[i].sub ? entries[i].sub : "-",
 				entries[i].opts[k].flag);

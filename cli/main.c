@@ -140,6 +140,13 @@ static void bad_option(int opt, int argc, char **argv, bool verb)
 	cli_short_usage(verb ? argv[0] : NULL, stderr);
 }
 
+/* A table's text in roff: minus signs, backslashes. */
+static void roff_put(const char *s)
+{
+	for (; *s; s++)
+		fputs(*s == '-' ? "\\-" : *s == '\\' ? "\\e" : (char[]){ *s, 0 }, stdout);
+}
+
 /* --dump-man PART: the roff the man page's generated parts hold. */
 static int dump_man(const char *part)
 {
@@ -156,8 +163,22 @@ static int dump_man(const char *part)
 		for (size_t i = 0; (ci = sriov_check_info_at(i)); i++)
 			printf(".BR %s%s\n", ci->id,
 			       sriov_check_info_at(i + 1) ? " ," : " .");
+	} else if (strcmp(part, "export-formats") == 0) {
+		for (int i = 0; i < SRIOV_EXPORT__COUNT; i++) {
+			const struct sriov_export_format_info *x = sriov_export_format_info(i);
+
+			if (!x)
+				continue;
+			fputs(".TP\n.B ", stdout);
+			roff_put(x->name);
+			if (x->arg)
+				printf(" \" \" \\fI%s\\fR", x->arg);
+			printf("\n(%s) ", x->consumer);
+			roff_put(x->summary);
+			fputs(".\n", stdout);
+		}
 	} else {
-		cli_error("--dump-man takes synopsis, options or check-ids");
+		cli_error("--dump-man takes synopsis, options, check-ids or export-formats");
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;

@@ -15,31 +15,78 @@
 #include "sriov/model.h"
 #include "sriov/resolve.h"
 #include "sriov/check.h"
+#include "sriov/policy.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/*
+ * The formats, one row each in lib/export/formats.c. A new format is an
+ * enum value, its row there and its generator file.
+ */
 enum sriov_export_format {
 	SRIOV_EXPORT_LIBVIRT_INTERFACE, /* <interface type='hostdev'> per VF */
 	SRIOV_EXPORT_LIBVIRT_HOSTDEV,   /* <hostdev mode='subsystem'> per VF */
 	SRIOV_EXPORT_LIBVIRT_NETWORK,   /* one <network>: a pool of VFs */
+	SRIOV_EXPORT_NOVA,              /* nova.conf [pci] device_spec, alias */
+	SRIOV_EXPORT_NEUTRON_AGENT,     /* sriov_agent.ini [sriov_nic] */
+	SRIOV_EXPORT_NEUTRON_ML2,       /* ml2_conf.ini: sriovnicswitch, VLAN ranges */
+	SRIOV_EXPORT_PROXMOX,           /* qm set VMID -hostpciN ADDR,pcie=1 */
+	SRIOV_EXPORT_PROXMOX_MAPPING,   /* a section of /etc/pve/mapping/pci.cfg */
+	SRIOV_EXPORT_DPDK,              /* EAL arguments: -a ADDR, lcores, --socket-mem */
+	SRIOV_EXPORT_K8S_DEVICE_PLUGIN, /* /etc/pcidp/config.json resourceList */
+	SRIOV_EXPORT_K8S_NAD,           /* a NetworkAttachmentDefinition (sriov CNI) */
+	SRIOV_EXPORT_K8S_SRIOV_OPERATOR,/* SriovNetworkNodePolicy objects */
+	SRIOV_EXPORT__COUNT
+};
+
+/* The options a format takes (sriov_export_format_info.takes). */
+enum {
+	SRIOV_EXPORT_TAKES_MAC  = 1u << 0,  /* --mac, one per VF */
+	SRIOV_EXPORT_TAKES_NAME = 1u << 1,  /* --name (required) */
+	SRIOV_EXPORT_TAKES_PHYSNET   = 1u << 2,  /* --physnet */
+	SRIOV_EXPORT_TAKES_RELEASE   = 1u << 3,  /* --release */
+	SRIOV_EXPORT_TAKES_NAMESPACE = 1u << 4,  /* --namespace */
+};
+
+/* What the front-ends show of a format: help, errors, the man page. */
+struct sriov_export_format_info {
+	const char *name;         /* "libvirt-interface" */
+	const char *consumer;     /* "libvirt" */
+	const char *summary;      /* one line: what the output is */
+	const char *arg;          /* the word after FORMAT ("VMID"); NULL: none */
+	unsigned takes;           /* SRIOV_EXPORT_TAKES_* */
 };
 
 /* "libvirt-interface" -> SRIOV_EXPORT_*, or -EINVAL. */
 int sriov_export_format_parse(const char *name);
-/* The name of @format, NULL when out of range; @i from 0 lists them all. */
+/* The name of @format, NULL when out of range or not built yet. */
 const char *sriov_export_format_name(int format);
+/* The row of @format, NULL when out of range (0.. SRIOV_EXPORT__COUNT-1). */
+const struct sriov_export_format_info *sriov_export_format_info(int format);
 
 /* Longest network name accepted (libvirt has no limit; this is a sanity one). */
 #define SRIOV_EXPORT_NAME_MAX 64
 
 struct sriov_export_opts {
 	int format;               /* enum sriov_export_format */
-	const char *name;         /* libvirt-network: the network's name */
+	const char *arg;          /* the format's word (info->arg), else NULL */
+	const char *name;         /* --name: libvirt-network's name */
+	const char *physnet;      /* --physnet: OpenStack's physical network
+				     (default: each VF's pool) */
+	const char *release;      /* --release: the consumer's release
+				     ("zed"; nova: before Zed the whitelist) */
+	const char *k8s_namespace; /* --namespace: the Kubernetes namespace */
 	const char *const *macs;  /* libvirt-interface: one per VF, in order;
 				     the rest keep their admin MAC */
 	size_t n_macs;
+	/* the host policy (NULL: none): its pools, and the VF settings the
+	 * output carries where the host does not have them yet (MAC, VLAN,
+	 * trust, ...) */
+	const struct sriov_policy *policy;
+	const char *pool;         /* --pool: the VFs of this pool of @policy,
+				     instead of (or after) the devices named */
 	bool force;               /* build the text despite the problems */
 };
 
@@ -63,15 +110,15 @@ struct sriov_export {
 
 /*
  * Export the VFs named by @devices (names as sriov_host_resolve_vfs()
- * takes them: a VF, PF/vf0-3, or a PF for all its VFs; each VF once) of
- * @host, read through @ctx, in @opts->format. First the checks of the
+ * takes them: a VF, PF/vf0-3, or a PF for all its VFs; each VF once) and
+ * those of @opts->pool of @host, read through @ctx, in @opts->format. First the checks of the
  * consumer's failures run (sriov_check_run: group.viable, iommu.active;
  * and MAC addresses in the output unique on the host): with a problem and
  * without @opts->force, the result has the problems and no text, and
  * -EPERM is returned. Returns 0 or -EPERM with *out set (free it with
  * sriov_export_free()), or, with *out NULL and @err saying which input
  * and why: -EINVAL (bad options: a MAC, a name, a VF named twice, more
- * MACs than VFs), -ENOENT / -ERANGE / -ENODATA / -ENOTUNIQ (a device that
+ * MACs than VFs, a pool the policy does not have), -ENOENT / -ERANGE / -ENODATA / -ENOTUNIQ (a device that
  * does not resolve, as sriov_host_resolve_vfs), -ENODEV (a VF without a
  * PCI address), -EDOM (a VF setting the format cannot express), -ENOMEM.
  */

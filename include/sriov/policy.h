@@ -56,7 +56,15 @@ struct sriov_policy_vfs {
 	 * without failing the apply (1u << enum sriov_vf_attr) */
 	unsigned optional;
 	struct sriov_policy_loc optional_at;
+	/* `pool: NAME`: the consumers' share these VFs are (a physnet, a
+	 * device plugin resource); NULL: none. `export --pool NAME` takes
+	 * every VF of every range with this name. */
+	char *pool;
+	struct sriov_policy_loc pool_at;
 };
+
+/* Longest pool name: a Kubernetes resource name's limit. */
+#define SRIOV_POLICY_POOL_MAX 63
 
 /* The settings of a PF entry; bit (1u << field) in `set`. */
 enum sriov_policy_pf_field {

@@ -11,31 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/if_ether.h>
 
 #include "export/export.h"
 #include "util/errbuf.h"
-
-static const char *const format_names[] = {
-	[SRIOV_EXPORT_LIBVIRT_INTERFACE] = "libvirt-interface",
-	[SRIOV_EXPORT_LIBVIRT_HOSTDEV] = "libvirt-hostdev",
-	[SRIOV_EXPORT_LIBVIRT_NETWORK] = "libvirt-network",
-};
-
-#define N_FORMATS (sizeof(format_names) / sizeof(format_names[0]))
-
-int sriov_export_format_parse(const char *name)
-{
-	for (size_t i = 0; name && i < N_FORMATS; i++)
-		if (strcmp(name, format_names[i]) == 0)
-			return (int)i;
-	return -EINVAL;
-}
-
-const char *sriov_export_format_name(int format)
-{
-	return format >= 0 && (size_t)format < N_FORMATS ? format_names[format]
-							 : NULL;
-}
+#include "util/strv.h"
 
 /* "ens1f0/vf3" (or the PF's address when it has no netdev), as the checks name VFs. */
 static void vf_label(const struct sriov_pf *pf, const struct sriov_vf *vf,
@@ -143,18 +123,40 @@ static int mac_option(const char *s, char out[18], char *err, size_t errlen)
 	return 0;
 }
 
+/* The options a format does not take are refused, not ignored (--mac:
+ * set_macs). */
+static int check_takes(const struct export_format *f,
+		       const struct sriov_export_opts *o, char *err, size_t errlen)
+{
+	const struct {
+		unsigned flag;
+		const char *option;
+		bool given;
+	} opts[] = {
+		{ SRIOV_EXPORT_TAKES_NAME, "--name", o->name != NULL },
+		{ SRIOV_EXPORT_TAKES_PHYSNET, "--physnet", o->physnet != NULL },
+		{ SRIOV_EXPORT_TAKES_RELEASE, "--release", o->release != NULL },
+		{ SRIOV_EXPORT_TAKES_NAMESPACE, "--namespace", o->k8s_namespace != NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (opts[i].given && !(f->info.takes & opts[i].flag))
+			return errset(err, errlen, -EINVAL, "%s is not an option of %s",
+				      opts[i].option, f->info.name);
+	return 0;
+}
+
 /* libvirt's network names: no '/'; kept to what a shell and a file name take. */
-static int check_name(const struct sriov_export_opts *o, char *err, size_t errlen)
+static int check_name(const struct export_format *f,
+		      const struct sriov_export_opts *o, char *err, size_t errlen)
 {
 	size_t n;
 
-	if (o->format != SRIOV_EXPORT_LIBVIRT_NETWORK) {
-		if (o->name)
-			return errset(err, errlen, -EINVAL, "--name is for libvirt-network only");
+	if (!(f->info.takes & SRIOV_EXPORT_TAKES_NAME))
 		return 0;
-	}
 	if (!o->name)
-		return errset(err, errlen, -EINVAL, "libvirt-network needs --name NAME, the network's name");
+		return errset(err, errlen, -EINVAL, "%s needs --name NAME, the network's name",
+			      f->info.name);
 	n = strlen(o->name);
 	if (n == 0 || n > SRIOV_EXPORT_NAME_MAX || o->name[0] == '-' ||
 	    o->name[0] == '.')
@@ -175,6 +177,8 @@ struct build {
 	struct sriov_ctx *ctx;
 	const struct sriov_host *host;
 	const struct sriov_export_opts *opts;
+	const struct export_format *fmt;
+	char host_id[64];      /* the machine id for the policy's `mac: auto`; "": none */
 	struct sriov_export *ex;
 	struct export_vf *vfs;
 	const char *pf_dev;
@@ -182,19 +186,63 @@ struct build {
 	size_t errlen;
 };
 
+/*
+ * The policy's range holding @v's VF (the first; ranges of one VF agree,
+ * the policy's validation sees to it) and the pool any range gives it.
+ * Where the host has no MAC for the VF yet, the policy's is the guest's.
+ */
+static void policy_of(struct build *b, struct export_vf *v)
+{
+	const struct sriov_policy *p = b->opts->policy;
+
+	for (size_t i = 0; p && i < p->n_pfs; i++) {
+		const struct sriov_policy_pf *e = &p->pfs[i];
+		const struct sriov_pf *m[64];
+		size_t n = sriov_policy_match(b->host, e, m, 64);
+		bool mine = false;
+
+		for (size_t k = 0; k < n && k < 64; k++)
+			mine |= m[k] == v->pf;
+		for (size_t j = 0; mine && j < e->n_vfs; j++) {
+			const struct sriov_policy_vfs *r = &e->vfs[j];
+
+			if (v->vf->index < r->first || v->vf->index > r->last)
+				continue;
+			if (!v->policy)
+				v->policy = r;
+			if (!v->pool && r->pool)
+				v->pool = r->pool;
+		}
+	}
+	if (v->mac[0] || !v->policy || !(v->policy->set & (1u << SRIOV_VF_ATTR_MAC)))
+		return;
+	if (!v->policy->mac_auto) {
+		const uint8_t *m = v->policy->mac;
+
+		snprintf(v->mac, sizeof(v->mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+			 m[0], m[1], m[2], m[3], m[4], m[5]);
+	} else if (b->host_id[0]) {
+		uint8_t m[6];
+
+		sriov_policy_mac_auto(b->host_id, strlen(b->host_id), v->pf->address,
+				      v->vf->index, m);
+		snprintf(v->mac, sizeof(v->mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+			 m[0], m[1], m[2], m[3], m[4], m[5]);
+	}
+}
+
 static int add_vf(struct build *b, const char *name, const struct sriov_vf_ref *ref)
 {
 	struct sriov_export *ex = b->ex;
 	struct export_vf *v;
 	const struct sriov_vf *vf = ref->vf;
-	char label[300];
+	const char *label;
 	void *p;
 
-	vf_label(ref->pf, vf, label, sizeof(label));
 	for (size_t i = 0; i < ex->n_vfs; i++)
 		if (ex->vfs[i].vf == vf)
 			return errset(b->err, b->errlen, -EINVAL, "%s: VF %s (%s) is named twice",
-				    name, label, vf->address);
+				    name, b->vfs[i].label, vf->address);
 	p = realloc(ex->vfs, (ex->n_vfs + 1) * sizeof(*ex->vfs));
 	if (!p)
 		return -ENOMEM;
@@ -207,17 +255,21 @@ static int add_vf(struct build *b, const char *name, const struct sriov_vf_ref *
 	memset(v, 0, sizeof(*v));
 	v->pf = ref->pf;
 	v->vf = vf;
+	vf_label(ref->pf, vf, v->label, sizeof(v->label));
+	label = v->label;
 	if ((ref->pf->bus && strcmp(ref->pf->bus, "pci") != 0) ||
-	    pci_addr_parse(vf->address, &v->addr, NULL) < 0)
-		return errset(b->err, b->errlen, -ENODEV, "%s: VF %s has no PCI address: libvirt assigns PCI devices",
-			    name, label);
-	if (v->addr.domain > 0xffff)
-		return errset(b->err, b->errlen, -ENODEV, "%s: VF %s is in PCI domain %x: libvirt's addresses have 16-bit domains (a VMD domain cannot be assigned)",
-			    name, label, v->addr.domain);
+	    pci_addr_parse(vf->address, &v->addr, NULL) < 0) {
+		if (b->fmt->checks & EXPORT_NEED_PCI)
+			return errset(b->err, b->errlen, -ENODEV, "%s: VF %s has no PCI address: %s assigns PCI devices",
+				    name, label, b->fmt->info.consumer);
+		memset(&v->addr, 0, sizeof(v->addr));
+	} else if (v->addr.domain > 0xffff && (b->fmt->checks & EXPORT_NEED_PCI))
+		return errset(b->err, b->errlen, -ENODEV, "%s: VF %s is in PCI domain %x: %s takes 16-bit domains only (a VMD domain cannot be assigned)",
+			    name, label, v->addr.domain, b->fmt->info.consumer);
 	if (vf->link.present && vf->link.vlan) {
-		if (vf->link.vlan_proto == 0x88a8)
-			return errset(b->err, b->errlen, -EDOM, "%s: VF %s has an 802.1ad VLAN (%u): libvirt sets 802.1Q tags only; 'sriovctl vf %s set vlan %u proto 802.1Q' first",
-				    name, label, vf->link.vlan, label, vf->link.vlan);
+		if (vf->link.vlan_proto == ETH_P_8021AD)
+			return errset(b->err, b->errlen, -EDOM, "%s: VF %s has an 802.1ad VLAN (%u): %s sets 802.1Q tags only; 'sriovctl vf %s set vlan %u proto 802.1Q' first",
+				    name, label, vf->link.vlan, b->fmt->info.consumer, label, vf->link.vlan);
 		if (vf->link.vlan > 4094)
 			return errset(b->err, b->errlen, -EDOM, "%s: VF %s has VLAN %u, which no guest can use (1..4094)",
 				    name, label, vf->link.vlan);
@@ -225,6 +277,7 @@ static int add_vf(struct build *b, const char *name, const struct sriov_vf_ref *
 	}
 	if (host_mac(vf))
 		snprintf(v->mac, sizeof(v->mac), "%s", host_mac(vf));
+	policy_of(b, v);
 	ex->vfs[ex->n_vfs++] = *ref;
 	return 0;
 }
@@ -264,6 +317,86 @@ static int resolve_all(struct build *b, const char *const *devices, size_t n)
 			return r;
 	}
 	return 0;
+}
+
+/* The pool names of the policy, once each, for an error naming them. */
+static void pool_names(const struct sriov_policy *p, char *buf, size_t len)
+{
+	struct sriov_strv names = { 0 };
+	size_t w = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < p->n_pfs; i++)
+		for (size_t j = 0; j < p->pfs[i].n_vfs; j++) {
+			const char *name = p->pfs[i].vfs[j].pool;
+
+			if (name && strv_find(&names, name) < 0 &&
+			    strv_push(&names, name) == 0 && w < len)
+				w += (size_t)snprintf(buf + w, len - w, "%s%s",
+						      w ? ", " : "", name);
+		}
+	sriov_strv_clear(&names);
+}
+
+/*
+ * --pool NAME: every VF of every range with `pool: NAME`, on every PF its
+ * entry matches, in policy order. A VF the range names that the host
+ * does not have yet is an error: the policy is not applied.
+ */
+static int resolve_pool(struct build *b)
+{
+	const struct sriov_policy *p = b->opts->policy;
+	const char *pool = b->opts->pool;
+	bool found = false;
+	char names[256];
+	int r = 0;
+
+	if (!p)
+		return errset(b->err, b->errlen, -EINVAL, "--pool %s: pools are the policy's: give it with -f FILE (or write /%s)",
+			    pool, SRIOV_POLICY_PATH);
+	for (size_t i = 0; i < p->n_pfs && r == 0; i++) {
+		const struct sriov_policy_pf *e = &p->pfs[i];
+		const struct sriov_pf *m[64];
+		size_t n = 0;
+
+		for (size_t j = 0; j < e->n_vfs && r == 0; j++) {
+			const struct sriov_policy_vfs *rg = &e->vfs[j];
+
+			if (!rg->pool || strcmp(rg->pool, pool) != 0)
+				continue;
+			if (!found || !n)
+				n = sriov_policy_match(b->host, e, m, 64);
+			found = true;
+			if (n == 0)
+				return errset(b->err, b->errlen, -ENOENT, "--pool %s: the policy's entry at %s:%u matches no SR-IOV PF of this host",
+					    pool, e->loc.file, e->loc.line);
+			for (size_t k = 0; k < n && k < 64 && r == 0; k++)
+				for (unsigned x = rg->first; x <= rg->last && r == 0; x++) {
+					struct sriov_vf_ref ref = { .pf = m[k] };
+					bool dup = false;
+
+					for (size_t y = 0; y < m[k]->n_vfs; y++)
+						if (m[k]->vfs[y].index == x)
+							ref.vf = &m[k]->vfs[y];
+					if (!ref.vf)
+						return errset(b->err, b->errlen, -ENODATA, "--pool %s: %s has no VF %u (the policy's range at %s:%u): 'sriovctl apply' creates it",
+							    pool, m[k]->n_netdevs ? m[k]->netdevs[0].name : m[k]->address,
+							    x, rg->loc.file, rg->loc.line);
+					for (size_t y = 0; y < b->ex->n_vfs; y++)
+						dup |= b->ex->vfs[y].vf == ref.vf;
+					/* named as a device too, or by two ranges: once */
+					if (!dup)
+						r = add_vf(b, pool, &ref);
+				}
+		}
+	}
+	if (r == 0 && !found) {
+		pool_names(p, names, sizeof(names));
+		return errset(b->err, b->errlen, -ENOENT, "--pool %s: the policy has no such pool (%s%s)",
+			    pool, names[0] ? "its pools: " : "it names none; give VF ranges a 'pool:'",
+			    names);
+	}
+	return r;
 }
 
 static int add_problem(struct sriov_export *ex, const char *check,
@@ -380,8 +513,9 @@ static int set_macs(struct build *b)
 
 	if (!o->n_macs)
 		return 0;
-	if (o->format != SRIOV_EXPORT_LIBVIRT_INTERFACE)
-		return errset(b->err, b->errlen, -EINVAL, "--mac is for libvirt-interface only (a hostdev or a network's VF gets its MAC from the guest or the <interface> using it)");
+	if (!(b->fmt->info.takes & SRIOV_EXPORT_TAKES_MAC))
+		return errset(b->err, b->errlen, -EINVAL, "--mac is not an option of %s (a hostdev or a network's VF gets its MAC from the guest or the <interface> using it)",
+			      b->fmt->info.name);
 	if (o->n_macs > b->ex->n_vfs)
 		return errset(b->err, b->errlen, -EINVAL, "%zu --mac for %zu VF%s: one MAC per VF, in the order the VFs are named",
 			    o->n_macs, b->ex->n_vfs, b->ex->n_vfs == 1 ? "" : "s");
@@ -423,36 +557,49 @@ int sriov_export_build(struct sriov_ctx *ctx, const struct sriov_host *host,
 	*out = NULL;
 	if (errlen)
 		err[0] = '\0';
-	if (!sriov_export_format_name(opts->format))
+	b.fmt = export_format(opts->format);
+	if (!b.fmt)
 		return errset(err, errlen, -EINVAL, "unknown export format %d", opts->format);
-	if (n_devices == 0)
-		return errset(err, errlen, -EINVAL, "name the VFs to export (a VF, PF/vf0-3, or a PF for all its VFs)");
-	r = check_name(opts, err, errlen);
+	if (n_devices == 0 && !opts->pool)
+		return errset(err, errlen, -EINVAL, "name the VFs to export (a VF, PF/vf0-3, or a PF for all its VFs) or a pool of the policy (--pool NAME)");
+	if (b.fmt->info.arg && !opts->arg)
+		return errset(err, errlen, -EINVAL, "%s needs its %s: sriovctl export %s %s ...",
+			      b.fmt->info.name, b.fmt->info.arg, b.fmt->info.name, b.fmt->info.arg);
+	if (opts->policy && sriov_policy_machine_id(ctx, b.host_id, sizeof(b.host_id)) < 0)
+		b.host_id[0] = '\0';
+	r = check_takes(b.fmt, opts, err, errlen);
+	if (r == 0)
+		r = check_name(b.fmt, opts, err, errlen);
 	if (r < 0)
 		return r;
 	b.ex = calloc(1, sizeof(*b.ex));
 	if (!b.ex)
 		return -ENOMEM;
 	r = resolve_all(&b, devices, n_devices);
+	if (r == 0 && opts->pool)
+		r = resolve_pool(&b);
+	if (r == 0 && b.ex->n_vfs == 0)
+		r = errset(err, errlen, -ENODATA, "nothing to export: no VF named");
 	if (r == 0)
 		r = set_macs(&b);
 	if (r == 0)
 		r = check_network_vlan(&b);
-	if (r == 0)
+	if (r == 0 && (b.fmt->checks & EXPORT_CHECK_VFIO))
 		r = run_checks(&b);
-	if (r == 0)
+	if (r == 0 && (b.fmt->checks & EXPORT_CHECK_MAC))
 		r = check_macs(&b);
 	if (r == 0 && b.ex->n_problems && !opts->force)
 		r = -EPERM;
 	if (r == 0) {
-		job = (struct export_job){ .format = opts->format,
-					   .name = opts->name,
+		job = (struct export_job){ .ctx = ctx, .host = host,
+					   .opts = opts,
 					   .pf_dev = b.pf_dev,
 					   .vfs = b.vfs,
 					   .n_vfs = b.ex->n_vfs };
-		r = export_libvirt(&job, &b.ex->text, &b.ex->len);
-		if (r < 0)
-			errset(err, errlen, r, "cannot generate the XML: %s", strerror(-r));
+		r = b.fmt->generate(&job, &b.ex->text, &b.ex->len, err, errlen);
+		if (r < 0 && (!errlen || !err[0]))
+			errset(err, errlen, r, "cannot generate %s: %s", b.fmt->info.name,
+			       strerror(-r));
 	}
 	free(b.vfs);
 	if (r < 0 && r != -EPERM) {

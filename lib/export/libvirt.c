@@ -218,7 +218,7 @@ static void network(struct xw *x, const struct export_job *job)
 {
 	start(x, "network");
 	start(x, "name");
-	text(x, job->name);
+	text(x, job->opts->name);
 	end(x);
 	start(x, "forward");
 	attr(x, "mode", "hostdev");
@@ -239,7 +239,8 @@ static void network(struct xw *x, const struct export_job *job)
 	end(x);
 }
 
-int export_libvirt(const struct export_job *job, char **text, size_t *len)
+int export_libvirt(const struct export_job *job, char **text, size_t *len,
+		   char *err, size_t errlen)
 {
 	struct xw x = { 0 };
 
@@ -248,7 +249,9 @@ int export_libvirt(const struct export_job *job, char **text, size_t *len)
 	/* mxml's settings are its thread's: lines never wrapped, errors not printed */
 	mxmlSetWrapMargin(0);
 	mxmlSetErrorCallback(quiet);
-	switch (job->format) {
+	(void)err;
+	(void)errlen;
+	switch (job->opts->format) {
 	case SRIOV_EXPORT_LIBVIRT_INTERFACE:
 		for (size_t i = 0; i < job->n_vfs; i++)
 			interface(&x, &job->vfs[i]);

@@ -34,7 +34,10 @@ void sriov_policy_free(struct sriov_policy *p)
 
 		free(pf->value);
 		for (size_t j = 0; j < pf->n_vfs; j++)
+		{
 			free(pf->vfs[j].driver);
+			free(pf->vfs[j].pool);
+		}
 		free(pf->vfs);
 	}
 	free(p->pfs);

@@ -371,6 +371,50 @@ static void vf_optional(struct pctx *c, yaml_node_t *v,
 	r->optional_at = loc_of(c, v);
 }
 
+/*
+ * A pool name is a token every consumer takes as it is: a nova physnet,
+ * a device plugin resourceName, a file name. Its first character is a
+ * letter or digit.
+ */
+static bool pool_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > SRIOV_POLICY_POOL_MAX || !isalnum((unsigned char)s[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isascii((unsigned char)s[i]) ||
+		    !(isalnum((unsigned char)s[i]) || strchr("_.-", s[i])))
+			return false;
+	return true;
+}
+
+static void vf_pool(struct pctx *c, yaml_node_t *k, yaml_node_t *v,
+		    struct sriov_policy_vfs *r)
+{
+	const char *s = scalar(v);
+
+	if (r->pool) {
+		perr(c, k, "pool: given twice (first at line %u, column %u)",
+		     r->pool_at.line, r->pool_at.column);
+		return;
+	}
+	if (!s) {
+		perr(c, v, "pool: expected a name, got %s", kind_name(v));
+		return;
+	}
+	if (!pool_name_ok(s)) {
+		perr(c, v, "pool: \"%s\" is not a pool name: 1..%d of A-Z a-z 0-9 _ . -, starting with a letter or digit",
+		     s, SRIOV_POLICY_POOL_MAX);
+		return;
+	}
+	if (!(r->pool = strdup(s))) {
+		c->err = -ENOMEM;
+		return;
+	}
+	r->pool_at = loc_of(c, v);
+}
+
 /* The value of VF setting @t in range @r, parsed by the attribute table. */
 static bool vf_value(struct pctx *c, const struct sriov_vf_attr_info *t,
 		     const char *key, yaml_node_t *v, struct sriov_policy_vfs *r)
@@ -449,13 +493,17 @@ static void vf_pair(struct pctx *c, const char *key, yaml_node_t *k,
 		vf_optional(c, v, r);
 		return;
 	}
+	if (strcmp(key, "pool") == 0) {
+		vf_pool(c, k, v, r);
+		return;
+	}
 	t = sriov_vf_attr_lookup(key);
 	if (!t) {
 		char known[256];
 
 		sriov_vf_attr_list((1u << SRIOV_VF_ATTR__COUNT) - 1, true, known,
 				   sizeof(known));
-		perr(c, k, "unknown VF setting \"%s\" (known: %s, optional%s; "
+		perr(c, k, "unknown VF setting \"%s\" (known: %s, optional, pool%s; "
 		     "docs/vf-attributes.md lists their other spellings)", key, known,
 		     d->selector ? ", select" : "");
 		return;
@@ -508,6 +556,7 @@ static void ranges_pair(struct pctx *c, const char *key, yaml_node_t *k,
 		d.vfs = &tmp;
 		mapping(c, v, "VFs", vf_pair, &d);
 		free(tmp.driver);
+		free(tmp.pool);
 		return;
 	}
 	r = policy_vfs_add(pf);
@@ -715,11 +764,13 @@ static void parse_selectors(struct pctx *c, yaml_node_t *n)
 			continue;
 		if (!mapping(c, e, "VF entry", vf_pair, &d)) {
 			free(tmp.driver);
+			free(tmp.pool);
 			continue;
 		}
 		if (!d.select) {
 			perr(c, e, "VF entry: no select (\"select: ens1f0#0-3\")");
 			free(tmp.driver);
+			free(tmp.pool);
 			continue;
 		}
 		sel = get_string(c, d.select, "select");
@@ -738,11 +789,13 @@ static void parse_selectors(struct pctx *c, yaml_node_t *n)
 		}
 		if (!sel || range_parse(c, d.select, hash + 1, &tmp.first, &tmp.last) < 0) {
 			free(tmp.driver);
+			free(tmp.pool);
 			continue;
 		}
 		pf = policy_pf_add(c->p);
 		if (!pf || !(pf->value = strdup(name)) || !(r = policy_vfs_add(pf))) {
 			free(tmp.driver);
+			free(tmp.pool);
 			c->err = -ENOMEM;
 			return;
 		}

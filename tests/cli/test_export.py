@@ -108,6 +108,46 @@ class Export(TreeTest):
         self.assertEqual(len(net.findall("forward/address")),
                          len(self.vfs) + len(other["vfs"]))
 
+    def test_pool_of_the_policy(self):
+        """--pool takes the policy's VF ranges of that pool; their MAC and VLAN
+        come from the host first, the policy where the host has none."""
+        pol = self.path("pools.yaml")
+        other = self.man["pfs"][1]["netdevs"][0]
+        with open(pol, "w") as f:
+            f.write(f"pfs:\n  - match: {{netdev: {self.nd}}}\n    vfs:\n"
+                    f"      '1-2': {{pool: physnet1}}\n"
+                    f"      '3': {{pool: dpdk, mac: '02:aa:00:00:00:03'}}\n"
+                    f"  - match: {{netdev: {other}}}\n    vfs:\n"
+                    f"      '0': {{pool: physnet1}}\n")
+        devs = parse_devices(self.export("libvirt-hostdev", "--pool", "physnet1",
+                                         "-f", pol).out)
+        want = [self.vfs[1]["address"], self.vfs[2]["address"],
+                self.man["pfs"][1]["vfs"][0]["address"]]
+        got = [d.find("source/address").attrib for d in devs]
+        self.assertEqual(got, [pci(a) for a in want])
+        # a device named too is exported once
+        devs = parse_devices(self.export("libvirt-hostdev", f"{self.nd}/vf1",
+                                         "--pool", "physnet1", "-f", pol).out)
+        self.assertEqual(len(devs), 3)
+        # the policy's MAC where the host VF has none
+        iface = parse_devices(self.export("libvirt-interface", "--pool", "dpdk",
+                                          "-f", pol).out)
+        self.assertEqual(iface[0].find("mac").get("address"), "02:aa:00:00:00:03")
+        # bad pools: precise, nothing printed
+        r = self.export("libvirt-hostdev", "--pool", "nope", "-f", pol, check=1)
+        self.assertIn("the policy has no such pool (its pools: physnet1, dpdk)", r.err)
+        self.assertEqual(r.out, "")
+        with open(pol, "w") as f:
+            f.write(f"pfs:\n  - match: {{netdev: {self.nd}}}\n    vfs:\n"
+                    f"      '7': {{pool: far}}\n")
+        r = self.export("libvirt-hostdev", "--pool", "far", "-f", pol, check=1)
+        self.assertIn("has no VF 7", r.err)
+        with open(pol, "w") as f:
+            f.write(f"pfs:\n  - match: {{netdev: {self.nd}}}\n    vfs:\n"
+                    f"      '0': {{pool: 'bad name'}}\n")
+        r = self.export("libvirt-hostdev", "--pool", "x", "-f", pol, check=1)
+        self.assertIn("is not a pool name", r.err)
+
     def test_output_file(self):
         out = self.path("iface.xml")
         r = self.export("libvirt-interface", f"{self.nd}/vf0", "-o", out)
@@ -154,11 +194,16 @@ class Export(TreeTest):
               "--mac", "02:00:00:00:00:02"), 2, "2 --mac for 1 VF"),
             (("libvirt-interface", f"{self.nd}/vf0", "--mac"), 2, "--mac needs a value"),
             (("libvirt-hostdev", f"{self.nd}/vf0", "--mac", "02:00:00:00:00:01"), 2,
-             "--mac is for libvirt-interface only"),
+             "--mac is not an option of libvirt-hostdev"),
             (("libvirt-network", self.nd), 2, "needs --name"),
             (("libvirt-network", self.nd, "--name", "a/b"), 2, "--name 'a/b'"),
             (("libvirt-network", self.nd, "--name", "x", "--name", "y"), 2, "--name given twice"),
-            (("libvirt-hostdev", self.nd, "--name", "x"), 2, "--name is for libvirt-network only"),
+            (("libvirt-hostdev", self.nd, "--name", "x"), 2, "--name is not an option of libvirt-hostdev"),
+            (("libvirt-hostdev", self.nd, "--physnet", "p"), 2, "--physnet is not an option of libvirt-hostdev"),
+            (("libvirt-network", self.nd, "--name", "x", "--namespace", "n"), 2,
+             "--namespace is not an option of libvirt-network"),
+            (("libvirt-interface", self.nd, "--release", "zed"), 2,
+             "--release is not an option of libvirt-interface"),
             (("libvirt-interface", self.nd, f"{self.nd}/vf1"), 2, "named twice"),
             (("libvirt-interface", "--json", self.nd), 2, "export: --json: it prints the consumer's own format"),
             (("libvirt-interface", "nosuchdev"), 1, "no SR-IOV PF or VF named 'nosuchdev'"),
@@ -176,6 +221,19 @@ class Export(TreeTest):
             self.assertIn(msg, r.err, args)
             self.assertEqual(r.out, "", args)
             self.assertFalse(os.path.exists(out), args)
+
+    def test_help_lists_every_format(self):
+        # the formats the CLI takes are the ones its help names
+        help_text = sriovctl("help", "export").out
+        listed = [l.split()[0] for l in
+                  help_text.split("Formats:\n")[1].split("\n\n")[0].splitlines()]
+        self.assertIn("libvirt-interface", listed)
+        for name in listed:
+            r = sriovctl("--root", self.root, "export", name, "--force", self.nd,
+                         check=None)
+            self.assertNotIn("unknown export format", r.err, name)
+        r = sriovctl("export", "nosuch", self.nd, check=2)
+        self.assertIn("formats: " + ", ".join(listed) + ";", r.err)
 
     def test_pf_without_vfs(self):
         root = self.path("novfs")
