@@ -394,11 +394,8 @@ static void vf_pool(struct pctx *c, yaml_node_t *k, yaml_node_t *v,
 {
 	const char *s = scalar(v);
 
-	if (r->pool) {
-		perr(c, k, "pool: given twice (first at line %u, column %u)",
-		     r->pool_at.line, r->pool_at.column);
-		return;
-	}
+	/* a second pool: in one mapping is the YAML layer's duplicate key */
+	(void)k;
 	if (!s) {
 		perr(c, v, "pool: expected a name, got %s", kind_name(v));
 		return;

@@ -36,10 +36,25 @@ static int pf_cmp(const struct sriov_policy_pf *a, const struct sriov_policy_pf 
 
 #define CMP(x, y) ((x) < (y) ? -1 : (x) > (y))
 
+/* The fields overlapping ranges must agree on: the VF settings, then pool. */
+#define FIELD_POOL SRIOV_VF_ATTR__COUNT
+
+static bool has_field(const struct sriov_policy_vfs *v, int f)
+{
+	return f == FIELD_POOL ? v->pool != NULL : (v->set & 1u << f) != 0;
+}
+
+static const struct sriov_policy_loc *field_at(const struct sriov_policy_vfs *v, int f)
+{
+	return f == FIELD_POOL ? &v->pool_at : &v->at[f];
+}
+
 /* Order of VF field @f's values in @a and @b; 0 when equal. */
 static int vfs_cmp(const struct sriov_policy_vfs *a, const struct sriov_policy_vfs *b,
 		   int f)
 {
+	if (f == FIELD_POOL)
+		return strcmp(a->pool, b->pool);
 	switch (f) {
 	case SRIOV_VF_ATTR_DRIVER:
 		return strcmp(a->driver, b->driver);
@@ -217,7 +232,7 @@ static int group_field(struct work *w, size_t from, size_t to, int f)
 	size_t n = 0, k = 0, cells;
 
 	for (size_t i = from; i < to; i++)
-		if (r[i].v->set & 1u << f) {
+		if (has_field(r[i].v, f)) {
 			w->sorted[n++] = i;
 			w->xs[k++] = r[i].v->first;
 			w->xs[k++] = r[i].v->last + 1;
@@ -247,7 +262,7 @@ static int group_field(struct work *w, size_t from, size_t to, int f)
 		unsigned *lo, *hi;
 		size_t l, e, c;
 
-		if (!(v->set & 1u << f))
+		if (!has_field(v, f))
 			continue;
 		lo = bsearch(&v->first, w->xs, k, sizeof(*w->xs), cmp_uint);
 		hi = bsearch(&(unsigned){ v->last + 1 }, w->xs, k, sizeof(*w->xs), cmp_uint);
@@ -288,10 +303,13 @@ static int report_overlap(struct sriov_policy *p, const struct finding *fd)
 		snprintf(vfs, sizeof(vfs), "VF %u", lo);
 	else
 		snprintf(vfs, sizeof(vfs), "VFs %u-%u", lo, hi);
-	return policy_error(p, &b->at[fd->f], "%s of %s %s disagrees with the value "
+	const struct sriov_policy_loc *at = field_at(a, fd->f);
+
+	return policy_error(p, field_at(b, fd->f), "%s of %s %s disagrees with the value "
 			    "at %s:%u:%u for the same VF%s",
-			    sriov_vf_attr_key(fd->f), pf_label(fd->b->pf, name, sizeof(name)),
-			    vfs, a->at[fd->f].file, a->at[fd->f].line, a->at[fd->f].column,
+			    fd->f == FIELD_POOL ? "pool" : sriov_vf_attr_key(fd->f),
+			    pf_label(fd->b->pf, name, sizeof(name)),
+			    vfs, at->file, at->line, at->column,
 			    lo == hi ? "" : "s");
 }
 
@@ -398,7 +416,7 @@ static int check_overlaps(struct work *w)
 	for (size_t a = 0, b; a < w->n && r == 0; a = b) {
 		for (b = a + 1; b < w->n && w->r[b].group == w->r[a].group; b++)
 			;
-		for (int f = 0; f < SRIOV_VF_ATTR__COUNT && r == 0; f++)
+		for (int f = 0; f <= FIELD_POOL && r == 0; f++)
 			r = group_field(w, a, b, f);
 	}
 	if (r < 0)

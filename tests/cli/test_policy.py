@@ -73,6 +73,38 @@ class PolicyCheck(TreeTest):
             "'sriovctl policy check' again",
         ])
 
+    def test_pools(self):
+        # pool names: a token; overlapping ranges must agree on the pool
+        p = self.write("pools.yaml",
+                       "pfs:\n"
+                       "  - match: {netdev: ens1f0}\n"
+                       "    vfs:\n"
+                       "      \"0-3\": {pool: physnet1}\n"
+                       "      \"2-5\": {pool: dpdk}\n"
+                       "      \"3\": {pool: physnet1}\n"
+                       "      \"6\": {pool: -x}\n"
+                       "      \"7\": {pool: [a]}\n"
+                       "      \"8\": {pool: a, pool: b}\n"
+                       "      \"9\": {pool: " + "p" * 64 + "}\n")
+        r = sriovctl("policy", "check", "-f", p, check=1)
+        self.assertEqual(r.err.splitlines()[:6], [
+            p + ":7:19: pool: \"-x\" is not a pool name: 1..63 of A-Z a-z 0-9 _ . -, "
+                "starting with a letter or digit",
+            p + ":8:19: pool: expected a name, got a list",
+            p + ":9:22: VFs \"8\": duplicate key \"pool\" (first at line 9, column 13)",
+            p + ":10:19: pool: \"" + "p" * 64 + "\" is not a pool name: 1..63 of "
+                "A-Z a-z 0-9 _ . -, starting with a letter or digit",
+            p + ":5:21: pool of ens1f0 VFs 2-3 disagrees with the value at "
+                + p + ":4:21 for the same VFs",
+            "sriovctl: the policy has 5 errors; nothing was done. Fix them and run "
+            "'sriovctl policy check' again",
+        ])
+        good = self.write("good.yaml", "pfs:\n  - match: {netdev: ens1f0}\n    vfs:\n"
+                          "      \"0-3\": {pool: physnet1}\n"
+                          "      \"2\": {pool: physnet1, vlan: 4}\n"
+                          "      \"4-7\": {pool: intel.com_sriov-dpdk}\n")
+        sriovctl("policy", "check", "-f", good, check=0)
+
     def test_limits(self):
         # a valid policy of 65536 ranges (96 s before), one of 65537
         head = "pfs:\n  - match: {netdev: ens1f0}\n    vfs:\n"
