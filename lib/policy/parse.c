@@ -14,6 +14,7 @@
 #include <yaml.h>
 
 #include "policy/policy.h"
+#include "policy/yamlwalk.h"
 #include "util/strv.h"
 
 /*
@@ -22,240 +23,8 @@
  * quadratic), so a deeper file is refused before it is loaded; a PF has at
  * most 65536 VFs, so an entry with more ranges than that repeats itself.
  */
-#define POLICY_DEPTH_MAX 32
 #define POLICY_RANGES_MAX 65536
 #define POLICY_ENTRIES_MAX 65536
-
-struct pctx {
-	struct sriov_policy *p;
-	yaml_document_t *doc;
-	const char *file;
-	unsigned char *seen;   /* collection nodes visited: aliases are refused */
-	int err;               /* -ENOMEM, sticky */
-};
-
-
-static struct sriov_policy_loc loc_of(const struct pctx *c, const yaml_node_t *n)
-{
-	return (struct sriov_policy_loc){ c->file, (unsigned)n->start_mark.line + 1,
-					  (unsigned)n->start_mark.column + 1 };
-}
-
-__attribute__((format(printf, 3, 4)))
-static void perr(struct pctx *c, const yaml_node_t *n, const char *fmt, ...)
-{
-	struct sriov_policy_loc loc = loc_of(c, n);
-	char *msg;
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = vasprintf(&msg, fmt, ap);
-	va_end(ap);
-	if (r < 0 || policy_error(c->p, &loc, "%s", msg) < 0)
-		c->err = -ENOMEM;
-	if (r >= 0)
-		free(msg);
-}
-
-static const char *kind_name(const yaml_node_t *n)
-{
-	switch (n->type) {
-	case YAML_SCALAR_NODE:
-		return n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? "a plain value"
-								      : "a string";
-	case YAML_SEQUENCE_NODE:
-		return "a list";
-	case YAML_MAPPING_NODE:
-		return "a mapping";
-	default:
-		return "nothing";
-	}
-}
-
-static const char *scalar(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-/* A mapping or list may be reached once: an alias would repeat entries. */
-static bool first_visit(struct pctx *c, yaml_node_t *n, const char *what)
-{
-	size_t i = (size_t)(n - c->doc->nodes.start);
-
-	if (c->seen[i]) {
-		perr(c, n, "%s: aliases (*name) are not supported in a policy", what);
-		return false;
-	}
-	c->seen[i] = 1;
-	return true;
-}
-
-/*
- * Walk mapping @n calling @fn(c, key, value, data) for each pair whose key
- * is a scalar seen for the first time; duplicate and non-scalar keys are
- * errors.
- */
-typedef void pair_fn(struct pctx *c, const char *key, yaml_node_t *k,
-		     yaml_node_t *v, void *data);
-
-struct key_ref {
-	const char *key;
-	size_t i;
-};
-
-static int cmp_key(const void *a, const void *b)
-{
-	const struct key_ref *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-
-	return c ? c : x->i < y->i ? -1 : x->i > y->i;
-}
-
-/*
- * first[i]: for a pair whose key repeats an earlier one, that one's index,
- * else i. Sorted, so that a mapping of 65536 ranges is not 2^31 compares.
- */
-static size_t *first_keys(struct pctx *c, yaml_node_t *n)
-{
-	size_t np = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
-	struct key_ref *v = calloc(np ? np : 1, sizeof(*v));
-	size_t *first = calloc(np ? np : 1, sizeof(*first)), k = 0;
-
-	if (!v || !first) {
-		free(v);
-		free(first);
-		c->err = -ENOMEM;
-		return NULL;
-	}
-	for (size_t i = 0; i < np; i++) {
-		const char *key = scalar(yaml_document_get_node(c->doc,
-					n->data.mapping.pairs.start[i].key));
-
-		first[i] = i;
-		if (key)
-			v[k++] = (struct key_ref){ key, i };
-	}
-	qsort(v, k, sizeof(*v), cmp_key);
-	for (size_t j = 1; j < k; j++)
-		if (strcmp(v[j].key, v[j - 1].key) == 0)
-			first[v[j].i] = first[v[j - 1].i];
-	free(v);
-	return first;
-}
-
-static bool mapping(struct pctx *c, yaml_node_t *n, const char *what,
-		    pair_fn *fn, void *data)
-{
-	yaml_node_pair_t *pairs;
-	size_t np, *first;
-
-	if (n->type != YAML_MAPPING_NODE) {
-		perr(c, n, "%s: expected a mapping, got %s", what, kind_name(n));
-		return false;
-	}
-	if (!first_visit(c, n, what))
-		return false;
-	pairs = n->data.mapping.pairs.start;
-	np = (size_t)(n->data.mapping.pairs.top - pairs);
-	first = first_keys(c, n);
-	if (!first)
-		return false;
-	for (size_t i = 0; i < np && !c->err; i++) {
-		yaml_node_t *k = yaml_document_get_node(c->doc, pairs[i].key);
-		yaml_node_t *v = yaml_document_get_node(c->doc, pairs[i].value);
-		const char *key = scalar(k);
-
-		if (!k || !v)
-			continue;
-		if (!key) {
-			perr(c, k, "%s: a key must be a plain word, not %s", what, kind_name(k));
-			continue;
-		}
-		if (first[i] != i) {
-			yaml_node_t *k2 = yaml_document_get_node(c->doc, pairs[first[i]].key);
-
-			perr(c, k, "%s: duplicate key \"%s\" (first at line %u, column %u)",
-			     what, key, (unsigned)k2->start_mark.line + 1,
-			     (unsigned)k2->start_mark.column + 1);
-			continue;
-		}
-		fn(c, key, k, v, data);
-	}
-	free(first);
-	return true;
-}
-
-/* ------------------------------------------------------------ values */
-
-static bool get_uint(struct pctx *c, yaml_node_t *v, const char *key,
-		     unsigned long min, unsigned long max, unsigned *out)
-{
-	const char *s = scalar(v);
-	unsigned long x;
-	size_t n;
-
-	if (!s || v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) {
-		perr(c, v, "%s: expected a number, got %s", key, kind_name(v));
-		return false;
-	}
-	n = strspn(s, "0123456789");
-	if (n == 0 || s[n] || n > 10) {
-		perr(c, v, "%s: expected a number, got \"%s\"", key, s);
-		return false;
-	}
-	x = strtoul(s, NULL, 10);
-	if (x < min || x > max) {
-		perr(c, v, "%s: %s is out of range %lu..%lu", key, s, min, max);
-		return false;
-	}
-	*out = (unsigned)x;
-	return true;
-}
-
-static bool get_bool(struct pctx *c, yaml_node_t *v, const char *key, bool *out)
-{
-	const char *s = scalar(v);
-
-	if (s && v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
-		if (strcmp(s, "true") == 0 || strcmp(s, "false") == 0) {
-			*out = s[0] == 't';
-			return true;
-		}
-		perr(c, v, "%s: expected true or false, got \"%s\"", key, s);
-		return false;
-	}
-	perr(c, v, "%s: expected true or false, got %s", key, kind_name(v));
-	return false;
-}
-
-/* One of @words (NULL-terminated), as its index; -1 after an error. */
-static int get_word(struct pctx *c, yaml_node_t *v, const char *key,
-		    const char *const *words, const char *expected)
-{
-	const char *s = scalar(v);
-
-	if (!s) {
-		perr(c, v, "%s: expected %s, got %s", key, expected, kind_name(v));
-		return -1;
-	}
-	for (int i = 0; words[i]; i++)
-		if (strcasecmp(s, words[i]) == 0)
-			return i;
-	perr(c, v, "%s: expected %s, got \"%s\"", key, expected, s);
-	return -1;
-}
-
-static const char *get_string(struct pctx *c, yaml_node_t *v, const char *key)
-{
-	const char *s = scalar(v);
-
-	if (!s)
-		perr(c, v, "%s: expected a string, got %s", key, kind_name(v));
-	else if (!*s)
-		perr(c, v, "%s: must not be empty", key);
-	return s && *s ? s : NULL;
-}
 
 /* An interface name the kernel accepts (dev_valid_name). */
 static bool netdev_name_ok(const char *s)
@@ -286,21 +55,21 @@ static bool pci_addr_ok(const char *s)
 	return dev < 32 && f < 8;
 }
 
-static bool get_id(struct pctx *c, yaml_node_t *v, const char *key, uint16_t *out)
+static bool get_id(struct pw *c, yaml_node_t *v, const char *key, uint16_t *out)
 {
-	const char *s = scalar(v);
+	const char *s = pw_scalar(v);
 	size_t n;
 
 	if (!s) {
-		perr(c, v, "%s: expected a 4-digit hex id (\"8086\"), got %s", key, kind_name(v));
+		pw_err(c, v, "%s: expected a 4-digit hex id (\"8086\"), got %s", key, pw_kind(v));
 		return false;
 	}
 	if (strncasecmp(s, "0x", 2) == 0)
 		s += 2;
 	n = strspn(s, "0123456789abcdefABCDEF");
 	if (n != 4 || s[n]) {
-		perr(c, v, "%s: expected a 4-digit hex id (\"8086\"), got \"%s\"", key,
-		     scalar(v));
+		pw_err(c, v, "%s: expected a 4-digit hex id (\"8086\"), got \"%s\"", key,
+		     pw_scalar(v));
 		return false;
 	}
 	*out = (uint16_t)strtoul(s, NULL, 16);
@@ -308,7 +77,7 @@ static bool get_id(struct pctx *c, yaml_node_t *v, const char *key, uint16_t *ou
 }
 
 /* "3" or "0-7"; 0 or -EINVAL with the message done. */
-static int range_parse(struct pctx *c, yaml_node_t *k, const char *s,
+static int range_parse(struct pw *c, yaml_node_t *k, const char *s,
 		       unsigned *first, unsigned *last)
 {
 	size_t a = strspn(s, "0123456789"), b = 0;
@@ -316,17 +85,17 @@ static int range_parse(struct pctx *c, yaml_node_t *k, const char *s,
 	if (a && s[a] == '-')
 		b = strspn(s + a + 1, "0123456789");
 	if (a == 0 || a > 5 || (s[a] && (s[a] != '-' || b == 0 || b > 5 || s[a + 1 + b]))) {
-		perr(c, k, "bad VF range \"%s\": expected INDEX or FIRST-LAST (\"0-3\")", s);
+		pw_err(c, k, "bad VF range \"%s\": expected INDEX or FIRST-LAST (\"0-3\")", s);
 		return -EINVAL;
 	}
 	*first = (unsigned)strtoul(s, NULL, 10);
 	*last = s[a] ? (unsigned)strtoul(s + a + 1, NULL, 10) : *first;
 	if (*first > 65535 || *last > 65535) {
-		perr(c, k, "VF range \"%s\": a VF index is at most 65535", s);
+		pw_err(c, k, "VF range \"%s\": a VF index is at most 65535", s);
 		return -EINVAL;
 	}
 	if (*last < *first) {
-		perr(c, k, "VF range \"%s\" runs backwards: write \"%u-%u\"", s, *last, *first);
+		pw_err(c, k, "VF range \"%s\" runs backwards: write \"%u-%u\"", s, *last, *first);
 		return -EINVAL;
 	}
 	return 0;
@@ -343,18 +112,18 @@ struct vf_data {
 /* The link settings a driver may refuse: netlink ones only. */
 #define OPTIONAL_OK SRIOV_VF_ATTRS_LINK
 
-static void vf_optional(struct pctx *c, yaml_node_t *v,
+static void vf_optional(struct pw *c, yaml_node_t *v,
 			struct sriov_policy_vfs *r)
 {
 	if (v->type != YAML_SEQUENCE_NODE) {
-		perr(c, v, "optional: expected a list of VF settings "
-		     "([min_tx_rate, link_state]), got %s", kind_name(v));
+		pw_err(c, v, "optional: expected a list of VF settings "
+		     "([min_tx_rate, link_state]), got %s", pw_kind(v));
 		return;
 	}
 	for (yaml_node_item_t *it = v->data.sequence.items.start;
 	     it < v->data.sequence.items.top; it++) {
 		yaml_node_t *e = yaml_document_get_node(c->doc, *it);
-		const char *s = e ? scalar(e) : NULL;
+		const char *s = e ? pw_scalar(e) : NULL;
 		const struct sriov_vf_attr_info *t = sriov_vf_attr_lookup(s);
 		int f = t ? (int)t->attr : -1;
 
@@ -362,13 +131,13 @@ static void vf_optional(struct pctx *c, yaml_node_t *v,
 			char known[256];
 
 			sriov_vf_attr_list(OPTIONAL_OK, true, known, sizeof(known));
-			perr(c, e ? e : v, "optional: \"%s\" is not a VF link setting (%s)",
+			pw_err(c, e ? e : v, "optional: \"%s\" is not a VF link setting (%s)",
 			     s ? s : "?", known);
 			continue;
 		}
 		r->optional |= 1u << f;
 	}
-	r->optional_at = loc_of(c, v);
+	r->optional_at = pw_loc(c, v);
 }
 
 /*
@@ -389,19 +158,19 @@ static bool pool_name_ok(const char *s)
 	return true;
 }
 
-static void vf_pool(struct pctx *c, yaml_node_t *k, yaml_node_t *v,
+static void vf_pool(struct pw *c, yaml_node_t *k, yaml_node_t *v,
 		    struct sriov_policy_vfs *r)
 {
-	const char *s = scalar(v);
+	const char *s = pw_scalar(v);
 
 	/* a second pool: in one mapping is the YAML layer's duplicate key */
 	(void)k;
 	if (!s) {
-		perr(c, v, "pool: expected a name, got %s", kind_name(v));
+		pw_err(c, v, "pool: expected a name, got %s", pw_kind(v));
 		return;
 	}
 	if (!pool_name_ok(s)) {
-		perr(c, v, "pool: \"%s\" is not a pool name: 1..%d of A-Z a-z 0-9 _ . -, starting with a letter or digit",
+		pw_err(c, v, "pool: \"%s\" is not a pool name: 1..%d of A-Z a-z 0-9 _ . -, starting with a letter or digit",
 		     s, SRIOV_POLICY_POOL_MAX);
 		return;
 	}
@@ -409,30 +178,30 @@ static void vf_pool(struct pctx *c, yaml_node_t *k, yaml_node_t *v,
 		c->err = -ENOMEM;
 		return;
 	}
-	r->pool_at = loc_of(c, v);
+	r->pool_at = pw_loc(c, v);
 }
 
 /* The value of VF setting @t in range @r, parsed by the attribute table. */
-static bool vf_value(struct pctx *c, const struct sriov_vf_attr_info *t,
+static bool vf_value(struct pw *c, const struct sriov_vf_attr_info *t,
 		     const char *key, yaml_node_t *v, struct sriov_policy_vfs *r)
 {
 	static const uint8_t zero[6];
 	struct sriov_vf_attr_value val;
-	const char *s = scalar(v);
+	const char *s = pw_scalar(v);
 	bool plain = s && v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	char msg[256];
 
 	/* YAML's types: a quoted number or boolean is a string. */
 	if (!s || (!plain && t->type == SRIOV_VF_ATTR_T_UINT)) {
-		perr(c, v, "%s: expected a number, got %s", key, kind_name(v));
+		pw_err(c, v, "%s: expected a number, got %s", key, pw_kind(v));
 		return false;
 	}
 	if (!plain && t->type == SRIOV_VF_ATTR_T_BOOL) {
-		perr(c, v, "%s: expected true or false, got %s", key, kind_name(v));
+		pw_err(c, v, "%s: expected true or false, got %s", key, pw_kind(v));
 		return false;
 	}
 	if (!*s) {
-		perr(c, v, "%s: must not be empty", key);
+		pw_err(c, v, "%s: must not be empty", key);
 		return false;
 	}
 	if (t->attr == SRIOV_VF_ATTR_MAC && strcmp(s, "auto") == 0)
@@ -440,13 +209,13 @@ static bool vf_value(struct pctx *c, const struct sriov_vf_attr_info *t,
 	if (t->attr == SRIOV_VF_ATTR_DRIVER && strcmp(s, "none") == 0)
 		val.str = s;
 	else if (sriov_vf_attr_parse(t->attr, s, &val, msg, sizeof(msg)) < 0) {
-		perr(c, v, "%s: %s", key, msg);
+		pw_err(c, v, "%s: %s", key, msg);
 		return false;
 	}
 	switch (t->attr) {
 	case SRIOV_VF_ATTR_MAC:
 		if (memcmp(val.mac, zero, 6) == 0) {
-			perr(c, v, "mac: 00:00:00:00:00:00 is not an address; "
+			pw_err(c, v, "mac: 00:00:00:00:00:00 is not an address; "
 			     "leave mac out to keep the VF's own");
 			return false;
 		}
@@ -474,7 +243,7 @@ static bool vf_value(struct pctx *c, const struct sriov_vf_attr_info *t,
 	return true;
 }
 
-static void vf_pair(struct pctx *c, const char *key, yaml_node_t *k,
+static void vf_pair(struct pw *c, const char *key, yaml_node_t *k,
 		    yaml_node_t *v, void *data)
 {
 	struct vf_data *d = data;
@@ -500,7 +269,7 @@ static void vf_pair(struct pctx *c, const char *key, yaml_node_t *k,
 
 		sriov_vf_attr_list((1u << SRIOV_VF_ATTR__COUNT) - 1, true, known,
 				   sizeof(known));
-		perr(c, k, "unknown VF setting \"%s\" (known: %s, optional, pool%s; "
+		pw_err(c, k, "unknown VF setting \"%s\" (known: %s, optional, pool%s; "
 		     "docs/vf-attributes.md lists their other spellings)", key, known,
 		     d->selector ? ", select" : "");
 		return;
@@ -508,18 +277,18 @@ static void vf_pair(struct pctx *c, const char *key, yaml_node_t *k,
 	f = (int)t->attr;
 	/* max-rate and max_tx_rate are one setting under two spellings */
 	if (r->set & (1u << f)) {
-		perr(c, k, "%s: %s is given twice (first at line %u, column %u)",
+		pw_err(c, k, "%s: %s is given twice (first at line %u, column %u)",
 		     key, t->key, r->at[f].line, r->at[f].column);
 		return;
 	}
 	if (vf_value(c, t, key, v, r)) {
 		r->set |= 1u << f;
-		r->at[f] = loc_of(c, v);
+		r->at[f] = pw_loc(c, v);
 	}
 }
 
 /* The checks within one range's settings. */
-static void vf_settings_done(struct pctx *c, struct sriov_policy_vfs *r)
+static void vf_settings_done(struct pw *c, struct sriov_policy_vfs *r)
 {
 	unsigned both = 1u << SRIOV_VF_ATTR_MIN_RATE | 1u << SRIOV_VF_ATTR_MAX_RATE;
 	/* max 0 means no limit to the kernel */
@@ -538,7 +307,7 @@ static void vf_settings_done(struct pctx *c, struct sriov_policy_vfs *r)
 
 /* ------------------------------------------------------------ PFs */
 
-static void ranges_pair(struct pctx *c, const char *key, yaml_node_t *k,
+static void ranges_pair(struct pw *c, const char *key, yaml_node_t *k,
 			yaml_node_t *v, void *data)
 {
 	struct sriov_policy_pf *pf = data;
@@ -551,7 +320,7 @@ static void ranges_pair(struct pctx *c, const char *key, yaml_node_t *k,
 		struct sriov_policy_vfs tmp = { 0 };
 
 		d.vfs = &tmp;
-		mapping(c, v, "VFs", vf_pair, &d);
+		pw_mapping(c, v, "VFs", vf_pair, &d);
 		free(tmp.driver);
 		free(tmp.pool);
 		return;
@@ -563,16 +332,16 @@ static void ranges_pair(struct pctx *c, const char *key, yaml_node_t *k,
 	}
 	r->first = first;
 	r->last = last;
-	r->loc = loc_of(c, k);
+	r->loc = pw_loc(c, k);
 	d.vfs = r;
 	char what[64];
 
 	snprintf(what, sizeof(what), "VFs \"%s\"", key);
-	if (mapping(c, v, what, vf_pair, &d))
+	if (pw_mapping(c, v, what, vf_pair, &d))
 		vf_settings_done(c, r);
 }
 
-static void match_pair(struct pctx *c, const char *key, yaml_node_t *k,
+static void match_pair(struct pw *c, const char *key, yaml_node_t *k,
 		       yaml_node_t *v, void *data)
 {
 	yaml_node_t **slots = data;   /* netdev, pci, vendor, device, root_device, unknown */
@@ -585,30 +354,30 @@ static void match_pair(struct pctx *c, const char *key, yaml_node_t *k,
 			return;
 		}
 	slots[5] = k;
-	perr(c, k, "match: unknown selector \"%s\" (known: netdev, pci, "
+	pw_err(c, k, "match: unknown selector \"%s\" (known: netdev, pci, "
 	     "vendor and device, root_device)", key);
 }
 
-static void parse_match(struct pctx *c, struct sriov_policy_pf *pf, yaml_node_t *n)
+static void parse_match(struct pw *c, struct sriov_policy_pf *pf, yaml_node_t *n)
 {
 	yaml_node_t *s[6] = { 0 };
 	const char *str;
 	int forms;
 
-	pf->match_loc = loc_of(c, n);
-	if (!mapping(c, n, "match", match_pair, s))
+	pf->match_loc = pw_loc(c, n);
+	if (!pw_mapping(c, n, "match", match_pair, s))
 		return;
 	forms = !!s[0] + !!s[1] + !!(s[2] || s[3]) + !!s[4];
 	if (forms == 0 && s[5])
 		return;   /* the unknown selector said it */
 	if (forms != 1) {
-		perr(c, n, "match: give exactly one of netdev, pci, vendor and device, "
+		pw_err(c, n, "match: give exactly one of netdev, pci, vendor and device, "
 		     "root_device (%d given)", forms);
 		return;
 	}
 	if (s[2] || s[3]) {
 		if (!s[2] || !s[3]) {
-			perr(c, n, "match: vendor and device go together");
+			pw_err(c, n, "match: vendor and device go together");
 			return;
 		}
 		if (get_id(c, s[2], "vendor", &pf->vendor_id) &&
@@ -621,16 +390,16 @@ static void parse_match(struct pctx *c, struct sriov_policy_pf *pf, yaml_node_t 
 
 		if (!s[i])
 			continue;
-		str = get_string(c, s[i], keys[i]);
+		str = pw_string(c, s[i], keys[i]);
 		if (!str)
 			return;
 		if (i == 0 && !netdev_name_ok(str)) {
-			perr(c, s[i], "netdev: \"%s\" is not an interface name "
+			pw_err(c, s[i], "netdev: \"%s\" is not an interface name "
 			     "(1-15 characters, no '/', ':' or spaces)", str);
 			return;
 		}
 		if (i != 0 && !pci_addr_ok(str)) {
-			perr(c, s[i], "%s: \"%s\" is not a PCI address (\"0000:3b:00.0\")",
+			pw_err(c, s[i], "%s: \"%s\" is not a PCI address (\"0000:3b:00.0\")",
 			     keys[i], str);
 			return;
 		}
@@ -639,11 +408,11 @@ static void parse_match(struct pctx *c, struct sriov_policy_pf *pf, yaml_node_t 
 		pf->value = strdup(str);
 		if (!pf->value)
 			c->err = -ENOMEM;
-		pf->match_loc = loc_of(c, s[i]);
+		pf->match_loc = pw_loc(c, s[i]);
 	}
 }
 
-static void pf_pair(struct pctx *c, const char *key, yaml_node_t *k,
+static void pf_pair(struct pw *c, const char *key, yaml_node_t *k,
 		    yaml_node_t *v, void *data)
 {
 	static const char *const updown[] = { "up", "down", NULL };
@@ -659,12 +428,12 @@ static void pf_pair(struct pctx *c, const char *key, yaml_node_t *k,
 	if (strcmp(key, "vfs") == 0) {
 		if (v->type == YAML_MAPPING_NODE &&
 		    v->data.mapping.pairs.top - v->data.mapping.pairs.start > POLICY_RANGES_MAX) {
-			perr(c, v, "vfs: %td VF ranges; a PF has at most %d VFs",
+			pw_err(c, v, "vfs: %td VF ranges; a PF has at most %d VFs",
 			     v->data.mapping.pairs.top - v->data.mapping.pairs.start,
 			     POLICY_RANGES_MAX);
 			return;
 		}
-		mapping(c, v, "vfs", ranges_pair, pf);
+		pw_mapping(c, v, "vfs", ranges_pair, pf);
 		return;
 	}
 	for (int i = 0; i < SRIOV_PPF__COUNT; i++)
@@ -672,50 +441,50 @@ static void pf_pair(struct pctx *c, const char *key, yaml_node_t *k,
 			f = i;
 	switch (f) {
 	case SRIOV_PPF_NUM_VFS:
-		ok = get_uint(c, v, key, 0, 65535, &pf->num_vfs);
+		ok = pw_uint(c, v, key, 0, 65535, &pf->num_vfs);
 		break;
 	case SRIOV_PPF_MTU:
-		ok = get_uint(c, v, key, 68, 65535, &pf->mtu);
+		ok = pw_uint(c, v, key, 68, 65535, &pf->mtu);
 		break;
 	case SRIOV_PPF_AUTOPROBE:
-		ok = get_bool(c, v, key, &pf->drivers_autoprobe);
+		ok = pw_bool(c, v, key, &pf->drivers_autoprobe);
 		break;
 	case SRIOV_PPF_LINK_STATE:
-		w = get_word(c, v, key, updown, "up or down");
+		w = pw_word(c, v, key, updown, "up or down");
 		pf->link_up = w == 0;
 		ok = w >= 0;
 		break;
 	default:
-		perr(c, k, "unknown PF setting \"%s\" (known: match, num_vfs, mtu, "
+		pw_err(c, k, "unknown PF setting \"%s\" (known: match, num_vfs, mtu, "
 		     "drivers_autoprobe, link_state, vfs)", key);
 		return;
 	}
 	if (ok) {
 		pf->set |= 1u << f;
-		pf->at[f] = loc_of(c, v);
+		pf->at[f] = pw_loc(c, v);
 	}
 }
 
 /* Whether the entries of list @n still fit in the policy; else an error. */
-static bool entries_fit(struct pctx *c, yaml_node_t *n, const char *what)
+static bool entries_fit(struct pw *c, yaml_node_t *n, const char *what)
 {
 	size_t items = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 
 	if (c->p->n_pfs + items <= POLICY_ENTRIES_MAX)
 		return true;
-	perr(c, n, "%s: %zu entries, and %zu before; a policy holds at most %d",
+	pw_err(c, n, "%s: %zu entries, and %zu before; a policy holds at most %d",
 	     what, items, c->p->n_pfs, POLICY_ENTRIES_MAX);
 	return false;
 }
 
-static void parse_pfs(struct pctx *c, yaml_node_t *n)
+static void parse_pfs(struct pw *c, yaml_node_t *n)
 {
 	if (n->type != YAML_SEQUENCE_NODE) {
-		perr(c, n, "pfs: expected a list of PF entries (\"- match: ...\"), got %s",
-		     kind_name(n));
+		pw_err(c, n, "pfs: expected a list of PF entries (\"- match: ...\"), got %s",
+		     pw_kind(n));
 		return;
 	}
-	if (!first_visit(c, n, "pfs") || !entries_fit(c, n, "pfs"))
+	if (!pw_first_visit(c, n, "pfs") || !entries_fit(c, n, "pfs"))
 		return;
 	for (yaml_node_item_t *it = n->data.sequence.items.start;
 	     it < n->data.sequence.items.top && !c->err; it++) {
@@ -729,24 +498,24 @@ static void parse_pfs(struct pctx *c, yaml_node_t *n)
 			c->err = -ENOMEM;
 			return;
 		}
-		pf->loc = loc_of(c, e);
-		if (mapping(c, e, "PF entry", pf_pair, pf) &&
+		pf->loc = pw_loc(c, e);
+		if (pw_mapping(c, e, "PF entry", pf_pair, pf) &&
 		    !(pf->set & 1u << SRIOV_PPF__COUNT))
-			perr(c, e, "PF entry: no match (netdev, pci, vendor and device, "
+			pw_err(c, e, "PF entry: no match (netdev, pci, vendor and device, "
 			     "or root_device)");
 		pf->set &= ~(1u << SRIOV_PPF__COUNT);
 	}
 }
 
 /* `vfs: [{select: "ens1f0#0-3", driver: ...}]`, the operator's selector form. */
-static void parse_selectors(struct pctx *c, yaml_node_t *n)
+static void parse_selectors(struct pw *c, yaml_node_t *n)
 {
 	if (n->type != YAML_SEQUENCE_NODE) {
-		perr(c, n, "vfs: expected a list of entries (\"- select: ens1f0#0-3\"), got %s",
-		     kind_name(n));
+		pw_err(c, n, "vfs: expected a list of entries (\"- select: ens1f0#0-3\"), got %s",
+		     pw_kind(n));
 		return;
 	}
-	if (!first_visit(c, n, "vfs") || !entries_fit(c, n, "vfs"))
+	if (!pw_first_visit(c, n, "vfs") || !entries_fit(c, n, "vfs"))
 		return;
 	for (yaml_node_item_t *it = n->data.sequence.items.start;
 	     it < n->data.sequence.items.top && !c->err; it++) {
@@ -759,28 +528,28 @@ static void parse_selectors(struct pctx *c, yaml_node_t *n)
 
 		if (!e)
 			continue;
-		if (!mapping(c, e, "VF entry", vf_pair, &d)) {
+		if (!pw_mapping(c, e, "VF entry", vf_pair, &d)) {
 			free(tmp.driver);
 			free(tmp.pool);
 			continue;
 		}
 		if (!d.select) {
-			perr(c, e, "VF entry: no select (\"select: ens1f0#0-3\")");
+			pw_err(c, e, "VF entry: no select (\"select: ens1f0#0-3\")");
 			free(tmp.driver);
 			free(tmp.pool);
 			continue;
 		}
-		sel = get_string(c, d.select, "select");
+		sel = pw_string(c, d.select, "select");
 		hash = sel ? strchr(sel, '#') : NULL;
 		if (sel && (!hash || hash == sel || (size_t)(hash - sel) >= sizeof(name))) {
-			perr(c, d.select, "select: \"%s\" is not NETDEV#RANGE (\"ens1f0#0-3\")", sel);
+			pw_err(c, d.select, "select: \"%s\" is not NETDEV#RANGE (\"ens1f0#0-3\")", sel);
 			sel = NULL;
 		}
 		if (sel) {
 			memcpy(name, sel, (size_t)(hash - sel));
 			name[hash - sel] = '\0';
 			if (!netdev_name_ok(name)) {
-				perr(c, d.select, "select: \"%s\" is not an interface name", name);
+				pw_err(c, d.select, "select: \"%s\" is not an interface name", name);
 				sel = NULL;
 			}
 		}
@@ -796,17 +565,17 @@ static void parse_selectors(struct pctx *c, yaml_node_t *n)
 			c->err = -ENOMEM;
 			return;
 		}
-		pf->loc = loc_of(c, e);
+		pf->loc = pw_loc(c, e);
 		pf->match = SRIOV_POLICY_MATCH_NETDEV;
-		pf->match_loc = loc_of(c, d.select);
+		pf->match_loc = pw_loc(c, d.select);
 		pf->from_selector = true;
-		tmp.loc = loc_of(c, d.select);
+		tmp.loc = pw_loc(c, d.select);
 		*r = tmp;
 		vf_settings_done(c, r);
 	}
 }
 
-static void top_pair(struct pctx *c, const char *key, yaml_node_t *k,
+static void top_pair(struct pw *c, const char *key, yaml_node_t *k,
 		     yaml_node_t *v, void *data)
 {
 	if (strcmp(key, "pfs") == 0)
@@ -814,57 +583,7 @@ static void top_pair(struct pctx *c, const char *key, yaml_node_t *k,
 	else if (strcmp(key, "vfs") == 0)
 		parse_selectors(c, v);
 	else
-		perr(c, k, "unknown top-level key \"%s\" (known: pfs, vfs)", key);
-}
-
-static int yaml_error(struct sriov_policy *p, const char *file, yaml_parser_t *y)
-{
-	const yaml_mark_t *m = y->problem ? &y->problem_mark : &y->mark;
-	struct sriov_policy_loc loc = { file, (unsigned)m->line + 1, (unsigned)m->column + 1 };
-
-	if (y->error == YAML_MEMORY_ERROR)
-		return -ENOMEM;
-	return policy_error(p, &loc, "YAML: %s%s%s", y->problem ? y->problem : "syntax error",
-			    y->context ? " " : "", y->context ? y->context : "");
-}
-
-/*
- * One pass over the events before the document is built: a file nested
- * deeper than POLICY_DEPTH_MAX is refused at the collection that goes too
- * deep. Returns 1 to go on (a syntax error is left to the load, which
- * reports it), 0 when refused, or -ENOMEM.
- */
-static int check_depth(struct sriov_policy *p, const char *file,
-		       const char *text, size_t len)
-{
-	yaml_parser_t y;
-	yaml_event_t ev;
-	int depth = 0, r = 1;
-
-	if (!yaml_parser_initialize(&y))
-		return -ENOMEM;
-	yaml_parser_set_input_string(&y, (const unsigned char *)text, len);
-	while (r == 1 && yaml_parser_parse(&y, &ev)) {
-		yaml_event_type_t t = ev.type;
-
-		if ((t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) &&
-		    ++depth > POLICY_DEPTH_MAX) {
-			struct sriov_policy_loc loc = { file, (unsigned)ev.start_mark.line + 1,
-							(unsigned)ev.start_mark.column + 1 };
-
-			r = policy_error(p, &loc, "YAML: nested deeper than %d levels; a policy needs 6",
-					 POLICY_DEPTH_MAX) < 0 ? -ENOMEM : 0;
-		} else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT) {
-			depth--;
-		}
-		yaml_event_delete(&ev);
-		if (t == YAML_STREAM_END_EVENT)
-			break;
-	}
-	if (y.error == YAML_MEMORY_ERROR)
-		r = -ENOMEM;
-	yaml_parser_delete(&y);
-	return r;
+		pw_err(c, k, "unknown top-level key \"%s\" (known: pfs, vfs)", key);
 }
 
 int sriov_policy_add(struct sriov_policy *p, const char *name,
@@ -872,7 +591,7 @@ int sriov_policy_add(struct sriov_policy *p, const char *name,
 {
 	yaml_parser_t y;
 	yaml_document_t doc, next;
-	struct pctx c = { .p = p, .doc = &doc };
+	struct pw c = { .p = p, .doc = &doc };
 	yaml_node_t *root;
 	int r = 0;
 
@@ -884,7 +603,7 @@ int sriov_policy_add(struct sriov_policy *p, const char *name,
 		i = (int)p->files.n - 1;
 	}
 	c.file = p->files.v[i];
-	r = check_depth(p, c.file, text, len);
+	r = pw_check_depth(p, c.file, text, len);
 	if (r <= 0)
 		return r;
 	r = 0;
@@ -892,7 +611,7 @@ int sriov_policy_add(struct sriov_policy *p, const char *name,
 		return -ENOMEM;
 	yaml_parser_set_input_string(&y, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&y, &doc)) {
-		r = yaml_error(p, c.file, &y);
+		r = pw_yaml_error(p, c.file, &y);
 		yaml_parser_delete(&y);
 		return r;
 	}
@@ -903,19 +622,19 @@ int sriov_policy_add(struct sriov_policy *p, const char *name,
 			r = -ENOMEM;
 			goto out;
 		}
-		if (root->type == YAML_SCALAR_NODE && !*scalar(root) &&
+		if (root->type == YAML_SCALAR_NODE && !*pw_scalar(root) &&
 		    root->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
 			; /* a document of comments only */
 		else if (root->type != YAML_MAPPING_NODE)
-			perr(&c, root, "a policy is a mapping with pfs: and vfs:, not %s",
-			     kind_name(root));
+			pw_err(&c, root, "a policy is a mapping with pfs: and vfs:, not %s",
+			     pw_kind(root));
 		else
-			mapping(&c, root, "policy", top_pair, NULL);
+			pw_mapping(&c, root, "policy", top_pair, NULL);
 		r = c.err;
 		/* a second document would be silently ignored: refuse it */
 		if (!r) {
 			if (!yaml_parser_load(&y, &next)) {
-				r = yaml_error(p, c.file, &y);
+				r = pw_yaml_error(p, c.file, &y);
 			} else {
 				yaml_node_t *n2 = yaml_document_get_root_node(&next);
 
