@@ -119,6 +119,18 @@ static const struct help_entry entries[] = {
 	  "conf.d/*.yaml under the root).",
 	  { { "-f, --file FILE", "only FILE" } },
 	  { "sriovctl policy check", "sriovctl policy check -f new.yaml" } },
+	{ "policy", "import", "policy import sriov-operator FILE [--node NAME] [-o OUT]",
+	  "The Kubernetes SR-IOV network operator's SriovNetworkNodePolicy objects\n"
+	  "(YAML documents or a List, as kubectl get -o yaml prints them) as a\n"
+	  "sriovctl policy, merged by the operator's rules (priority, pfNames VF\n"
+	  "ranges); resourceName becomes each range's pool. What does not carry over\n"
+	  "is a note on stderr; what sriovctl cannot do (switchdev, InfiniBand) an error.",
+	  { { "--node NAME", "the node whose policies apply (default: /etc/hostname)" },
+	    { "-o, --output FILE", "replace FILE atomically; a link there is refused" },
+	    { NULL, NULL } },
+	  { "kubectl get sriovnetworknodepolicies -n openshift-sriov-network-operator -o yaml > op.yaml",
+	    "sriovctl policy import sriov-operator op.yaml -o /etc/sriovctl/conf.d/50-operator.yaml",
+	    "sriovctl policy check" } },
 	{ "plan", NULL, "plan [-f FILE] [--pf PF] [--detailed-exitcode]",
 	  "The changes that bring the host to the policy, one per line.",
 	  { { "-f, --file FILE", "the policy file (default: the host policy)" },

@@ -151,6 +151,42 @@ void sriov_policy_mac_auto(const void *host_id, size_t id_len,
  */
 int sriov_policy_machine_id(struct sriov_ctx *ctx, char *buf, size_t len);
 
+/*
+ * Convert the Kubernetes SR-IOV network operator's SriovNetworkNodePolicy
+ * objects (@len bytes of YAML named @name: one or more documents, each an
+ * object or a List of them) into PF entries appended to @p, merged by the
+ * operator's rules (priority, VF ranges of pfNames; lib/policy/operator.c).
+ * Policies whose nodeSelector names another kubernetes.io/hostname than
+ * @node are left out (@node NULL: none is). What does not carry over is
+ * pushed to @notes, one sentence each. Errors (a field sriovctl cannot do,
+ * bad values, VF ranges two policies of one priority give) are collected
+ * in @p->errors at their place in the file; run sriov_policy_validate()
+ * after. Returns 0, or -ENOMEM.
+ */
+int sriov_policy_import_operator(struct sriov_policy *p, const char *name,
+				 const char *text, size_t len, const char *node,
+				 struct sriov_strv *notes);
+
+/*
+ * @p as policy YAML (docs/policy.md) that sriov_policy_add() reads back
+ * into the same entries, after @header (NULL: none) as comment lines.
+ * *text is malloc'd and NUL-terminated, *len bytes. Returns 0, -ENOMEM or
+ * -EIO (the emitter refused a value).
+ */
+int sriov_policy_write(const struct sriov_policy *p, const char *header,
+		       char **text, size_t *len);
+
+/*
+ * sriov_policy_import_operator() of the file @path (opened as given, not
+ * under the root; at most 4 MiB), validated. @node NULL: this host's name
+ * from /etc/hostname under @ctx's root (none: no policy is left out for
+ * its node). Returns 0 with *out set (look at its n_errors; free it with
+ * sriov_policy_free()), or -errno with @err naming the file.
+ */
+int sriov_policy_import_load(struct sriov_ctx *ctx, const char *path, const char *node,
+			     struct sriov_policy **out, struct sriov_strv *notes,
+			     char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

@@ -115,3 +115,62 @@ fail:
 	sriov_policy_free(p);
 	return r;
 }
+
+/* The node name Kubernetes gives this host by default: its hostname. */
+static bool node_name(struct sriov_ctx *ctx, char *buf, size_t len)
+{
+	ssize_t n = rootfs_read_prefix(ctx->rfs, ROOTFS_TOP, "etc/hostname", buf, len);
+	size_t k;
+
+	if (n <= 0)
+		return false;
+	k = strcspn(buf, "\n \t");
+	buf[k] = '\0';
+	/* a node name is a DNS subdomain: lower case */
+	for (size_t i = 0; i < k; i++)
+		if (buf[i] >= 'A' && buf[i] <= 'Z')
+			buf[i] = (char)(buf[i] - 'A' + 'a');
+	return k > 0;
+}
+
+int sriov_policy_import_load(struct sriov_ctx *ctx, const char *path, const char *node,
+			     struct sriov_policy **out, struct sriov_strv *notes,
+			     char *err, size_t errlen)
+{
+	struct sriov_policy *p;
+	char host[256];
+	char *text = NULL;
+	size_t len = 0;
+	int fd, r;
+
+	err[0] = '\0';
+	*out = NULL;
+	if (!node && node_name(ctx, host, sizeof(host)))
+		node = host;
+	r = sriov_policy_new(&p);
+	if (r < 0)
+		return r;
+	fd = rootfs_open_outside(path);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open %s: %s", path, rootfs_strerror(fd));
+		sriov_policy_free(p);
+		return fd;
+	}
+	r = rootfs_read_all(fd, POLICY_MAX, &text, &len);
+	close(fd);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(-r));
+		sriov_policy_free(p);
+		return r;
+	}
+	r = sriov_policy_import_operator(p, path, text, len, node, notes);
+	free(text);
+	if (r == 0 && !p->n_errors)
+		r = sriov_policy_validate(p);
+	if (r < 0) {
+		sriov_policy_free(p);
+		return r;
+	}
+	*out = p;
+	return 0;
+}

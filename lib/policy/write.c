@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A policy as the YAML the parser reads back (docs/policy.md), through
+ * libyaml's emitter: it quotes what needs quoting. One block mapping per
+ * PF entry; the selector and each range's settings in flow style, as the
+ * documentation writes them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "policy/policy.h"
+
+struct out {
+	char *buf;
+	size_t len, cap;
+	int err;
+};
+
+static int out_cb(void *data, unsigned char *buf, size_t size)
+{
+	struct out *o = data;
+
+	if (o->len + size + 1 > o->cap) {
+		size_t cap = (o->len + size + 1) * 2;
+		char *p = realloc(o->buf, cap);
+
+		if (!p) {
+			o->err = -ENOMEM;
+			return 0;
+		}
+		o->buf = p;
+		o->cap = cap;
+	}
+	memcpy(o->buf + o->len, buf, size);
+	o->len += size;
+	o->buf[o->len] = '\0';
+	return 1;
+}
+
+struct em {
+	yaml_emitter_t e;
+	bool ok;
+};
+
+static void ev(struct em *m, yaml_event_t *e, int made)
+{
+	if (!m->ok)
+		return;
+	if (!made || !yaml_emitter_emit(&m->e, e))
+		m->ok = false;
+}
+
+/* Quoted: VF ranges ("5" is a string, not a number) and addresses. */
+static void str(struct em *m, const char *s, bool quoted)
+{
+	yaml_event_t e;
+
+	ev(m, &e, yaml_scalar_event_initialize(&e, NULL, NULL, (yaml_char_t *)s,
+					       (int)strlen(s), 1, 1,
+					       quoted ? YAML_DOUBLE_QUOTED_SCALAR_STYLE
+						      : YAML_ANY_SCALAR_STYLE));
+}
+
+static void uint_(struct em *m, unsigned u)
+{
+	char b[16];
+
+	snprintf(b, sizeof(b), "%u", u);
+	str(m, b, false);
+}
+
+static void map_start(struct em *m, bool flow)
+{
+	yaml_event_t e;
+
+	ev(m, &e, yaml_mapping_start_event_initialize(&e, NULL, NULL, 1,
+			flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE));
+}
+
+static void map_end(struct em *m)
+{
+	yaml_event_t e;
+
+	ev(m, &e, yaml_mapping_end_event_initialize(&e));
+}
+
+static void match(struct em *m, const struct sriov_policy_pf *pf)
+{
+	char id[8];
+
+	str(m, "match", false);
+	map_start(m, true);
+	switch (pf->match) {
+	case SRIOV_POLICY_MATCH_NETDEV:
+		str(m, "netdev", false);
+		str(m, pf->value, false);
+		break;
+	case SRIOV_POLICY_MATCH_PCI:
+		str(m, "pci", false);
+		str(m, pf->value, true);
+		break;
+	case SRIOV_POLICY_MATCH_ROOT_DEVICE:
+		str(m, "root_device", false);
+		str(m, pf->value, true);
+		break;
+	case SRIOV_POLICY_MATCH_ID:
+		str(m, "vendor", false);
+		snprintf(id, sizeof(id), "%04x", pf->vendor_id);
+		str(m, id, true);
+		str(m, "device", false);
+		snprintf(id, sizeof(id), "%04x", pf->device_id);
+		str(m, id, true);
+		break;
+	case SRIOV_POLICY_MATCH_NONE:
+		break;
+	}
+	map_end(m);
+}
+
+/* VF setting @f of range @r in the policy's spelling. */
+static void vf_value(struct em *m, const struct sriov_policy_vfs *r, int f)
+{
+	char b[32];
+
+	switch (f) {
+	case SRIOV_VF_ATTR_DRIVER:
+		str(m, r->driver, false);
+		return;
+	case SRIOV_VF_ATTR_MAC:
+		if (r->mac_auto) {
+			str(m, "auto", false);
+			return;
+		}
+		snprintf(b, sizeof(b), "%02x:%02x:%02x:%02x:%02x:%02x", r->mac[0],
+			 r->mac[1], r->mac[2], r->mac[3], r->mac[4], r->mac[5]);
+		str(m, b, true);
+		return;
+	case SRIOV_VF_ATTR_VLAN:       uint_(m, r->vlan); return;
+	case SRIOV_VF_ATTR_QOS:        uint_(m, r->qos); return;
+	case SRIOV_VF_ATTR_MIN_RATE:   uint_(m, r->min_tx_rate); return;
+	case SRIOV_VF_ATTR_MAX_RATE:   uint_(m, r->max_tx_rate); return;
+	case SRIOV_VF_ATTR_MTU:        uint_(m, r->mtu); return;
+	case SRIOV_VF_ATTR_VLAN_PROTO:
+		str(m, sriov_vf_vlan_proto_name(r->vlan_proto), false);
+		return;
+	case SRIOV_VF_ATTR_LINK_STATE:
+		str(m, sriov_vf_link_state_name(r->link_state), false);
+		return;
+	case SRIOV_VF_ATTR_SPOOFCHK:   str(m, r->spoofchk ? "true" : "false", false); return;
+	case SRIOV_VF_ATTR_TRUST:      str(m, r->trust ? "true" : "false", false); return;
+	case SRIOV_VF_ATTR_QUERY_RSS:  str(m, r->query_rss ? "true" : "false", false); return;
+	}
+}
+
+static void range(struct em *m, const struct sriov_policy_vfs *r)
+{
+	yaml_event_t e;
+	char key[32];
+
+	if (r->first == r->last)
+		snprintf(key, sizeof(key), "%u", r->first);
+	else
+		snprintf(key, sizeof(key), "%u-%u", r->first, r->last);
+	str(m, key, true);
+	map_start(m, true);
+	for (int f = 0; f < SRIOV_VF_ATTR__COUNT; f++)
+		if (r->set & 1u << f) {
+			str(m, sriov_vf_attr_key((enum sriov_vf_attr)f), false);
+			vf_value(m, r, f);
+		}
+	if (r->pool) {
+		str(m, "pool", false);
+		str(m, r->pool, false);
+	}
+	if (r->optional) {
+		str(m, "optional", false);
+		ev(m, &e, yaml_sequence_start_event_initialize(&e, NULL, NULL, 1,
+							       YAML_FLOW_SEQUENCE_STYLE));
+		for (int f = 0; f < SRIOV_VF_ATTR__COUNT; f++)
+			if (r->optional & 1u << f)
+				str(m, sriov_vf_attr_key((enum sriov_vf_attr)f), false);
+		ev(m, &e, yaml_sequence_end_event_initialize(&e));
+	}
+	map_end(m);
+}
+
+static void entry(struct em *m, const struct sriov_policy_pf *pf)
+{
+	map_start(m, false);
+	match(m, pf);
+	if (pf->set & 1u << SRIOV_PPF_NUM_VFS) {
+		str(m, "num_vfs", false);
+		uint_(m, pf->num_vfs);
+	}
+	if (pf->set & 1u << SRIOV_PPF_MTU) {
+		str(m, "mtu", false);
+		uint_(m, pf->mtu);
+	}
+	if (pf->set & 1u << SRIOV_PPF_AUTOPROBE) {
+		str(m, "drivers_autoprobe", false);
+		str(m, pf->drivers_autoprobe ? "true" : "false", false);
+	}
+	if (pf->set & 1u << SRIOV_PPF_LINK_STATE) {
+		str(m, "link_state", false);
+		str(m, pf->link_up ? "up" : "down", false);
+	}
+	if (pf->n_vfs) {
+		str(m, "vfs", false);
+		map_start(m, false);
+		for (size_t i = 0; i < pf->n_vfs; i++)
+			range(m, &pf->vfs[i]);
+		map_end(m);
+	}
+	map_end(m);
+}
+
+int sriov_policy_write(const struct sriov_policy *p, const char *header,
+		       char **text, size_t *len)
+{
+	struct out o = { 0 };
+	struct em m = { .ok = true };
+	yaml_event_t e;
+
+	*text = NULL;
+	*len = 0;
+	if (!yaml_emitter_initialize(&m.e))
+		return -ENOMEM;
+	for (const char *s = header; s && *s;) {
+		size_t n = strcspn(s, "\n");
+
+		out_cb(&o, (unsigned char *)"# ", 2);
+		out_cb(&o, (unsigned char *)s, n);
+		out_cb(&o, (unsigned char *)"\n", 1);
+		s += n + (s[n] == '\n');
+	}
+	yaml_emitter_set_output(&m.e, out_cb, &o);
+	yaml_emitter_set_unicode(&m.e, 1);
+	yaml_emitter_set_width(&m.e, 120);
+	ev(&m, &e, yaml_stream_start_event_initialize(&e, YAML_UTF8_ENCODING));
+	ev(&m, &e, yaml_document_start_event_initialize(&e, NULL, NULL, NULL, 1));
+	map_start(&m, false);
+	str(&m, "pfs", false);
+	{
+		ev(&m, &e, yaml_sequence_start_event_initialize(&e, NULL, NULL, 1,
+			p->n_pfs ? YAML_BLOCK_SEQUENCE_STYLE : YAML_FLOW_SEQUENCE_STYLE));
+		for (size_t i = 0; i < p->n_pfs; i++)
+			entry(&m, &p->pfs[i]);
+		ev(&m, &e, yaml_sequence_end_event_initialize(&e));
+	}
+	map_end(&m);
+	ev(&m, &e, yaml_document_end_event_initialize(&e, 1));
+	ev(&m, &e, yaml_stream_end_event_initialize(&e));
+	yaml_emitter_delete(&m.e);
+	if (!m.ok || o.err) {
+		free(o.buf);
+		return o.err ? o.err : -EIO;
+	}
+	*text = o.buf;
+	*len = o.len;
+	return 0;
+}
