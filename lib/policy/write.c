@@ -2,8 +2,9 @@
 /*
  * A policy as the YAML the parser reads back (docs/policy.md), through
  * libyaml's emitter: it quotes what needs quoting. One block mapping per
- * PF entry; the selector and each range's settings in flow style, as the
- * documentation writes them.
+ * PF entry, one `vfs:` selector entry per entry made by one; the match and
+ * each range's settings in flow style, as the documentation writes them.
+ * Entries come out in the order of the policy's, `pfs:` before `vfs:`.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -156,17 +157,11 @@ static void vf_value(struct em *m, const struct sriov_policy_vfs *r, int f)
 	}
 }
 
-static void range(struct em *m, const struct sriov_policy_vfs *r)
+/* A range's settings, as pairs of the mapping being written. */
+static void settings(struct em *m, const struct sriov_policy_vfs *r)
 {
 	yaml_event_t e;
-	char key[32];
 
-	if (r->first == r->last)
-		snprintf(key, sizeof(key), "%u", r->first);
-	else
-		snprintf(key, sizeof(key), "%u-%u", r->first, r->last);
-	str(m, key, true);
-	map_start(m, true);
 	for (int f = 0; f < SRIOV_VF_ATTR__COUNT; f++)
 		if (r->set & 1u << f) {
 			str(m, sriov_vf_attr_key((enum sriov_vf_attr)f), false);
@@ -185,6 +180,38 @@ static void range(struct em *m, const struct sriov_policy_vfs *r)
 				str(m, sriov_vf_attr_key((enum sriov_vf_attr)f), false);
 		ev(m, &e, yaml_sequence_end_event_initialize(&e));
 	}
+}
+
+static void range_key(const struct sriov_policy_vfs *r, char *key, size_t len)
+{
+	if (r->first == r->last)
+		snprintf(key, len, "%u", r->first);
+	else
+		snprintf(key, len, "%u-%u", r->first, r->last);
+}
+
+static void range(struct em *m, const struct sriov_policy_vfs *r)
+{
+	char key[32];
+
+	range_key(r, key, sizeof(key));
+	str(m, key, true);
+	map_start(m, true);
+	settings(m, r);
+	map_end(m);
+}
+
+/* A `vfs: - select: "ens1f0#0-3"` entry: one range, its PF by netdev. */
+static void selector(struct em *m, const struct sriov_policy_pf *pf)
+{
+	char key[32], sel[64];
+
+	range_key(&pf->vfs[0], key, sizeof(key));
+	snprintf(sel, sizeof(sel), "%s#%s", pf->value, key);
+	map_start(m, false);
+	str(m, "select", false);
+	str(m, sel, true);
+	settings(m, &pf->vfs[0]);
 	map_end(m);
 }
 
@@ -223,6 +250,7 @@ int sriov_policy_write(const struct sriov_policy *p, const char *header,
 {
 	struct out o = { 0 };
 	struct em m = { .ok = true };
+	size_t n_sel = 0;
 	yaml_event_t e;
 
 	*text = NULL;
@@ -242,13 +270,23 @@ int sriov_policy_write(const struct sriov_policy *p, const char *header,
 	yaml_emitter_set_width(&m.e, 120);
 	ev(&m, &e, yaml_stream_start_event_initialize(&e, YAML_UTF8_ENCODING));
 	ev(&m, &e, yaml_document_start_event_initialize(&e, NULL, NULL, NULL, 1));
+	for (size_t i = 0; i < p->n_pfs; i++)
+		n_sel += p->pfs[i].from_selector;
 	map_start(&m, false);
 	str(&m, "pfs", false);
-	{
-		ev(&m, &e, yaml_sequence_start_event_initialize(&e, NULL, NULL, 1,
-			p->n_pfs ? YAML_BLOCK_SEQUENCE_STYLE : YAML_FLOW_SEQUENCE_STYLE));
-		for (size_t i = 0; i < p->n_pfs; i++)
+	ev(&m, &e, yaml_sequence_start_event_initialize(&e, NULL, NULL, 1,
+		p->n_pfs > n_sel ? YAML_BLOCK_SEQUENCE_STYLE : YAML_FLOW_SEQUENCE_STYLE));
+	for (size_t i = 0; i < p->n_pfs; i++)
+		if (!p->pfs[i].from_selector)
 			entry(&m, &p->pfs[i]);
+	ev(&m, &e, yaml_sequence_end_event_initialize(&e));
+	if (n_sel) {
+		str(&m, "vfs", false);
+		ev(&m, &e, yaml_sequence_start_event_initialize(&e, NULL, NULL, 1,
+							       YAML_BLOCK_SEQUENCE_STYLE));
+		for (size_t i = 0; i < p->n_pfs; i++)
+			if (p->pfs[i].from_selector && p->pfs[i].n_vfs == 1)
+				selector(&m, &p->pfs[i]);
 		ev(&m, &e, yaml_sequence_end_event_initialize(&e));
 	}
 	map_end(&m);
