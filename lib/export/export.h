@@ -61,5 +61,8 @@ const struct export_format *export_format(int format);
 /* The generators, one file per consumer. */
 int export_libvirt(const struct export_job *job, char **text, size_t *len,
 		   char *err, size_t errlen);
+/* nova, neutron-agent, neutron-ml2 (openstack.c) */
+int export_openstack(const struct export_job *job, char **text, size_t *len,
+		     char *err, size_t errlen);
 
 #endif

@@ -30,17 +30,17 @@ static const struct export_format formats[] = {
 		{ "nova", "nova",
 		  "nova.conf [pci] device_spec and alias entries for the VFs",
 		  NULL, SRIOV_EXPORT_TAKES_PHYSNET | SRIOV_EXPORT_TAKES_RELEASE },
-		EXPORT_NEED_PCI, NULL },
+		EXPORT_CHECK_VFIO | EXPORT_NEED_PCI, export_openstack },
 	[SRIOV_EXPORT_NEUTRON_AGENT] = {
 		{ "neutron-agent", "neutron",
 		  "sriov_agent.ini [sriov_nic] physical_device_mappings and exclude_devices",
 		  NULL, SRIOV_EXPORT_TAKES_PHYSNET },
-		EXPORT_NEED_PCI, NULL },
+		EXPORT_NEED_PCI, export_openstack },
 	[SRIOV_EXPORT_NEUTRON_ML2] = {
 		{ "neutron-ml2", "neutron",
 		  "ml2_conf.ini: the sriovnicswitch mechanism driver and the physnets' VLAN ranges",
 		  NULL, SRIOV_EXPORT_TAKES_PHYSNET },
-		0, NULL },
+		0, export_openstack },
 	[SRIOV_EXPORT_PROXMOX] = {
 		{ "proxmox", "Proxmox VE",
 		  "qm set VMID --hostpciN ADDR,pcie=1 lines, one per VF",
