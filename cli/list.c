@@ -27,8 +27,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		return r;
 	cli_host_warnings(c, host);
 	if (c->json)
-		r = sriov_render_json(c->ctx, host, NULL, false, c->pretty,
-				      stdout);
+		r = sriov_render_json(host, NULL, false, c->pretty, stdout);
 	else if (host->n_pfs == 0)
 		cli_print("no SR-IOV devices under %s (IOMMU %s)\n", host->root,
 			  host->iommu_enabled ? "on" : "off");

@@ -43,6 +43,15 @@ int sriov_host_load_names(struct sriov_ctx *ctx, struct sriov_host *host,
 			  const struct sriov_pf *only);
 
 /*
+ * Read the IOMMU groups of @only (a PF of @host) and of its VFs, or of every
+ * PF's when NULL: each group's devices with their drivers, once per group,
+ * into pf->group and vf->group, for the views that show group peers. A
+ * group that cannot be listed leaves ->group NULL. Returns 0 or -ENOMEM.
+ */
+int sriov_host_load_groups(struct sriov_ctx *ctx, struct sriov_host *host,
+			   const struct sriov_pf *only);
+
+/*
  * Devices (PCI addresses) in IOMMU group @group, sorted. Returns 0 or -errno
  * (-ENOENT when the group does not exist). Free with sriov_strv_clear().
  */
