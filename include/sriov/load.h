@@ -21,6 +21,10 @@ extern "C" {
 				       the dump is larger, so only on request */
 #define SRIOV_LOAD_NO_VF_MTU  0x8u  /* skip the VF netdevs' MTU (vf->mtu -1):
 				       list and show do not print it */
+#define SRIOV_LOAD_VF_DRIVER_ONLY 0x10u /* of each VF only its address and
+				       driver, what list's table shows: no
+				       override, IOMMU group, physfn check,
+				       netdevs or MAC (a fifth of the reads) */
 
 /*
  * Read the host's SR-IOV inventory under the ctx's root. A device whose

@@ -311,6 +311,8 @@ static int load_vf(struct loader *L, struct sriov_pf *pf, int pffd,
 				  link, target);
 
 	r = dev_read_link_name(&d, "driver", &vf->driver);
+	if (L->flags & SRIOV_LOAD_VF_DRIVER_ONLY)
+		goto out;
 	if (r == 0 || r == -ENOENT)
 		r = dev_read_token(&d, "driver_override", &vf->driver_override);
 	if (r == -ENOMEM)
@@ -688,7 +690,12 @@ int sriov_host_load(struct sriov_ctx *ctx, unsigned flags,
 		r = -ENOMEM;
 		goto fail;
 	}
-	r = netmap_load(ctx->rfs, &L.netmap);
+	/*
+	 * The map pays one readlink per interface to spare each VF a listing
+	 * of its net/; when VFs' netdevs are not read, the PFs list theirs.
+	 */
+	r = flags & SRIOV_LOAD_VF_DRIVER_ONLY ? 0
+					      : netmap_load(ctx->rfs, &L.netmap);
 	if (r == 0)
 		r = vf_seen_init(&L.vfs, devs.n);
 	if (r < 0)

@@ -38,6 +38,25 @@ class Reads(TreeTest):
             self.assertIn("/address", log, args)  # VF MACs are shown
             self.assertNotRegex(log, r'"net/ens1f0v\d+/mtu"', args)
 
+    def test_list_table_reads_each_vf_driver_only(self):
+        # the table shows a VF's driver (the PF's mix), nothing else of it
+        log = self.trace("list")
+        drivers = [l for l in log.splitlines()
+                   if re.search(r'readlinkat\(\d+, "driver"', l)]
+        self.assertEqual(len(drivers), 1 + 8, drivers)  # the PF, its VFs
+        vf_part = log[log.index('"virtfn0"'):]  # the PF's own reads first
+        for attr in ("driver_override", "iommu_group", "physfn"):
+            self.assertNotIn(f'"{attr}"', vf_part, attr)
+        self.assertNotRegex(log, r'"net/ens1f0v\d+/address"')
+        # nor the interface map that finds the VFs' netdevs
+        self.assertNotRegex(log, r'readlinkat\(\d+, "ens1f0v\d+"')
+        # list --json shows them all: each is read there
+        log = self.trace("list", "--json")
+        vf_part = log[log.index('"virtfn0"'):]
+        for attr in ("driver_override", "iommu_group", "physfn"):
+            self.assertIn(f'"{attr}"', vf_part, attr)
+        self.assertRegex(log, r'"net/ens1f0v\d+/address"')
+
     def test_vf_directories_from_the_pf_parent(self):
         log = self.trace("list", "--json")
         vfs = [v["address"] for v in self.man["pfs"][0]["vfs"]]
