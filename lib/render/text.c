@@ -348,6 +348,18 @@ static int print_vf_stats(const struct sriov_pf *pf, FILE *out)
 	return r;
 }
 
+/* The VF table @t (filled up to an error @r, and freed), then the counters. */
+static int print_vf_tables(struct table *t, int r, const struct sriov_pf *pf,
+			   FILE *out)
+{
+	if (r == 0)
+		r = table_print(t, out);
+	table_free(t);
+	if (r == 0)
+		r = print_vf_stats(pf, out);
+	return r;
+}
+
 /* A PF that is no PCI device (netdevsim): no ids, config space or VF devices. */
 static int render_other_pf(const struct sriov_pf *pf, const char *name,
 			   FILE *out)
@@ -389,11 +401,7 @@ static int render_other_pf(const struct sriov_pf *pf, const char *name,
 		link_cells(&pf->vfs[i].link, vlan, rate, row + 1);
 		r = table_add(t, row);
 	}
-	if (r == 0)
-		r = table_print(t, out);
-	table_free(t);
-	if (r == 0)
-		r = print_vf_stats(pf, out);
+	r = print_vf_tables(t, r, pf, out);
 	return r;
 }
 
@@ -477,11 +485,7 @@ int sriov_render_pf_text(const struct sriov_pf *pf, FILE *out)
 		link_cells(&vf->link, vlan, rate, row + 7);
 		r = table_add(t, row);
 	}
-	if (r == 0)
-		r = table_print(t, out);
-	table_free(t);
-	if (r == 0)
-		r = print_vf_stats(pf, out);
+	r = print_vf_tables(t, r, pf, out);
 	for (size_t i = 0; i < pf->n_vfs; i++) {
 		const struct sriov_vf *vf = &pf->vfs[i];
 
