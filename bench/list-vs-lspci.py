@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Benchmark: `sriovctl list --json` against `lspci -D` on the same tree.
+"""Benchmark: `sriovctl list --json` and `sriovctl list` against `lspci -D`.
 
 Generates a host of 16 PFs x 256 VFs (4096 VFs; sriov-hostgen), then runs
-both tools alternately on it, each several times after a warm-up, and prints
-median wall times and their ratio; with valgrind installed, also the
+the tools alternately on it, each several times after a warm-up, and prints
+median wall times and their ratios; with valgrind installed, also the
 instruction counts (callgrind), which do not depend on machine load.
+`list --json` reads every VF in full; `list`'s table shows each VF's driver
+only, and reads no more.
 Usage: bench/list-vs-lspci.py [--build DIR] [--runs N] [--keep DIR [--reuse]]
 """
 import argparse
@@ -52,6 +54,7 @@ def main():
                             root] + cards + ["--numa-nodes", "2"], check=True)
         gen = time.perf_counter() - t0
         ours = [sriovctl, "--root", root, "list", "--json"]
+        table = [sriovctl, "--root", root, "list"]
         peer = [lspci, "-D", "-A", "linux-sysfs", "-O",
                 "sysfs.path=" + os.path.join(root, "sys/bus/pci")]
 
@@ -64,10 +67,12 @@ def main():
 
         for _ in range(3):  # warm the dentry and page caches for both
             run_quiet(ours)
+            run_quiet(table)
             run_quiet(peer)
-        times = {"sriovctl": [], "lspci": []}
-        for _ in range(args.runs):  # alternate, so load hits both alike
-            for name, cmd in (("sriovctl", ours), ("lspci", peer)):
+        times = {"sriovctl": [], "table": [], "lspci": []}
+        for _ in range(args.runs):  # alternate, so load hits all alike
+            for name, cmd in (("sriovctl", ours), ("table", table),
+                              ("lspci", peer)):
                 t = time.perf_counter()
                 run_quiet(cmd)
                 times[name].append(time.perf_counter() - t)
@@ -77,13 +82,17 @@ def main():
               f"{med['lspci'] * 1000:.1f} ms")
         print(f"ratio lspci/sriovctl (wall): {med['lspci'] / med['sriovctl']:.2f} "
               f"(above 1: sriovctl is faster)")
+        print(f"sriovctl list (table): {med['table'] * 1000:.1f} ms, ratio "
+              f"lspci/sriovctl (wall): {med['lspci'] / med['table']:.2f}")
 
         if shutil.which("valgrind"):
             ir_ours = callgrind(ours, tmp)
+            ir_table = callgrind(table, tmp)
             ir_peer = callgrind(peer, tmp)
             print(f"instructions (callgrind): sriovctl {ir_ours:,}, "
                   f"lspci {ir_peer:,}, ratio lspci/sriovctl "
-                  f"{ir_peer / ir_ours:.2f}")
+                  f"{ir_peer / ir_ours:.2f}; list (table) {ir_table:,}, "
+                  f"ratio {ir_peer / ir_table:.2f}")
         else:
             print("valgrind not installed: no instruction counts")
     finally:

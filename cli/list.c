@@ -22,13 +22,14 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	r = cli_args(c, argc, argv, 0, 0, &args, &nargs);
 	if (r >= 0)
 		return r;
-	r = cli_load(c, SRIOV_LOAD_NO_VF_MTU, &host);
+	/* the table shows each VF's driver only (in the PF's driver mix) */
+	r = cli_load(c, SRIOV_LOAD_NO_VF_MTU |
+			(c->json ? 0 : SRIOV_LOAD_VF_DRIVER_ONLY), &host);
 	if (r != EXIT_OK)
 		return r;
 	cli_host_warnings(c, host);
 	if (c->json)
-		r = sriov_render_json(c->ctx, host, NULL, false, c->pretty,
-				      stdout);
+		r = sriov_render_json(host, NULL, false, c->pretty, stdout);
 	else if (host->n_pfs == 0)
 		cli_print("no SR-IOV devices under %s (IOMMU %s)\n", host->root,
 			  host->iommu_enabled ? "on" : "off");

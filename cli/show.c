@@ -80,15 +80,22 @@ int cmd_show(struct cli *c, int argc, char **argv)
 		return r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
 	}
 	sriov_host_load_names(c->ctx, host, pf);
+	r = sriov_host_load_groups(c->ctx, host, pf);
+	if (r < 0) {
+		cli_error("%s: cannot read its IOMMU groups: %s", pf->address,
+			  strerror(-r));
+		sriov_host_free(host);
+		return EXIT_FAILED;
+	}
 	cli_host_warnings(c, host);
 	if (c->json && vf)
-		r = sriov_render_vf_json(c->ctx, host, pf, vf, c->pretty, stdout);
+		r = sriov_render_vf_json(host, pf, vf, c->pretty, stdout);
 	else if (c->json)
-		r = sriov_render_json(c->ctx, host, pf, true, c->pretty, stdout);
+		r = sriov_render_json(host, pf, true, c->pretty, stdout);
 	else if (vf)
-		r = sriov_render_vf_text(c->ctx, pf, vf, stdout);
+		r = sriov_render_vf_text(pf, vf, stdout);
 	else
-		r = sriov_render_pf_text(c->ctx, pf, stdout);
+		r = sriov_render_pf_text(pf, stdout);
 	sriov_host_free(host);
 	return r < 0 ? cli_output_error(r, "the output") : EXIT_OK;
 }

@@ -21,6 +21,10 @@ extern "C" {
 				       the dump is larger, so only on request */
 #define SRIOV_LOAD_NO_VF_MTU  0x8u  /* skip the VF netdevs' MTU (vf->mtu -1):
 				       list and show do not print it */
+#define SRIOV_LOAD_VF_DRIVER_ONLY 0x10u /* of each VF only its address and
+				       driver, what list's table shows: no
+				       override, IOMMU group, physfn check,
+				       netdevs or MAC (a fifth of the reads) */
 
 /*
  * Read the host's SR-IOV inventory under the ctx's root. A device whose
@@ -41,6 +45,15 @@ void sriov_host_free(struct sriov_host *host);
  */
 int sriov_host_load_names(struct sriov_ctx *ctx, struct sriov_host *host,
 			  const struct sriov_pf *only);
+
+/*
+ * Read the IOMMU groups of @only (a PF of @host) and of its VFs, or of every
+ * PF's when NULL: each group's devices with their drivers, once per group,
+ * into pf->group and vf->group, for the views that show group peers. A
+ * group that cannot be listed leaves ->group NULL. Returns 0 or -ENOMEM.
+ */
+int sriov_host_load_groups(struct sriov_ctx *ctx, struct sriov_host *host,
+			   const struct sriov_pf *only);
 
 /*
  * Devices (PCI addresses) in IOMMU group @group, sorted. Returns 0 or -errno

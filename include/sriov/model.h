@@ -151,6 +151,23 @@ struct sriov_vf_stats {
 	uint64_t tx_dropped;
 };
 
+/* A device of an IOMMU group and the driver bound to it. */
+struct sriov_group_member {
+	char *address;                  /* "0000:3b:02.0" */
+	char *driver;                   /* NULL when none (or unreadable) */
+};
+
+/*
+ * One IOMMU group's devices, sorted by address; read for the devices of a
+ * PF by sriov_host_load_groups() (sriov/load.h), which the views that show
+ * group peers need: the inventory itself does not list groups.
+ */
+struct sriov_iommu_group {
+	int id;
+	struct sriov_group_member *members;
+	size_t n_members;
+};
+
 struct sriov_vf {
 	unsigned index;                 /* N of the PF's virtfnN link */
 	char address[SRIOV_ADDR_MAX];   /* "" when the virtfn link is unreadable */
@@ -160,6 +177,8 @@ struct sriov_vf {
 	char *mac;                      /* that netdev's address, NULL if none */
 	int mtu;                        /* that netdev's MTU, -1 if none */
 	int iommu_group;                /* -1 when the device has no group */
+	const struct sriov_iommu_group *group; /* its members, owned by the
+					   host; NULL until loaded, or unreadable */
 	int numa_node;                  /* -1 if unknown */
 	struct sriov_strv netdevs;      /* all netdev names (usually 0 or 1) */
 	struct sriov_vf_link link;      /* from rtnetlink, when queried */
@@ -195,6 +214,7 @@ struct sriov_pf {
 	int numa_node;                  /* -1 if unknown */
 	char *local_cpulist;            /* NULL if unreadable */
 	int iommu_group;                /* -1 when none */
+	const struct sriov_iommu_group *group; /* as in struct sriov_vf */
 	unsigned total_vfs;
 	unsigned num_vfs;
 	uint16_t vf_device_id;
@@ -220,6 +240,8 @@ struct sriov_host {
 	struct sriov_strv warnings;     /* host-wide problems (rtnetlink failed) */
 	struct sriov_pf *pfs;           /* sorted by address */
 	size_t n_pfs;
+	struct sriov_iommu_group **groups; /* those read so far, each once */
+	size_t n_groups;
 };
 
 #ifdef __cplusplus

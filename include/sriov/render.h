@@ -8,7 +8,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "sriov/context.h"
 #include "sriov/model.h"
 
 #ifdef __cplusplus
@@ -18,11 +17,18 @@ extern "C" {
 #define SRIOV_INVENTORY_SCHEMA "sriovctl.inventory/v1"
 
 /*
- * Write the inventory as JSON (docs/inventory-schema.md), pretty-printed
- * when @pretty. @only_pf restricts "pfs" to one PF (NULL: all). Group peers
- * are read through @ctx for every VF when @with_peers. Returns 0 or -errno.
+ * The renderers only format the model: they read nothing from the host.
+ * Views that show IOMMU group peers want sriov_host_load_groups() first;
+ * without it a group's members are shown as unknown.
  */
-int sriov_render_json(struct sriov_ctx *ctx, const struct sriov_host *host,
+
+/*
+ * Write the inventory as JSON (docs/inventory-schema.md), pretty-printed
+ * when @pretty. @only_pf restricts "pfs" to one PF (NULL: all). Each VF
+ * gets its group's devices ("iommu_group_devices") when @with_peers.
+ * Returns 0 or -errno.
+ */
+int sriov_render_json(const struct sriov_host *host,
 		      const struct sriov_pf *only_pf, bool with_peers,
 		      bool pretty, FILE *out);
 
@@ -34,20 +40,19 @@ int sriov_render_list_text(const struct sriov_host *host, FILE *out);
 
 /*
  * `sriovctl show PF`: the PF in full, its upstream path and decoded SR-IOV
- * capability, and a table of its VFs with IOMMU group peers (read through
- * @ctx). Returns 0 or -errno.
+ * capability, and a table of its VFs with IOMMU group peers. Returns 0 or
+ * -errno.
  */
-int sriov_render_pf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
-			 FILE *out);
+int sriov_render_pf_text(const struct sriov_pf *pf, FILE *out);
 
 /* `sriovctl show VF`: one VF in full. Returns 0 or -errno. */
-int sriov_render_vf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
-			 const struct sriov_vf *vf, FILE *out);
+int sriov_render_vf_text(const struct sriov_pf *pf, const struct sriov_vf *vf,
+			 FILE *out);
 
 /*
  * JSON of one VF (the "vfs" entry format, plus "pf"), for `show VF --json`.
  */
-int sriov_render_vf_json(struct sriov_ctx *ctx, const struct sriov_host *host,
+int sriov_render_vf_json(const struct sriov_host *host,
 			 const struct sriov_pf *pf, const struct sriov_vf *vf,
 			 bool pretty, FILE *out);
 

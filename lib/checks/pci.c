@@ -9,50 +9,39 @@
 #include <string.h>
 
 #include "checks/checks.h"
+#include "host/iommu.h"
+#include "host/pcidev.h"
 #include "pci/config.h"
 #include "util/itemlist.h"
 
 #define ACS_NEEDED (SRIOV_ACS_SV | SRIOV_ACS_RR | SRIOV_ACS_CR | SRIOV_ACS_UF)
 
-/* Config space of @addr; returns the bytes read or -errno. */
-static ssize_t read_config(struct check_run *r, const char *addr,
-			   struct sriov_config *cfg)
+/* Config space of device @d; returns the bytes read or -errno. */
+static ssize_t read_config(struct pcidev *d, struct sriov_config *cfg)
 {
 	uint8_t buf[PCI_CFG_EXT_LEN];
-	char path[96];
-	ssize_t n;
+	ssize_t n = pcidev_config(d, buf, sizeof(buf));
 
-	snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/config", addr);
-	n = rootfs_read_prefix(r->ctx->rfs, ROOTFS_TOP, path, buf, sizeof(buf));
 	if (n >= 0)
 		pci_config_decode(buf, (size_t)n, cfg);
 	return n;
 }
 
-static unsigned read_hex_attr(struct check_run *r, const char *addr,
-			      const char *attr)
-{
-	char path[96], buf[32];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/%s", addr, attr);
-	n = rootfs_read(r->ctx->rfs, ROOTFS_TOP, path, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	return (unsigned)strtoul(buf, NULL, 16);
-}
-
 static void disabled_finding(struct check_run *r, const char *addr,
 			     const struct sriov_config *cfg, bool named)
 {
-	char path[96], remedy[512];
+	char remedy[512];
+	struct pcidev d;
+	uint32_t vendor = 0;
 	bool has_total;
 
-	snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/sriov_totalvfs", addr);
-	has_total = rootfs_exists(r->ctx->rfs, ROOTFS_TOP, path);
+	pcidev_open(r->ctx->rfs, addr, &d);
+	has_total = pcidev_has(&d, "sriov_totalvfs");
+	if (cfg->sriov.present)
+		pcidev_vendor(&d, &vendor);
+	pcidev_close(&d);
 	if (cfg->sriov.present) {
-		if (read_hex_attr(r, addr, "vendor") == 0x15b3)
+		if (vendor == 0x15b3)
 			snprintf(remedy, sizeof(remedy),
 				 "mlxconfig -d %s set SRIOV_EN=1 NUM_OF_VFS=8 (8: the VF count you need), then power-cycle the host",
 				 addr);
@@ -75,16 +64,17 @@ static int scan_device(const char *name, void *data)
 {
 	struct check_run *r = data;
 	struct sriov_config cfg = { 0 };
-	char path[96];
-	ssize_t n;
+	struct pcidev d;
+	ssize_t n = -ENOENT;
 
 	for (size_t i = 0; i < r->host->n_pfs; i++)
 		if (strcmp(r->host->pfs[i].address, name) == 0)
 			return 0;
-	snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/physfn", name);
-	if (rootfs_exists(r->ctx->rfs, ROOTFS_TOP, path))
-		return 0;
-	n = read_config(r, name, &cfg);
+	pcidev_open(r->ctx->rfs, name, &d);
+	/* a VF is no device of its own to enable SR-IOV on */
+	if (!pcidev_has(&d, "physfn"))
+		n = read_config(&d, &cfg);
+	pcidev_close(&d);
 	/* unprivileged readers see 64 bytes: no extended capabilities */
 	if (n > PCI_CFG_STD_LEN && cfg.sriov.present)
 		disabled_finding(r, name, &cfg, false);
@@ -111,11 +101,14 @@ static void check_capability(struct check_run *r)
 	}
 	for (size_t i = 0; i < r->n_sel; i++) {
 		struct sriov_config cfg = { 0 };
+		struct pcidev d;
 		ssize_t n;
 
 		if (r->sel[i].pf)
 			continue;
-		n = read_config(r, r->sel[i].address, &cfg);
+		pcidev_open(r->ctx->rfs, r->sel[i].address, &d);
+		n = read_config(&d, &cfg);
+		pcidev_close(&d);
 		/* 256 bytes of a conventional PCI device are all there is */
 		if (n <= PCI_CFG_STD_LEN && !cfg.sriov.present &&
 		    !(n == PCI_CFG_STD_LEN && cfg.pcie_type == SRIOV_PCIE_NONE))
@@ -213,7 +206,7 @@ static bool named_vf(const struct check_run *r, const struct sriov_vf *vf)
 static void check_group(struct check_run *r, const struct sriov_pf *pf,
 			const struct sriov_vf *vf)
 {
-	struct sriov_strv members = { 0 };
+	struct sriov_iommu_group *g;
 	char name[64], remedy[1536];
 	struct itemlist blockers = { .len = 0 };
 	size_t n_bad = 0;
@@ -229,33 +222,29 @@ static void check_group(struct check_run *r, const struct sriov_pf *pf,
 			  vf->address);
 		return;
 	}
-	e = sriov_iommu_group_devices(r->ctx, vf->iommu_group, &members);
+	e = iommu_group_read(r->ctx->rfs, vf->iommu_group, &g);
 	if (e < 0) {
 		check_add(r, "group.viable", SRIOV_SEV_SKIP, name, NULL,
 			  "/sys/kernel/iommu_groups/%d/devices: %s", vf->iommu_group,
 			  strerror(-e));
 		return;
 	}
-	for (size_t i = 0; i < members.n; i++) {
-		char *drv = NULL;
+	for (size_t i = 0; i < g->n_members; i++) {
+		const struct sriov_group_member *m = &g->members[i];
 
-		if (strcmp(members.v[i], vf->address) == 0)
+		/* an unreadable driver link counts as none, as vfio sees it */
+		if (strcmp(m->address, vf->address) == 0 ||
+		    sriov_vfio_group_driver_ok(m->driver))
 			continue;
-		if (sriov_pci_device_driver(r->ctx, members.v[i], &drv) < 0 ||
-		    sriov_vfio_group_driver_ok(drv)) {
-			free(drv);
-			continue;
-		}
-		if (strcmp(members.v[i], pf->address) == 0)
+		if (strcmp(m->address, pf->address) == 0)
 			own_pf = true;
 		n_bad++;
-		itemlist_add(&blockers, ", ", "%s (%s)", members.v[i], drv);
-		free(drv);
+		itemlist_add(&blockers, ", ", "%s (%s)", m->address, m->driver);
 	}
 	if (n_bad == 0) {
 		check_add(r, "group.viable", SRIOV_SEV_OK, name, NULL,
 			  "/sys/kernel/iommu_groups/%d/devices: %zu device%s, none bound to a driver other than vfio-pci, pci-stub or pcieport",
-			  vf->iommu_group, members.n, members.n == 1 ? "" : "s");
+			  vf->iommu_group, g->n_members, g->n_members == 1 ? "" : "s");
 	} else {
 		char first[256];
 
@@ -271,7 +260,7 @@ static void check_group(struct check_run *r, const struct sriov_pf *pf,
 			  vf->iommu_group, itemlist_str(&blockers), vf->iommu_group,
 			  vfio ? "" : " when the VF, now on its host driver, is given to vfio-pci");
 	}
-	sriov_strv_clear(&members);
+	iommu_group_free(g);
 }
 
 void checks_pci(struct check_run *r)

@@ -230,6 +230,9 @@ void sriov_host_free(struct sriov_host *host)
 	for (size_t i = 0; i < host->n_pfs; i++)
 		pf_free(&host->pfs[i]);
 	free(host->pfs);
+	for (size_t i = 0; i < host->n_groups; i++)
+		iommu_group_free(host->groups[i]);
+	free(host->groups);
 	free(host->root);
 	free(host->cmdline);
 	sriov_strv_clear(&host->warnings);
@@ -308,6 +311,8 @@ static int load_vf(struct loader *L, struct sriov_pf *pf, int pffd,
 				  link, target);
 
 	r = dev_read_link_name(&d, "driver", &vf->driver);
+	if (L->flags & SRIOV_LOAD_VF_DRIVER_ONLY)
+		goto out;
 	if (r == 0 || r == -ENOENT)
 		r = dev_read_token(&d, "driver_override", &vf->driver_override);
 	if (r == -ENOMEM)
@@ -685,7 +690,12 @@ int sriov_host_load(struct sriov_ctx *ctx, unsigned flags,
 		r = -ENOMEM;
 		goto fail;
 	}
-	r = netmap_load(ctx->rfs, &L.netmap);
+	/*
+	 * The map pays one readlink per interface to spare each VF a listing
+	 * of its net/; when VFs' netdevs are not read, the PFs list theirs.
+	 */
+	r = flags & SRIOV_LOAD_VF_DRIVER_ONLY ? 0
+					      : netmap_load(ctx->rfs, &L.netmap);
 	if (r == 0)
 		r = vf_seen_init(&L.vfs, devs.n);
 	if (r < 0)
@@ -724,4 +734,51 @@ int sriov_host_load_names(struct sriov_ctx *ctx, struct sriov_host *host,
 		if (!only || only == &host->pfs[i])
 			lookup_names(ctx, &host->pfs[i]);
 	return note_names(ctx, host);
+}
+
+/* Group @id as read once per host; NULL when none or unreadable. */
+static int host_group(struct sriov_ctx *ctx, struct sriov_host *host, int id,
+		      const struct sriov_iommu_group **out)
+{
+	struct sriov_iommu_group **v, *g;
+	int r;
+
+	*out = NULL;
+	if (id < 0)
+		return 0;
+	for (size_t i = 0; i < host->n_groups; i++)
+		if (host->groups[i]->id == id) {
+			*out = host->groups[i];
+			return 0;
+		}
+	r = iommu_group_read(ctx->rfs, id, &g);
+	if (r < 0)
+		return r == -ENOMEM ? r : 0;
+	v = realloc(host->groups, (host->n_groups + 1) * sizeof(*v));
+	if (!v) {
+		iommu_group_free(g);
+		return -ENOMEM;
+	}
+	host->groups = v;
+	host->groups[host->n_groups++] = g;
+	*out = g;
+	return 0;
+}
+
+int sriov_host_load_groups(struct sriov_ctx *ctx, struct sriov_host *host,
+			   const struct sriov_pf *only)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < host->n_pfs && r == 0; i++) {
+		struct sriov_pf *pf = &host->pfs[i];
+
+		if (only && only != pf)
+			continue;
+		r = host_group(ctx, host, pf->iommu_group, &pf->group);
+		for (size_t k = 0; k < pf->n_vfs && r == 0; k++)
+			r = host_group(ctx, host, pf->vfs[k].iommu_group,
+				       &pf->vfs[k].group);
+	}
+	return r;
 }

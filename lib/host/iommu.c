@@ -41,6 +41,63 @@ int sriov_iommu_group_devices(struct sriov_ctx *ctx, int group,
 	return rootfs_list(ctx->rfs, ROOTFS_TOP, path, out);
 }
 
+void iommu_group_free(struct sriov_iommu_group *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->n_members; i++) {
+		free(g->members[i].address);
+		free(g->members[i].driver);
+	}
+	free(g->members);
+	free(g);
+}
+
+int iommu_group_read(struct rootfs *rfs, int id,
+		     struct sriov_iommu_group **out)
+{
+	struct sriov_strv devs = { 0 };
+	struct sriov_iommu_group *g;
+	char path[64];
+	int r;
+
+	*out = NULL;
+	if (id < 0)
+		return -EINVAL;
+	snprintf(path, sizeof(path), "sys/kernel/iommu_groups/%d/devices", id);
+	r = rootfs_list(rfs, ROOTFS_TOP, path, &devs);
+	if (r < 0)
+		return r;
+	g = calloc(1, sizeof(*g));
+	if (g)
+		g->members = calloc(devs.n ? devs.n : 1, sizeof(*g->members));
+	if (!g || !g->members) {
+		free(g);
+		sriov_strv_clear(&devs);
+		return -ENOMEM;
+	}
+	g->id = id;
+	for (size_t i = 0; i < devs.n && r == 0; i++) {
+		struct sriov_group_member *m = &g->members[g->n_members++];
+		struct pcidev d;
+
+		m->address = devs.v[i];
+		devs.v[i] = NULL;
+		/* a member without a readable driver link shows as driverless */
+		if (pcidev_open(rfs, m->address, &d) == 0 &&
+		    pcidev_driver(&d, &m->driver) == -ENOMEM)
+			r = -ENOMEM;
+		pcidev_close(&d);
+	}
+	sriov_strv_clear(&devs);
+	if (r < 0) {
+		iommu_group_free(g);
+		return r;
+	}
+	*out = g;
+	return 0;
+}
+
 int sriov_pci_device_driver(struct sriov_ctx *ctx, const char *address,
 			    char **out)
 {

@@ -10,6 +10,7 @@
 #define SRIOV_HOST_PCIDEV_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "host/device.h"
 #include "sriov.h"
@@ -42,5 +43,19 @@ bool pcidev_is_bridge(struct pcidev *d);
 int pcidev_modalias(struct pcidev *d, char **out);
 /* The IOMMU group number, -1 when none. */
 int pcidev_iommu_group(struct pcidev *d);
+/* The vendor id (0x8086); -ENOENT when absent. */
+int pcidev_vendor(struct pcidev *d, uint32_t *out);
+/* Whether attribute or link @name exists (sriov_totalvfs, physfn), not
+ * following it. */
+bool pcidev_has(struct pcidev *d, const char *name);
+/* Up to @size bytes of config space: the bytes read or -errno. */
+ssize_t pcidev_config(struct pcidev *d, uint8_t *buf, size_t size);
+/* The first netdev under net/, malloc'd; *out NULL when none. 0 or -errno. */
+int pcidev_netdev(struct pcidev *d, char **out);
+/*
+ * The address of the PF's VF @index (the virtfnN link) into @buf. 0,
+ * -ENOENT (no such VF) or -errno.
+ */
+int pcidev_virtfn(struct pcidev *d, unsigned index, char *buf, size_t size);
 
 #endif

@@ -228,6 +228,20 @@ int rtnl_open(struct mnl_socket **out)
 	return 0;
 }
 
+struct nlmsghdr *rtnl_setlink_start(void *buf, uint32_t seq, int ifindex)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+
+	nlh->nlmsg_type = RTM_SETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	return nlh;
+}
+
 int rtnl_transact(struct mnl_socket *nl, const struct nlmsghdr *nlh,
 		  char *msg, size_t msglen)
 {
@@ -237,6 +251,8 @@ int rtnl_transact(struct mnl_socket *nl, const struct nlmsghdr *nlh,
 
 	if (msglen)
 		msg[0] = '\0';
+	if (!nlh)
+		return -EINVAL;
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {

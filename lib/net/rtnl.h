@@ -49,9 +49,17 @@ int rtnl_parse_ack(const void *buf, size_t len, uint32_t seq, int *error,
 int rtnl_open(struct mnl_socket **out);
 
 /*
+ * Start an RTM_SETLINK request with NLM_F_ACK in @buf (of
+ * MNL_SOCKET_BUFFER_SIZE) for link @ifindex (0: the kernel finds it by
+ * IFLA_IFNAME, which the caller adds); its ifinfomsg is the payload.
+ */
+struct nlmsghdr *rtnl_setlink_start(void *buf, uint32_t seq, int ifindex);
+
+/*
  * Send @nlh (NLM_F_ACK set) and wait for the ack of its sequence number.
  * Returns 0, the kernel's negative errno (with @msg its extended ack
- * message, or ""), or a local socket error.
+ * message, or ""), or a local socket error; -EINVAL for a NULL @nlh (a
+ * request its builder refused).
  */
 int rtnl_transact(struct mnl_socket *nl, const struct nlmsghdr *nlh,
 		  char *msg, size_t msglen);

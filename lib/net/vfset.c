@@ -73,7 +73,6 @@ struct nlmsghdr *vfset_build(void *buf, uint32_t seq, int ifindex,
 			     unsigned vf, const struct vfset_req *req)
 {
 	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifi;
 	struct nlattr *list, *info;
 
 	switch (req->type) {
@@ -84,13 +83,7 @@ struct nlmsghdr *vfset_build(void *buf, uint32_t seq, int ifindex,
 	default:
 		return NULL;
 	}
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_SETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = seq;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
+	nlh = rtnl_setlink_start(buf, seq, ifindex);
 	list = mnl_attr_nest_start(nlh, IFLA_VFINFO_LIST);
 	info = mnl_attr_nest_start(nlh, IFLA_VF_INFO);
 	put_vf_attr(nlh, vf, req);
@@ -103,11 +96,7 @@ int vfset_send(struct mnl_socket *nl, uint32_t seq, int ifindex, unsigned vf,
 	       const struct vfset_req *req, char *msg, size_t msglen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = vfset_build(buf, seq, ifindex, vf, req);
 
-	if (msglen)
-		msg[0] = '\0';
-	if (!nlh)
-		return -EINVAL;
-	return rtnl_transact(nl, nlh, msg, msglen);
+	return rtnl_transact(nl, vfset_build(buf, seq, ifindex, vf, req), msg,
+			     msglen);
 }

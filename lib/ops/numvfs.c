@@ -19,6 +19,7 @@
 
 #include "ctx.h"
 #include "host/holders.h"
+#include "host/pcidev.h"
 #include "io/parse.h"
 
 #define CARRIER_WAIT_MS 10000u
@@ -269,14 +270,6 @@ static int carrier(struct rootfs *rfs, const char *netdev)
 	return strcmp(buf, "1") == 0;
 }
 
-static int first_name(const char *name, void *data)
-{
-	char **out = data;
-
-	*out = strdup(name);
-	return *out ? 1 : -ENOMEM;
-}
-
 static void vfs_free(struct sriov_numvfs_vf *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -284,6 +277,26 @@ static void vfs_free(struct sriov_numvfs_vf *v, size_t n)
 		free(v[i].netdev);
 	}
 	free(v);
+}
+
+/* One VF as read_vfs() wants it; 1 when it is settled, 0 not yet, -ENOMEM. */
+static int read_vf(struct rootfs *rfs, struct sriov_numvfs_vf *v)
+{
+	struct pcidev d;
+	uint32_t cls = 0;
+	int r;
+
+	r = pcidev_open(rfs, v->address, &d);
+	if (r == 0 && pcidev_driver(&d, &v->driver) == -ENOMEM)
+		r = -ENOMEM;
+	if (r == 0)
+		r = pcidev_netdev(&d, &v->netdev) == -ENOMEM ? -ENOMEM : 0;
+	if (r == 0)
+		pcidev_class(&d, &cls);
+	pcidev_close(&d);
+	if (r == -ENOMEM)
+		return r;
+	return !(!v->netdev && holders_net_driver(cls, v->driver));
 }
 
 /*
@@ -294,54 +307,37 @@ static int read_vfs(struct sriov_ctx *ctx, const struct sriov_numvfs_plan *p,
 		    unsigned n, struct sriov_numvfs_result *res)
 {
 	struct sriov_numvfs_vf *v = calloc(n ? n : 1, sizeof(*v));
-	char rel[4200], link[512], buf[32];
-	const char *base;
-	size_t blen;
-	int settled = 1;
+	struct pcidev pf;
+	int settled = 1, r = 0;
 
 	if (!v)
 		return -ENOMEM;
-	for (unsigned i = 0; i < n; i++) {
-		uint32_t cls = 0;
-
+	/* a PF that does not open has no virtfn links: not settled */
+	if (p->pci)
+		pcidev_open(ctx->rfs, p->pf_address, &pf);
+	for (unsigned i = 0; i < n && r >= 0; i++) {
 		v[i].index = i;
 		if (!p->pci)
 			continue;
-		snprintf(rel, sizeof(rel), "%s/virtfn%u", p->pf_dir, i);
-		if (rootfs_readlink(ctx->rfs, ROOTFS_TOP, rel, link,
-				    sizeof(link)) < 0 ||
-		    parse_link_basename(link, strlen(link), &base, &blen) < 0 ||
-		    blen >= sizeof(v[i].address)) {
+		if (pcidev_virtfn(&pf, i, v[i].address,
+				  sizeof(v[i].address)) < 0) {
 			settled = 0;
 			continue;
 		}
-		memcpy(v[i].address, base, blen);
-		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/driver",
-			 v[i].address);
-		if (rootfs_readlink(ctx->rfs, ROOTFS_TOP, rel, link,
-				    sizeof(link)) >= 0 &&
-		    parse_link_basename(link, strlen(link), &base, &blen) == 0 &&
-		    !(v[i].driver = strndup(base, blen)))
-			goto nomem;
-		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/net",
-			 v[i].address);
-		if (rootfs_foreach(ctx->rfs, ROOTFS_TOP, rel, first_name,
-				   &v[i].netdev) == -ENOMEM)
-			goto nomem;
-		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/class",
-			 v[i].address);
-		if (read_attr_line(ctx->rfs, rel, buf, sizeof(buf)) == 0)
-			parse_hex_prefixed(buf, strlen(buf), 0xffffff, &cls);
-		if (!v[i].netdev && holders_net_driver(cls, v[i].driver))
+		r = read_vf(ctx->rfs, &v[i]);
+		if (r == 0)
 			settled = 0;
+	}
+	if (p->pci)
+		pcidev_close(&pf);
+	if (r < 0) {
+		vfs_free(v, n);
+		return r;
 	}
 	vfs_free(res->vfs, res->n_vfs);
 	res->vfs = v;
 	res->n_vfs = n;
 	return settled;
-nomem:
-	vfs_free(v, n);
-	return -ENOMEM;
 }
 
 static unsigned read_numvfs(struct sriov_ctx *ctx,

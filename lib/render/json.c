@@ -173,8 +173,21 @@ static json_object *vf_stats_json(const struct sriov_vf_stats *st)
 	return o;
 }
 
-static json_object *vf_json(struct sriov_ctx *ctx, const struct sriov_vf *vf,
-			    bool with_peers, json_object *empty)
+/* The addresses of a device's IOMMU group; null when none or unread. */
+static json_object *group_json(const struct sriov_iommu_group *g)
+{
+	json_object *a;
+
+	if (!g)
+		return NULL;
+	a = json_object_new_array_ext((int)g->n_members);
+	for (size_t i = 0; i < g->n_members; i++)
+		json_object_array_add(a, jout_str(g->members[i].address));
+	return a;
+}
+
+static json_object *vf_json(const struct sriov_vf *vf, bool with_peers,
+			    json_object *empty)
 {
 	json_object *o = json_object_new_object();
 
@@ -188,17 +201,9 @@ static json_object *vf_json(struct sriov_ctx *ctx, const struct sriov_vf *vf,
 	ADD(o, "netdevs", jstrv_shared(&vf->netdevs, empty));
 	ADD(o, "link", vf_link_json(&vf->link));
 	ADD(o, "stats", vf_stats_json(&vf->stats));
-	if (with_peers) {
-		struct sriov_strv peers = { 0 };
-
-		if (vf->iommu_group >= 0 &&
-		    sriov_iommu_group_devices(ctx, vf->iommu_group, &peers) == 0) {
-			ADD(o, "iommu_group_devices", jout_strv(&peers));
-			sriov_strv_clear(&peers);
-		} else {
-			ADD(o, "iommu_group_devices", NULL);
-		}
-	}
+	if (with_peers)
+		ADD(o, "iommu_group_devices",
+		    vf->iommu_group >= 0 ? group_json(vf->group) : NULL);
 	ADD(o, "warnings", jstrv_shared(&vf->warnings, empty));
 	return o;
 }
@@ -206,8 +211,8 @@ static json_object *vf_json(struct sriov_ctx *ctx, const struct sriov_vf *vf,
 static const char *const vf_links_names[] = { "not-queried", "ok",
 					      "truncated", "none" };
 
-static json_object *pf_json(struct sriov_ctx *ctx, const struct sriov_pf *pf,
-			    bool with_peers, json_object *empty)
+static json_object *pf_json(const struct sriov_pf *pf, bool with_peers,
+			    json_object *empty)
 {
 	json_object *o = json_object_new_object();
 	json_object *names = json_object_new_array_ext((int)pf->n_netdevs);
@@ -240,8 +245,8 @@ static json_object *pf_json(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 		free(counts);
 	}
 	for (size_t i = 0; i < pf->n_vfs; i++)
-		json_object_array_add(vfs, vf_json(ctx, &pf->vfs[i],
-						   with_peers, empty));
+		json_object_array_add(vfs, vf_json(&pf->vfs[i], with_peers,
+						   empty));
 	for (size_t i = 0; i < pf->n_upstream; i++) {
 		const struct sriov_bridge *b = &pf->upstream[i];
 		json_object *bo = json_object_new_object();
@@ -297,7 +302,7 @@ static json_object *pf_json(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 	return o;
 }
 
-int sriov_render_json(struct sriov_ctx *ctx, const struct sriov_host *host,
+int sriov_render_json(const struct sriov_host *host,
 		      const struct sriov_pf *only_pf, bool with_peers,
 		      bool pretty, FILE *out)
 {
@@ -323,7 +328,7 @@ int sriov_render_json(struct sriov_ctx *ctx, const struct sriov_host *host,
 	ADD(o, "warnings", jout_strv(&host->warnings));
 	for (size_t i = 0; i < host->n_pfs; i++)
 		if (!only_pf || only_pf == &host->pfs[i])
-			json_object_array_add(pfs, pf_json(ctx, &host->pfs[i],
+			json_object_array_add(pfs, pf_json(&host->pfs[i],
 							   with_peers, empty));
 	ADD(o, "pfs", pfs);
 	r = jout_emit(o, pretty, out);
@@ -331,7 +336,7 @@ int sriov_render_json(struct sriov_ctx *ctx, const struct sriov_host *host,
 	return r;
 }
 
-int sriov_render_vf_json(struct sriov_ctx *ctx, const struct sriov_host *host,
+int sriov_render_vf_json(const struct sriov_host *host,
 			 const struct sriov_pf *pf, const struct sriov_vf *vf,
 			 bool pretty, FILE *out)
 {
@@ -345,6 +350,6 @@ int sriov_render_vf_json(struct sriov_ctx *ctx, const struct sriov_host *host,
 		json_object_array_add(json_object_object_get(o, "pf_netdevs"),
 				      json_object_new_string(pf->netdevs[i].name));
 	ADD(o, "vf_device_id", jhex(pf->vf_device_id, 4));
-	ADD(o, "vf", vf_json(ctx, vf, true, NULL));
+	ADD(o, "vf", vf_json(vf, true, NULL));
 	return jout_emit(o, pretty, out);
 }

@@ -228,10 +228,9 @@ static void print_capability(const struct sriov_pf *pf, FILE *out)
 }
 
 /* "13" or "13, shared with 0000:3b:00.0 (ice), 0000:00:02.0 (pcieport) +5" */
-static void group_str(struct sriov_ctx *ctx, int group, const char *self,
-		      char *buf, size_t len)
+static void group_str(int group, const struct sriov_iommu_group *g,
+		      const char *self, char *buf, size_t len)
 {
-	struct sriov_strv peers = { 0 };
 	size_t n, shown = 0;
 
 	if (group < 0) {
@@ -239,26 +238,24 @@ static void group_str(struct sriov_ctx *ctx, int group, const char *self,
 		return;
 	}
 	n = (size_t)snprintf(buf, len, "%d", group);
-	if (sriov_iommu_group_devices(ctx, group, &peers) < 0)
+	if (!g)
 		return;
-	for (size_t i = 0; i < peers.n && n < len; i++) {
-		char *drv = NULL;
+	for (size_t i = 0; i < g->n_members && n < len; i++) {
+		const struct sriov_group_member *m = &g->members[i];
 
-		if (strcmp(peers.v[i], self) == 0)
+		if (strcmp(m->address, self) == 0)
 			continue;
 		if (shown == 2) {
 			n += (size_t)snprintf(buf + n, len - n, " +%zu more",
-					      peers.n - 1 - shown);
+					      g->n_members - 1 - shown);
 			break;
 		}
-		sriov_pci_device_driver(ctx, peers.v[i], &drv);
 		n += (size_t)snprintf(buf + n, len - n, "%s%s (%s)",
 				      shown ? ", " : ", shared with ",
-				      peers.v[i], drv ? drv : "no driver");
-		free(drv);
+				      m->address,
+				      m->driver ? m->driver : "no driver");
 		shown++;
 	}
-	sriov_strv_clear(&peers);
 }
 
 static void print_warnings(const struct sriov_strv *w, const char *indent,
@@ -351,6 +348,18 @@ static int print_vf_stats(const struct sriov_pf *pf, FILE *out)
 	return r;
 }
 
+/* The VF table @t (filled up to an error @r, and freed), then the counters. */
+static int print_vf_tables(struct table *t, int r, const struct sriov_pf *pf,
+			   FILE *out)
+{
+	if (r == 0)
+		r = table_print(t, out);
+	table_free(t);
+	if (r == 0)
+		r = print_vf_stats(pf, out);
+	return r;
+}
+
 /* A PF that is no PCI device (netdevsim): no ids, config space or VF devices. */
 static int render_other_pf(const struct sriov_pf *pf, const char *name,
 			   FILE *out)
@@ -392,16 +401,11 @@ static int render_other_pf(const struct sriov_pf *pf, const char *name,
 		link_cells(&pf->vfs[i].link, vlan, rate, row + 1);
 		r = table_add(t, row);
 	}
-	if (r == 0)
-		r = table_print(t, out);
-	table_free(t);
-	if (r == 0)
-		r = print_vf_stats(pf, out);
+	r = print_vf_tables(t, r, pf, out);
 	return r;
 }
 
-int sriov_render_pf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
-			 FILE *out)
+int sriov_render_pf_text(const struct sriov_pf *pf, FILE *out)
 {
 	static const char *const hdr[] = { "VF", "ADDRESS", "DRIVER",
 		"OVERRIDE", "NETDEV", "MAC", "IOMMU-GROUP", "ADMIN-MAC",
@@ -441,7 +445,7 @@ int sriov_render_pf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 	else
 		esc_printf(out, "  %-14sunknown (cpus %s)\n", "numa node",
 			pf->local_cpulist ? pf->local_cpulist : "?");
-	group_str(ctx, pf->iommu_group, pf->address, grp, sizeof(grp));
+	group_str(pf->iommu_group, pf->group, pf->address, grp, sizeof(grp));
 	esc_printf(out, "  %-14s%s\n", "iommu group", grp);
 	esc_printf(out, "  %-14s%s\n", "sysfs", pf->sysfs_path);
 	esc_printf(out, "  %-14s%u of %u VFs, VF device %04x:%04x%s%s%s, offset %u, stride %u, autoprobe %s\n",
@@ -467,7 +471,8 @@ int sriov_render_pf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 		const char *row[13];
 
 		snprintf(idx, sizeof(idx), "%u", vf->index);
-		group_str(ctx, vf->iommu_group, vf->address, grp, sizeof(grp));
+		group_str(vf->iommu_group, vf->group, vf->address, grp,
+			  sizeof(grp));
 		row[0] = idx;
 		/* netdevsim VFs are no devices: they have no address */
 		row[1] = vf->address[0] ? vf->address
@@ -480,11 +485,7 @@ int sriov_render_pf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 		link_cells(&vf->link, vlan, rate, row + 7);
 		r = table_add(t, row);
 	}
-	if (r == 0)
-		r = table_print(t, out);
-	table_free(t);
-	if (r == 0)
-		r = print_vf_stats(pf, out);
+	r = print_vf_tables(t, r, pf, out);
 	for (size_t i = 0; i < pf->n_vfs; i++) {
 		const struct sriov_vf *vf = &pf->vfs[i];
 
@@ -495,11 +496,9 @@ int sriov_render_pf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 	return r ? r : (ferror(out) ? -EIO : 0);
 }
 
-int sriov_render_vf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
-			 const struct sriov_vf *vf, FILE *out)
+int sriov_render_vf_text(const struct sriov_pf *pf, const struct sriov_vf *vf,
+			 FILE *out)
 {
-	struct sriov_strv peers = { 0 };
-
 	esc_printf(out, "%s  VF %u of %s%s%s%s [%04x:%04x]\n",
 		vf->address[0] ? vf->address : "?", vf->index, pf->address,
 		pf->n_netdevs ? " (" : "",
@@ -518,17 +517,14 @@ int sriov_render_vf_text(struct sriov_ctx *ctx, const struct sriov_pf *pf,
 		fprintf(out, "  %-16snone (IOMMU off)\n", "iommu group");
 	} else {
 		fprintf(out, "  %-16s%d:", "iommu group", vf->iommu_group);
-		if (sriov_iommu_group_devices(ctx, vf->iommu_group, &peers) == 0)
-			for (size_t i = 0; i < peers.n; i++) {
-				char *drv = NULL;
+		for (size_t i = 0; vf->group && i < vf->group->n_members; i++) {
+			const struct sriov_group_member *m =
+				&vf->group->members[i];
 
-				sriov_pci_device_driver(ctx, peers.v[i], &drv);
-				esc_printf(out, " %s (%s)", peers.v[i],
-					drv ? drv : "no driver");
-				free(drv);
-			}
+			esc_printf(out, " %s (%s)", m->address,
+				m->driver ? m->driver : "no driver");
+		}
 		fputc('\n', out);
-		sriov_strv_clear(&peers);
 	}
 	if (vf->link.present) {
 		char vlan[48], rate[32];

@@ -435,6 +435,65 @@ static void test_apply_rollback(void **state)
 	sriov_ctx_free(ctx);
 }
 
+/*
+ * What the kernel brings up after a write is read back through each VF's
+ * device (host/pcidev): its address from the PF's virtfnN, driver, first
+ * netdev and class; settled once every network VF has its netdev.
+ */
+static void test_apply_reads_vfs(void **state)
+{
+	struct sriov_numvfs_plan plan = { .pf_address = "0000:5e:00.0",
+					  .pf_dir = "/sys/devices/pci0000:5d/0000:5e:00.0",
+					  .pci = true };
+	struct sriov_numvfs_result res;
+	struct sriov_ctx *ctx = ctx_();
+	char err[2048];
+
+	(void)state;
+	mkdirs("sys/bus/pci/devices");
+	link_("../../../devices/pci0000:5d/0000:5e:00.0",
+	      "sys/bus/pci/devices/0000:5e:00.0");
+	put("sys/devices/pci0000:5d/0000:5e:00.0/sriov_numvfs", "2\n");
+	put("sys/devices/pci0000:5d/0000:5e:00.0/sriov_drivers_autoprobe", "1\n");
+	for (int i = 0; i < 2; i++) {
+		char vf[64], rel[160], tgt[64];
+
+		snprintf(vf, sizeof(vf), "sys/devices/pci0000:5d/0000:5e:01.%d", i);
+		snprintf(rel, sizeof(rel), "%s/class", vf);
+		put(rel, "0x020000\n");
+		snprintf(rel, sizeof(rel), "%s/driver", vf);
+		link_("../../../bus/pci/drivers/iavf", rel);
+		snprintf(rel, sizeof(rel), "sys/devices/pci0000:5d/0000:5e:00.0/virtfn%d", i);
+		snprintf(tgt, sizeof(tgt), "../0000:5e:01.%d", i);
+		link_(tgt, rel);
+		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/0000:5e:01.%d", i);
+		snprintf(tgt, sizeof(tgt), "../../../devices/pci0000:5d/0000:5e:01.%d", i);
+		link_(tgt, rel);
+	}
+	mkdirs("sys/bus/pci/drivers/iavf");
+	mkdirs("sys/devices/pci0000:5d/0000:5e:01.0/net/ens5f0v0");
+
+	/* vf1 is on a network driver but has no netdev yet: not settled */
+	numvfs_steps(&plan, 2, 2, 1, 0);
+	assert_int_equal(sriov_numvfs_apply(ctx, &plan, 200, &res, err, sizeof(err)), 0);
+	assert_int_equal(res.n_vfs, 2);
+	assert_string_equal(res.vfs[0].address, "0000:5e:01.0");
+	assert_string_equal(res.vfs[0].driver, "iavf");
+	assert_string_equal(res.vfs[0].netdev, "ens5f0v0");
+	assert_string_equal(res.vfs[1].address, "0000:5e:01.1");
+	assert_string_equal(res.vfs[1].driver, "iavf");
+	assert_null(res.vfs[1].netdev);
+	assert_false(res.vfs_settled);
+	sriov_numvfs_result_clear(&res);
+
+	mkdirs("sys/devices/pci0000:5d/0000:5e:01.1/net/ens5f0v1");
+	assert_int_equal(sriov_numvfs_apply(ctx, &plan, 200, &res, err, sizeof(err)), 0);
+	assert_string_equal(res.vfs[1].netdev, "ens5f0v1");
+	assert_true(res.vfs_settled);
+	sriov_numvfs_result_clear(&res);
+	sriov_ctx_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -445,6 +504,7 @@ int main(void)
 		cmocka_unit_test(test_net_driver),
 		cmocka_unit_test(test_bounded_write),
 		cmocka_unit_test(test_apply_rollback),
+		cmocka_unit_test(test_apply_reads_vfs),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
