@@ -266,9 +266,9 @@ static int dp_selectors(struct jw *w, const struct export_job *job,
 			goto out;
 		}
 		if (strcmp(drv, "vfio-pci") == 0)
-			vfio = v;
+			vfio = vfio ? vfio : v;
 		else
-			kernel = v;
+			kernel = kernel ? kernel : v;
 		if (vfio && kernel) {
 			r = errset(err, errlen, -EDOM, "pool %s has %s on vfio-pci and %s on %s: a device plugin resource is either vfio-pci or kernel netdevices; put them in two pools",
 				   pool, vfio->label, kernel->label, vf_driver(kernel));
