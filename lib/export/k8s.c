@@ -407,40 +407,56 @@ static void cni_of(const struct export_vf *v, struct cni_settings *s)
 		s->max_rate = p->max_tx_rate;
 }
 
-/* The first setting @a and @b differ in, as "vlan 100" / "vlan 200"; NULL: none. */
-static const char *cni_differs(const struct cni_settings *a,
-			       const struct cni_settings *b, char *va, char *vb,
-			       size_t len)
-{
-	const struct { const char *name; long x, y; } f[] = {
-		{ "vlan", a->vlan, b->vlan },
-		{ "vlanQoS", a->qos, b->qos },
-		{ "vlanProto 802.1ad", a->ad, b->ad },
-		{ "spoofchk", a->spoofchk, b->spoofchk },
-		{ "trust", a->trust, b->trust },
-		{ "link_state", a->link_state, b->link_state },
-		{ "min_tx_rate", a->min_rate, b->min_rate },
-		{ "max_tx_rate", a->max_rate, b->max_rate },
-	};
-
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		if (f[i].x != f[i].y) {
-			snprintf(va, len, f[i].x < 0 ? "unset" : "%ld", f[i].x);
-			snprintf(vb, len, f[i].y < 0 ? "unset" : "%ld", f[i].y);
-			return f[i].name;
-		}
-	return NULL;
-}
-
 static const char *on_off(int b)
 {
 	return b ? "on" : "off";
 }
 
+static const char *const link_states[] = { "auto", "enable", "disable" };
+
+/* A setting's value as the CNI's config spells it; "unset" when not set. */
+static void cni_value(char *buf, size_t len, int kind, long x)
+{
+	if (x < 0)
+		snprintf(buf, len, "unset");
+	else if (kind == 1)
+		snprintf(buf, len, "%s", on_off((int)x));
+	else if (kind == 2 && x <= 2)
+		snprintf(buf, len, "%s", link_states[x]);
+	else if (kind == 3)
+		snprintf(buf, len, "%s", x ? "802.1ad" : "802.1Q");
+	else
+		snprintf(buf, len, "%ld", x);
+}
+
+/* The first setting @a and @b differ in, its values in @va and @vb; NULL: none. */
+static const char *cni_differs(const struct cni_settings *a,
+			       const struct cni_settings *b, char *va, char *vb,
+			       size_t len)
+{
+	const struct { const char *name; int kind; long x, y; } f[] = {
+		{ "vlan", 0, a->vlan, b->vlan },
+		{ "vlanQoS", 0, a->qos, b->qos },
+		{ "vlanProto", 3, a->ad, b->ad },
+		{ "spoofchk", 1, a->spoofchk, b->spoofchk },
+		{ "trust", 1, a->trust, b->trust },
+		{ "link_state", 2, a->link_state, b->link_state },
+		{ "min_tx_rate", 0, a->min_rate, b->min_rate },
+		{ "max_tx_rate", 0, a->max_rate, b->max_rate },
+	};
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (f[i].x != f[i].y) {
+			cni_value(va, len, f[i].kind, f[i].x);
+			cni_value(vb, len, f[i].kind, f[i].y);
+			return f[i].name;
+		}
+	return NULL;
+}
+
 /* The sriov CNI's config (pkg/config NetConf's json tags), as a string. */
 static char *cni_config(struct jw *w, const char *name, const struct cni_settings *s)
 {
-	static const char *const states[] = { "auto", "enable", "disable" };
 	struct json_object *c = jnew(w, json_object_new_object());
 	const char *t;
 	char *out = NULL;
@@ -459,7 +475,7 @@ static char *cni_config(struct jw *w, const char *name, const struct cni_setting
 	if (s->trust >= 0)
 		put_str(w, c, "trust", on_off(s->trust));
 	if (s->link_state >= 0 && s->link_state <= 2)
-		put_str(w, c, "link_state", states[s->link_state]);
+		put_str(w, c, "link_state", link_states[s->link_state]);
 	if (s->min_rate >= 0)
 		put_int(w, c, "min_tx_rate", s->min_rate);
 	if (s->max_rate >= 0)

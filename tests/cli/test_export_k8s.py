@@ -117,7 +117,7 @@ class ExportK8s(unittest.TestCase):
         pol = self.policy(GOOD.replace('"0-1": {driver: iavf, vlan: 100, pool: net_a}',
                                        '"0": {vlan: 100, trust: on, pool: net_a}\n'
                                        '      "1": {vlan: 100, pool: net_a}'))
-        self.refused(1, "ens1f0np0/vf0 has trust 1 and ens1f0np0/vf1 trust unset",
+        self.refused(1, "ens1f0np0/vf0 has trust on and ens1f0np0/vf1 trust unset",
                      "k8s-nad", "--pool", "net_a", "-f", pol, "--name", "n")
         self.refused(2, "--mac is not an option of k8s-nad", "k8s-nad", "--pool", "net_a",
                      "-f", self.policy(GOOD), "--name", "n", "--mac", "02:00:00:00:00:01")

@@ -209,7 +209,7 @@ pfs:
     vfs:
       "0-1": {vlan: 100, qos: 3, spoofchk: on, trust: off, max_tx_rate: 1000, pool: physnet1}
       "2": {driver: vfio-pci, pool: dpdk}
-      "5-6": {driver: iavf, pool: other}
+      "5-6": {driver: iavf, vlan: 7, vlan_proto: 802.1ad, link_state: disable, min_tx_rate: 10, max_tx_rate: 500, pool: other}
   - match: {netdev: ens2f0}
     vfs:
       "0-2": {driver: vfio-pci, pool: dpdk}
@@ -351,6 +351,13 @@ class K8s(unittest.TestCase):
         self.assertEqual(cni_parse(nad["spec"]["config"]),
                          {"cniVersion": "1.0.0", "name": "dpdk", "type": "sriov",
                           "vlan": 0, "ipam": {}})
+        # the other keys the CNI takes, as the operator's template spells them
+        nad = json.loads(self.export("k8s-nad", "--pool", "other", "--name", "qinq").out)
+        self.validate(self.nad_schema, nad)
+        self.assertEqual(cni_parse(nad["spec"]["config"]),
+                         {"cniVersion": "1.0.0", "name": "qinq", "type": "sriov",
+                          "vlan": 7, "vlanProto": "802.1ad", "link_state": "disable",
+                          "min_tx_rate": 10, "max_tx_rate": 500, "ipam": {}})
 
     def test_nad_wrong_variants_rejected(self):
         nad = json.loads(self.export("k8s-nad", "--pool", "physnet1", "--name", "n1").out)
