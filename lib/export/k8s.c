@@ -251,7 +251,8 @@ static int dp_selectors(struct jw *w, const struct export_job *job,
 	const struct export_vf *vfio = NULL, *kernel = NULL;
 	bool by_name = true;
 	unsigned *idx = NULL;
-	char buf[64], list[4096];
+	char buf[16], *entry;
+	size_t len, k;
 	int r = 0;
 
 	for (size_t i = 0; i < job->n_vfs; i++) {
@@ -306,21 +307,17 @@ static int dp_selectors(struct jw *w, const struct export_job *job,
 			if (job->vfs[j].pf == v->pf && strcmp(job->vfs[j].pool, pool) == 0)
 				idx[n++] = job->vfs[j].vf->index;
 		qsort(idx, n, sizeof(*idx), cmp_unsigned);
-		ranges(idx, n, list, sizeof(list));
-		snprintf(buf, sizeof(buf), "%s#", pf_netdev(v->pf));
-		{
-			size_t bl = strlen(buf), ll = strlen(list);
-			char *entry = malloc(bl + ll + 1);
-
-			if (!entry) {
-				r = -ENOMEM;
-				goto out;
-			}
-			memcpy(entry, buf, bl);
-			memcpy(entry + bl, list, ll + 1);
-			push(w, which, jnew(w, json_object_new_string(entry)));
-			free(entry);
+		/* "NAME#" and at most "4294967295-4294967295," per index */
+		len = strlen(pf_netdev(v->pf)) + 2 + n * 22;
+		entry = malloc(len);
+		if (!entry) {
+			r = -ENOMEM;
+			goto out;
 		}
+		k = (size_t)snprintf(entry, len, "%s#", pf_netdev(v->pf));
+		ranges(idx, n, entry + k, len - k);
+		push(w, which, jnew(w, json_object_new_string(entry)));
+		free(entry);
 	}
 	put(w, sel, "vendors", vendors);
 	put(w, sel, "devices", devices);
@@ -579,7 +576,7 @@ static int node_name(const struct export_job *job, char *buf, size_t len,
 static void object_name(char *buf, size_t len, const char *pool, const char *node,
 			const char *pf, const struct sriov_policy_vfs *r)
 {
-	char raw[512];
+	char raw[640];      /* 63 + 253 + 255 (a sysfs name) + the range */
 	size_t w = 0;
 	bool dash = true;
 

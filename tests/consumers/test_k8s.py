@@ -304,6 +304,31 @@ class K8s(unittest.TestCase):
                          {v["address"] for v in two})
         self.assertEqual(sel["pfNames"], ["ens1f0np0#1-2"])
 
+    def test_device_plugin_pf_without_netdev(self):
+        """A PF with no netdev (an NVMe's) has no pfNames: the pool's VFs
+        go by pciAddresses, still exactly those."""
+        root = os.path.join(self.dir, "nvme")
+        man = hostgen(root, "nvme:vfs=4", "e810:pfs=1,vfs=2")
+        nvme = next(p for p in man["pfs"] if not p["netdevs"])
+        e810 = next(p for p in man["pfs"] if p["netdevs"])
+        pol = os.path.join(self.dir, "nvme.yaml")
+        with open(pol, "w") as f:
+            f.write(f'pfs:\n  - match: {{pci: "{nvme["address"]}"}}\n'
+                    f'    vfs:\n      "1-2": {{pool: store}}\n'
+                    f'  - match: {{netdev: {e810["netdevs"][0]}}}\n'
+                    f'    vfs:\n      "0": {{pool: store}}\n')
+        conf = device_plugin_parse(sriovctl("export", "k8s-device-plugin", "--pool", "store",
+                                            "-f", pol, root=root, check=0).out)
+        sel = conf["resourceList"][0]["selectors"]
+        self.assertNotIn("pfNames", sel)
+        vfs = [{"address": v["address"], "index": v["index"], "vendor": p["vendor_id"],
+                "device": p["vf_device_id"], "driver": v["driver"],
+                "pf_name": (p["netdevs"] or [None])[0], "pf_address": p["address"]}
+               for p in man["pfs"] for v in p["vfs"]]
+        want = {nvme["vfs"][1]["address"], nvme["vfs"][2]["address"],
+                e810["vfs"][0]["address"]}
+        self.assertEqual({v["address"] for v in vfs if selects(sel, v)}, want)
+
     def test_device_plugin_wrong_variants_rejected(self):
         out = self.export("k8s-device-plugin", "--pool", "dpdk").out
         device_plugin_parse(out)
