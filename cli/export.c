@@ -162,7 +162,7 @@ static int export_run(struct cli *c, const struct export_args *a,
 		devices++;
 		n_devices--;
 	}
-	if (a->file || a->pool) {
+	if (a->file || a->pool || (info->takes & SRIOV_EXPORT_NEEDS_POLICY)) {
 		rc = cli_policy_load(c, a->file, "export", &policy);
 		if (rc >= 0)
 			return rc;

@@ -161,7 +161,7 @@ static const struct help_entry entries[] = {
 	  { { "--pool NAME", "the VFs of the policy's pool NAME (the policy: -f or the host's)" },
 	    { "-f, --file FILE", "the policy: pools, and the VF settings the output carries" },
 	    { "--mac MAC", "the guest's MAC, once per VF in order (libvirt-interface, proxmox)" },
-	    { "--name N", "the object's name (libvirt-network, k8s-nad)" },
+	    { "--name N", "the object's name (libvirt-network, k8s-nad; k8s-sriov-operator: the node)" },
 	    { "--physnet NAME", "OpenStack's physical network (default: the VF's pool)" },
 	    { "--release NAME", "nova: the OpenStack release (before zed: passthrough_whitelist)" },
 	    { "--namespace NS", "Kubernetes: the objects' namespace" },

@@ -48,6 +48,9 @@ enum {
 	SRIOV_EXPORT_TAKES_PHYSNET   = 1u << 2,  /* --physnet */
 	SRIOV_EXPORT_TAKES_RELEASE   = 1u << 3,  /* --release */
 	SRIOV_EXPORT_TAKES_NAMESPACE = 1u << 4,  /* --namespace */
+	/* not an option: the format reads the policy (the host's, or -f
+	 * FILE) also without --pool, for the VFs' pools */
+	SRIOV_EXPORT_NEEDS_POLICY    = 1u << 5,
 };
 
 /* What the front-ends show of a format: help, errors, the man page. */

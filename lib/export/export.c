@@ -154,9 +154,13 @@ static int check_name(const struct export_format *f,
 
 	if (!(f->info.takes & SRIOV_EXPORT_TAKES_NAME))
 		return 0;
+	if (!o->name && (f->checks & EXPORT_NAME_OPTIONAL))
+		return 0;
 	if (!o->name)
 		return errset(err, errlen, -EINVAL, "%s needs --name NAME, the network's name",
 			      f->info.name);
+	if (f->checks & EXPORT_K8S_NAME)
+		return 0;
 	n = strlen(o->name);
 	if (n == 0 || n > SRIOV_EXPORT_NAME_MAX || o->name[0] == '-' ||
 	    o->name[0] == '.')

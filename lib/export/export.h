@@ -39,6 +39,9 @@ enum {
 	EXPORT_CHECK_VFIO = 1u << 0,  /* iommu.active, group.viable: the VF goes to vfio */
 	EXPORT_CHECK_MAC  = 1u << 1,  /* vf.mac.duplicate over the output's MACs */
 	EXPORT_NEED_PCI   = 1u << 2,  /* every VF has a 16-bit-domain PCI address */
+	/* --name is a Kubernetes name: the generator checks it, not check_name */
+	EXPORT_K8S_NAME   = 1u << 3,
+	EXPORT_NAME_OPTIONAL = 1u << 4, /* --name may be left out */
 };
 
 /*
@@ -64,5 +67,8 @@ int export_libvirt(const struct export_job *job, char **text, size_t *len,
 /* nova, neutron-agent, neutron-ml2 (openstack.c) */
 int export_openstack(const struct export_job *job, char **text, size_t *len,
 		     char *err, size_t errlen);
+/* k8s-device-plugin, k8s-nad, k8s-sriov-operator (k8s.c) */
+int export_k8s(const struct export_job *job, char **text, size_t *len,
+	       char *err, size_t errlen);
 
 #endif

@@ -58,19 +58,21 @@ static const struct export_format formats[] = {
 		EXPORT_CHECK_VFIO | EXPORT_NEED_PCI, NULL },
 	[SRIOV_EXPORT_K8S_DEVICE_PLUGIN] = {
 		{ "k8s-device-plugin", "Kubernetes",
-		  "the SR-IOV device plugin's config.json: a resourceList from the policy's pools",
-		  NULL, 0 },
-		EXPORT_NEED_PCI, NULL },
+		  "the SR-IOV device plugin's /etc/pcidp/config.json: a resource per pool of the policy",
+		  NULL, SRIOV_EXPORT_NEEDS_POLICY },
+		EXPORT_NEED_PCI, export_k8s },
 	[SRIOV_EXPORT_K8S_NAD] = {
 		{ "k8s-nad", "Kubernetes",
-		  "a NetworkAttachmentDefinition whose config is the sriov CNI's",
-		  NULL, SRIOV_EXPORT_TAKES_NAME | SRIOV_EXPORT_TAKES_NAMESPACE },
-		0, NULL },
+		  "a NetworkAttachmentDefinition of a pool: the sriov CNI's config, for kubectl apply",
+		  NULL, SRIOV_EXPORT_TAKES_NAME | SRIOV_EXPORT_TAKES_NAMESPACE |
+			SRIOV_EXPORT_NEEDS_POLICY },
+		EXPORT_NEED_PCI | EXPORT_K8S_NAME, export_k8s },
 	[SRIOV_EXPORT_K8S_SRIOV_OPERATOR] = {
 		{ "k8s-sriov-operator", "Kubernetes",
-		  "SriovNetworkNodePolicy objects equal to the sriovctl policy",
-		  NULL, SRIOV_EXPORT_TAKES_NAMESPACE },
-		0, NULL },
+		  "SriovNetworkNodePolicy objects equal to the policy's pooled ranges (--name: the node)",
+		  NULL, SRIOV_EXPORT_TAKES_NAME | SRIOV_EXPORT_TAKES_NAMESPACE |
+			SRIOV_EXPORT_NEEDS_POLICY },
+		EXPORT_NEED_PCI | EXPORT_K8S_NAME | EXPORT_NAME_OPTIONAL, export_k8s },
 };
 
 _Static_assert(sizeof(formats) / sizeof(formats[0]) == SRIOV_EXPORT__COUNT,
