@@ -8,6 +8,7 @@
 #define SRIOV_LIB_EXPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pci/addr.h"
 #include "sriov.h"
@@ -39,20 +40,31 @@ enum {
 	EXPORT_CHECK_VFIO = 1u << 0,  /* iommu.active, group.viable: the VF goes to vfio */
 	EXPORT_CHECK_MAC  = 1u << 1,  /* vf.mac.duplicate over the output's MACs */
 	EXPORT_NEED_PCI   = 1u << 2,  /* every VF has a 16-bit-domain PCI address */
+	/* driver.vfio: every VF on vfio-pci (or mlx5_core, which DPDK's mlx5
+	 * driver shares), since nothing binds it for DPDK later; numa.node:
+	 * the VF's node known on a host of several */
+	EXPORT_CHECK_DPDK = 1u << 3,
 };
 
 /*
  * A generator: the text of @job in *text (malloc'd, NUL-terminated, *len
  * bytes). Returns 0, -ENOMEM, -EDOM (a value the format cannot carry:
- * @err says which) or -EIO (its writer failed).
+ * @err says which), -EIO (its writer failed), or what the host lacks that
+ * the format needs (-ENOSPC: no free huge pages; -ENOENT and the like: a
+ * host file unreadable), @err saying which.
  */
 typedef int (*export_generate_fn)(const struct export_job *job, char **text,
 				  size_t *len, char *err, size_t errlen);
+
+/* The format's word (info.arg) checked before anything is resolved:
+ * 0 or -EINVAL with @err saying what it takes. */
+typedef int (*export_arg_fn)(const char *arg, char *err, size_t errlen);
 
 struct export_format {
 	struct sriov_export_format_info info;
 	unsigned checks;               /* EXPORT_CHECK_* | EXPORT_NEED_PCI */
 	export_generate_fn generate;
+	export_arg_fn check_arg;       /* NULL: any word */
 };
 
 /* The row of @format (formats.c), NULL when out of range. */
@@ -61,5 +73,23 @@ const struct export_format *export_format(int format);
 /* The generators, one file per consumer. */
 int export_libvirt(const struct export_job *job, char **text, size_t *len,
 		   char *err, size_t errlen);
+int export_proxmox(const struct export_job *job, char **text, size_t *len,
+		   char *err, size_t errlen);
+int export_proxmox_vmid(const char *arg, char *err, size_t errlen);
+int export_proxmox_mapping_id(const char *arg, char *err, size_t errlen);
+int export_dpdk(const struct export_job *job, char **text, size_t *len,
+		char *err, size_t errlen);
+
+/* The online NUMA nodes (sys/devices/system/node/online) as a mask of
+ * nodes 0..63: 0, -ERANGE (a node above 63) or -errno, @err saying which. */
+int export_numa_online(struct sriov_ctx *ctx, uint64_t *mask, char *err,
+		       size_t errlen);
+
+/* "ens1f0/vf3" where it is printable ASCII without spaces, else the VF's
+ * PCI address: what a comment line of the output can carry. */
+const char *export_vf_name(const struct export_vf *v);
+/* The MAC the VF has on the host now (the PF's view, else its netdev's),
+ * NULL when none. */
+const char *export_host_mac(const struct sriov_vf *vf);
 
 #endif
