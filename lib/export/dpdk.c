@@ -97,7 +97,7 @@ int export_numa_online(struct sriov_ctx *ctx, uint64_t *mask, char *err,
 			      rootfs_path(ctx->rfs), rootfs_strerror((int)n));
 	r = parse_list(buf, (size_t)n, MAX_NODES, &m);
 	if (r < 0 || !m)
-		return errset(err, errlen, r < 0 ? r : -EINVAL, "%s/" NODE_DIR "/online is not a list of nodes 0..%d",
+		return errset(err, errlen, -EBADMSG, "%s/" NODE_DIR "/online is not a list of nodes 0..%d",
 			      rootfs_path(ctx->rfs), MAX_NODES - 1);
 	*mask = m;
 	return 0;
@@ -119,7 +119,7 @@ static int node_cpus(struct sriov_ctx *ctx, int node, struct cpuset *cpus,
 			      path, rootfs_strerror((int)n));
 	r = parse_list(buf, (size_t)n, MAX_CPUS, one.w);
 	if (r < 0)
-		return errset(err, errlen, r, "%s/%s is not a CPU list (CPUs 0..%d)",
+		return errset(err, errlen, -EBADMSG, "%s/%s is not a CPU list (CPUs 0..%d)",
 			      rootfs_path(ctx->rfs), path, MAX_CPUS - 1);
 	for (size_t i = 0; i < MAX_CPUS / 64; i++) {
 		any |= one.w[i] != 0;

@@ -50,8 +50,8 @@ enum {
  * A generator: the text of @job in *text (malloc'd, NUL-terminated, *len
  * bytes). Returns 0, -ENOMEM, -EDOM (a value the format cannot carry:
  * @err says which), -EIO (its writer failed), or what the host lacks that
- * the format needs (-ENOSPC: no free huge pages; -ENOENT and the like: a
- * host file unreadable), @err saying which.
+ * the format needs (-ENOSPC: no free huge pages; -EBADMSG: a host file
+ * malformed; -ENOENT and the like: one unreadable), @err saying which.
  */
 typedef int (*export_generate_fn)(const struct export_job *job, char **text,
 				  size_t *len, char *err, size_t errlen);
@@ -81,7 +81,7 @@ int export_dpdk(const struct export_job *job, char **text, size_t *len,
 		char *err, size_t errlen);
 
 /* The online NUMA nodes (sys/devices/system/node/online) as a mask of
- * nodes 0..63: 0, -ERANGE (a node above 63) or -errno, @err saying which. */
+ * nodes 0..63: 0, -EBADMSG (not such a list) or -errno, @err saying which. */
 int export_numa_online(struct sriov_ctx *ctx, uint64_t *mask, char *err,
 		       size_t errlen);
 

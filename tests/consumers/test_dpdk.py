@@ -324,6 +324,27 @@ class Dpdk(unittest.TestCase):
         self.assertEqual(args["lcores"], {0, 1, 2, 3})
         self.assertEqual(eal(root, words)[0], 0)
 
+    def test_cpulist_read_strictly(self):
+        """The node's cpulist as the kernel prints it, in any order of
+        ranges; anything else is an error naming the file."""
+        root = os.path.join(self.dir, "cpulist")
+        hostgen(root, "e810:pfs=1,vfs=1,vfio=1", hugepages=8)
+        attr = os.path.join(root, "sys/devices/system/node/node0/cpulist")
+        os.chmod(attr, 0o644)
+        for text, want in (("4-7,0-1\n", {0, 1, 4, 5, 6, 7}), ("3\n", {3}),
+                           ("0-1,x\n", None), ("3-1\n", None), ("0,\n", None),
+                           ("0-8192\n", None), ("\n", None), ("0 1\n", None)):
+            with self.subTest(text):
+                with open(attr, "w") as f:
+                    f.write(text)
+                r = self.export("ens1f0np0/vf0", root=root, check=0 if want else 1)
+                if want:
+                    self.assertEqual(parse_output(r.out)[1]["lcores"], want)
+                elif text == "\n":
+                    self.assertIn("NUMA node 0 has no CPUs", r.err)
+                else:
+                    self.assertIn("%s is not a CPU list" % attr, r.err)
+
     def test_cli_errors(self):
         vf = self.name(self.by_driver("vfio-pci")[0])
         r = self.export(vf, "--mac", "02:00:00:00:00:01", check=2)
