@@ -546,7 +546,7 @@ static int check_dpdk(struct build *b)
 		}
 		/* one node has numa_node -1 (no _PXM): node 0, nothing to guess */
 		if (r == 0 && v->vf->numa_node < 0 && (online & (online - 1))) {
-			snprintf(ev, sizeof(ev), "%s (%s) has no NUMA node (numa_node -1) on a host whose PFs are on several: the lcores and --socket-mem span every node",
+			snprintf(ev, sizeof(ev), "%s (%s) has no NUMA node (numa_node -1) on a host of several: the lcores and --socket-mem span every node",
 				 v->label, v->vf->address);
 			r = add_problem(b->ex, sriov_check_info_find("numa.node")->id,
 					v->label, ev, "Enable NUMA/SRAT reporting in the BIOS; or --force for lcores and memory of every node");
