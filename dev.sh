@@ -27,6 +27,10 @@ PACKAGES=(
 	# export: Mini-XML writes the XML; libvirt's schema and parser judge it
 	# (bookworm's libvirt-clients 9.0.0 does not pull in xmllint)
 	libmxml-dev libvirt-clients libxml2-utils
+	# the other consumers' own code judges the other formats: nova's and
+	# neutron's parsers and matchers, the operator's CRD schemas, DPDK's
+	# dpdk-devbind and EAL (unshare -m for their private view of /sys)
+	python3-nova python3-neutron python3-jsonschema python3-yaml dpdk util-linux
 )
 
 need_root() {

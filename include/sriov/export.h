@@ -96,7 +96,8 @@ struct sriov_export_opts {
 /* A check the exported VFs fail: what the consumer would refuse later. */
 struct sriov_export_problem {
 	const char *check;        /* check id: "group.viable", "iommu.active",
-				     "vf.mac.duplicate" (sriov_check_info_find) */
+				     "vf.mac.duplicate"; dpdk: "driver.vfio",
+				     "numa.node" (sriov_check_info_find) */
 	char *subject;            /* "ens1f0/vf3"; NULL: the host */
 	char *evidence;
 	char *remedy;             /* NULL when none */
@@ -123,7 +124,9 @@ struct sriov_export {
  * and why: -EINVAL (bad options: a MAC, a name, a VF named twice, more
  * MACs than VFs, a pool the policy does not have), -ENOENT / -ERANGE / -ENODATA / -ENOTUNIQ (a device that
  * does not resolve, as sriov_host_resolve_vfs), -ENODEV (a VF without a
- * PCI address), -EDOM (a VF setting the format cannot express), -ENOMEM.
+ * PCI address), -EDOM (a VF setting the format cannot express), -ENOSPC
+ * (dpdk: no free huge pages on a VFs' node), -EBADMSG or another -errno
+ * (a host file the format reads: /etc/hostname, the NUMA nodes'), -ENOMEM.
  */
 int sriov_export_build(struct sriov_ctx *ctx, const struct sriov_host *host,
 		       const char *const *devices, size_t n_devices,

@@ -25,13 +25,20 @@ static void vf_label(const struct sriov_pf *pf, const struct sriov_vf *vf,
 		 pf->n_netdevs ? pf->netdevs[0].name : pf->address, vf->index);
 }
 
-/* The MAC the VF has on the host: the PF's view (admin MAC), else its netdev's. */
-static const char *host_mac(const struct sriov_vf *vf)
+const char *export_host_mac(const struct sriov_vf *vf)
 {
 	const char *m = vf->link.present && vf->link.mac[0] ? vf->link.mac
 							      : vf->mac;
 
 	return m && strcmp(m, "00:00:00:00:00:00") != 0 ? m : NULL;
+}
+
+const char *export_vf_name(const struct export_vf *v)
+{
+	for (const char *c = v->label; *c; c++)
+		if ((unsigned char)*c < 0x21 || (unsigned char)*c > 0x7e)
+			return v->vf->address;
+	return v->label;
 }
 
 /* "no SR-IOV PF or VF named ..." with the close names, as `show` gives them. */
@@ -279,8 +286,8 @@ static int add_vf(struct build *b, const char *name, const struct sriov_vf_ref *
 				    name, label, vf->link.vlan);
 		v->vlan = vf->link.vlan;
 	}
-	if (host_mac(vf))
-		snprintf(v->mac, sizeof(v->mac), "%s", host_mac(vf));
+	if (export_host_mac(vf))
+		snprintf(v->mac, sizeof(v->mac), "%s", export_host_mac(vf));
 	policy_of(b, v);
 	ex->vfs[ex->n_vfs++] = *ref;
 	return 0;
@@ -431,6 +438,10 @@ static int add_problem(struct sriov_export *ex, const char *check,
  */
 static int run_checks(struct build *b)
 {
+	/* group.viable's warning is a VF not meant for vfio-pci: for DPDK
+	 * check_dpdk says that in its words, as nothing binds it later */
+	enum sriov_severity min_group = b->fmt->checks & EXPORT_CHECK_DPDK
+						? SRIOV_SEV_FAIL : SRIOV_SEV_WARN;
 	struct sriov_check_report *rep = NULL;
 	const char **names;
 	char why[512] = "";
@@ -452,7 +463,7 @@ static int run_checks(struct build *b)
 		const char *id = f->check->id;
 
 		if ((strcmp(id, "iommu.active") == 0 && f->severity == SRIOV_SEV_FAIL) ||
-		    (strcmp(id, "group.viable") == 0 && f->severity >= SRIOV_SEV_WARN))
+		    (strcmp(id, "group.viable") == 0 && f->severity >= min_group))
 			r = add_problem(b->ex, id, f->subject, f->evidence,
 					f->remedy);
 	}
@@ -497,14 +508,52 @@ static int check_macs(struct build *b)
 
 				for (size_t j = 0; j < n; j++)
 					exported |= b->vfs[j].vf == o;
-				if (exported || !host_mac(o) ||
-				    strcasecmp(host_mac(o), v->mac) != 0)
+				if (exported || !export_host_mac(o) ||
+				    strcasecmp(export_host_mac(o), v->mac) != 0)
 					continue;
 				vf_label(pf, o, other, sizeof(other));
 				snprintf(ev, sizeof(ev), "the output gives MAC %s to %s, and %s (not exported) has it",
 					 v->mac, label, other);
 				r = add_problem(b->ex, id, label, ev, fix);
 			}
+		}
+	}
+	return r;
+}
+
+/*
+ * DPDK takes a VF from vfio-pci (or, bifurcated, from mlx5_core: its
+ * mlx5 driver works beside the kernel's); the EAL binds nothing itself.
+ * And on a host of several NUMA nodes, a VF's unknown node leaves the
+ * cores and memory to guess.
+ */
+static int check_dpdk(struct build *b)
+{
+	char ev[512], fix[512];
+	uint64_t online = 0;
+	int r = 0;
+
+	/* unreadable: the generator says so */
+	if (export_numa_online(b->ctx, &online, NULL, 0) < 0)
+		online = 0;
+	for (size_t i = 0; i < b->ex->n_vfs && r == 0; i++) {
+		const struct export_vf *v = &b->vfs[i];
+		const char *drv = v->vf->driver;
+
+		if (!drv || (strcmp(drv, "vfio-pci") != 0 && strcmp(drv, "mlx5_core") != 0)) {
+			snprintf(ev, sizeof(ev), "%s (%s) is %s%s: DPDK's EAL takes a VF from vfio-pci and binds none itself",
+				 v->label, v->vf->address, drv ? "on " : "unbound",
+				 drv ? drv : "");
+			snprintf(fix, sizeof(fix), "sriovctl vf %s bind vfio-pci", v->label);
+			r = add_problem(b->ex, sriov_check_info_find("driver.vfio")->id,
+					v->label, ev, fix);
+		}
+		/* one node has numa_node -1 (no _PXM): node 0, nothing to guess */
+		if (r == 0 && v->vf->numa_node < 0 && (online & (online - 1))) {
+			snprintf(ev, sizeof(ev), "%s (%s) has no NUMA node (numa_node -1) on a host of several: the lcores and --socket-mem span every node",
+				 v->label, v->vf->address);
+			r = add_problem(b->ex, sriov_check_info_find("numa.node")->id,
+					v->label, ev, "Enable NUMA/SRAT reporting in the BIOS; or --force for lcores and memory of every node");
 		}
 	}
 	return r;
@@ -569,6 +618,11 @@ int sriov_export_build(struct sriov_ctx *ctx, const struct sriov_host *host,
 	if (b.fmt->info.arg && !opts->arg)
 		return errset(err, errlen, -EINVAL, "%s needs its %s: sriovctl export %s %s ...",
 			      b.fmt->info.name, b.fmt->info.arg, b.fmt->info.name, b.fmt->info.arg);
+	if (b.fmt->check_arg && opts->arg) {
+		r = b.fmt->check_arg(opts->arg, err, errlen);
+		if (r < 0)
+			return r;
+	}
 	if (opts->policy && sriov_policy_machine_id(ctx, b.host_id, sizeof(b.host_id)) < 0)
 		b.host_id[0] = '\0';
 	r = check_takes(b.fmt, opts, err, errlen);
@@ -592,6 +646,8 @@ int sriov_export_build(struct sriov_ctx *ctx, const struct sriov_host *host,
 		r = run_checks(&b);
 	if (r == 0 && (b.fmt->checks & EXPORT_CHECK_MAC))
 		r = check_macs(&b);
+	if (r == 0 && (b.fmt->checks & EXPORT_CHECK_DPDK))
+		r = check_dpdk(&b);
 	if (r == 0 && b.ex->n_problems && !opts->force)
 		r = -EPERM;
 	if (r == 0) {

@@ -8,6 +8,7 @@
 #define SRIOV_LIB_EXPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pci/addr.h"
 #include "sriov.h"
@@ -42,20 +43,31 @@ enum {
 	/* --name is a Kubernetes name: the generator checks it, not check_name */
 	EXPORT_K8S_NAME   = 1u << 3,
 	EXPORT_NAME_OPTIONAL = 1u << 4, /* --name may be left out */
+	/* driver.vfio: every VF on vfio-pci (or mlx5_core, which DPDK's mlx5
+	 * driver shares), since nothing binds it for DPDK later; numa.node:
+	 * the VF's node known on a host of several */
+	EXPORT_CHECK_DPDK = 1u << 5,
 };
 
 /*
  * A generator: the text of @job in *text (malloc'd, NUL-terminated, *len
  * bytes). Returns 0, -ENOMEM, -EDOM (a value the format cannot carry:
- * @err says which) or -EIO (its writer failed).
+ * @err says which), -EIO (its writer failed), or what the host lacks that
+ * the format needs (-ENOSPC: no free huge pages; -EBADMSG: a host file
+ * malformed; -ENOENT and the like: one unreadable), @err saying which.
  */
 typedef int (*export_generate_fn)(const struct export_job *job, char **text,
 				  size_t *len, char *err, size_t errlen);
+
+/* The format's word (info.arg) checked before anything is resolved:
+ * 0 or -EINVAL with @err saying what it takes. */
+typedef int (*export_arg_fn)(const char *arg, char *err, size_t errlen);
 
 struct export_format {
 	struct sriov_export_format_info info;
 	unsigned checks;               /* EXPORT_CHECK_* | EXPORT_NEED_PCI */
 	export_generate_fn generate;
+	export_arg_fn check_arg;       /* NULL: any word */
 };
 
 /* The row of @format (formats.c), NULL when out of range. */
@@ -70,5 +82,24 @@ int export_openstack(const struct export_job *job, char **text, size_t *len,
 /* k8s-device-plugin, k8s-nad, k8s-sriov-operator (k8s.c) */
 int export_k8s(const struct export_job *job, char **text, size_t *len,
 	       char *err, size_t errlen);
+/* proxmox, proxmox-mapping (proxmox.c); dpdk (dpdk.c) */
+int export_proxmox(const struct export_job *job, char **text, size_t *len,
+		   char *err, size_t errlen);
+int export_proxmox_vmid(const char *arg, char *err, size_t errlen);
+int export_proxmox_mapping_id(const char *arg, char *err, size_t errlen);
+int export_dpdk(const struct export_job *job, char **text, size_t *len,
+		char *err, size_t errlen);
+
+/* The online NUMA nodes (sys/devices/system/node/online) as a mask of
+ * nodes 0..63: 0, -EBADMSG (not such a list) or -errno, @err saying which. */
+int export_numa_online(struct sriov_ctx *ctx, uint64_t *mask, char *err,
+		       size_t errlen);
+
+/* "ens1f0/vf3" where it is printable ASCII without spaces, else the VF's
+ * PCI address: what a comment line of the output can carry. */
+const char *export_vf_name(const struct export_vf *v);
+/* The MAC the VF has on the host now (the PF's view, else its netdev's),
+ * NULL when none. */
+const char *export_host_mac(const struct sriov_vf *vf);
 
 #endif

@@ -45,17 +45,19 @@ static const struct export_format formats[] = {
 		{ "proxmox", "Proxmox VE",
 		  "qm set VMID --hostpciN ADDR,pcie=1 lines, one per VF",
 		  "VMID", SRIOV_EXPORT_TAKES_MAC },
-		EXPORT_CHECK_VFIO | EXPORT_CHECK_MAC | EXPORT_NEED_PCI, NULL },
+		EXPORT_CHECK_VFIO | EXPORT_CHECK_MAC | EXPORT_NEED_PCI, export_proxmox,
+		export_proxmox_vmid },
 	[SRIOV_EXPORT_PROXMOX_MAPPING] = {
 		{ "proxmox-mapping", "Proxmox VE",
 		  "a resource mapping section of /etc/pve/mapping/pci.cfg",
 		  "NAME", 0 },
-		EXPORT_CHECK_VFIO | EXPORT_NEED_PCI, NULL },
+		EXPORT_CHECK_VFIO | EXPORT_NEED_PCI, export_proxmox,
+		export_proxmox_mapping_id },
 	[SRIOV_EXPORT_DPDK] = {
 		{ "dpdk", "DPDK",
 		  "EAL arguments: -a per vfio-pci VF, lcores and --socket-mem of its NUMA node",
 		  NULL, 0 },
-		EXPORT_CHECK_VFIO | EXPORT_NEED_PCI, NULL },
+		EXPORT_CHECK_VFIO | EXPORT_CHECK_DPDK | EXPORT_NEED_PCI, export_dpdk },
 	[SRIOV_EXPORT_K8S_DEVICE_PLUGIN] = {
 		{ "k8s-device-plugin", "Kubernetes",
 		  "the SR-IOV device plugin's /etc/pcidp/config.json: a resource per pool of the policy",

@@ -319,6 +319,9 @@ static int load_vf(struct loader *L, struct sriov_pf *pf, int pffd,
 		goto out;
 	if (dev_read_iommu_group(&d, &vf->iommu_group) == -ENOMEM)
 		goto out;
+	/* the PF's node, as the kernel gives a VF; its own file where readable */
+	vf->numa_node = pf->numa_node;
+	dev_read_int(&d, "numa_node", -1, 0xffff, &vf->numa_node);
 	r = dev_read_link_name(&d, "physfn", &physfn);
 	if (r == 0 && strcmp(physfn, pf->address) != 0)
 		strv_pushf(&vf->warnings, "physfn: points to %s, not to %s",

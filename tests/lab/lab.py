@@ -604,6 +604,32 @@ def add_udev(stage):
         _copy_file(DATA / f, stage, "lab/data/" + Path(f).name)
 
 
+# DPDK for dpdk.sh (boot H): testpmd with its libraries, the PMDs it needs
+# for an igb VF on vfio-pci in its PMD directory (the EAL loads that
+# directory because librte_eal.so.23.0, its soname's file, is there), and
+# libgcc_s.so.1, which glibc loads when a thread exits.
+DPDK_PMD_DIR = "/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0"
+DPDK_PMDS = ["librte_bus_pci.so.23.0", "librte_mempool_ring.so.23.0",
+             "librte_net_e1000.so.23.0"]
+LIBGCC = "/usr/lib/x86_64-linux-gnu/libgcc_s.so.1"
+
+
+def add_dpdk(stage):
+    add_program(stage, tool("dpdk-testpmd"), "usr/local/bin/dpdk-testpmd")
+    for name in DPDK_PMDS:
+        pmd = Path(DPDK_PMD_DIR) / name
+        if not pmd.exists():
+            raise LabError(f"{pmd}: missing (package dpdk)")
+        add_program(stage, pmd)
+        link = stage / DPDK_PMD_DIR.lstrip("/") / name
+        if os.path.realpath(pmd) != str(pmd) and not os.path.lexists(link):
+            link.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(_guest_path(os.path.realpath(pmd)), link)
+    if not Path(LIBGCC).exists():
+        raise LabError(f"{LIBGCC}: missing (package libgcc-s1)")
+    _copy_file(LIBGCC, stage, LIBGCC.lstrip("/"))
+
+
 def built_helper(var, name, sriovctl):
     """A helper program of the lab: $var (meson sets it), else the one the
     same build made beside sriovctl (BUILD/cli/sriovctl ->
@@ -653,6 +679,8 @@ def build_initramfs(prep, sriovctl, out, tools=(), bench=None):
         for t in tools:
             if t == "udev":
                 add_udev(stage)
+            elif t == "dpdk":
+                add_dpdk(stage)
             else:
                 add_program(stage, tool(t), f"usr/local/bin/{t}")
         ids = Path("/usr/share/misc/pci.ids")
@@ -715,7 +743,8 @@ class BootSpec:
 BUILTIN_SCRIPTS = ["nvme", "igb", "netdevsim"]
 # Self-checking scenarios that run in a boot of their own, not in A.
 OTHER_BOOT_SCRIPTS = {"B": ["bind-noiommu", "check-noiommu"], "C": ["bind-acs"], "D": ["scale"],
-                      "E": ["reapply"], "F": ["udev"], "G": ["journal"]}
+                      "E": ["reapply"], "F": ["udev"], "G": ["journal"],
+                      "H": ["dpdk"]}
 EXTRA_SCRIPTS = sorted(p.stem for p in GUEST.glob("*.sh")
                        if p.stem not in BUILTIN_SCRIPTS + ["lib"]
                        + sum(OTHER_BOOT_SCRIPTS.values(), []))
@@ -746,6 +775,10 @@ BOOTS = {
     "G": BootSpec("G", "SIGKILL at each step of an apply, recovery from "
                   "the journal", iommu=True, acs_off=False, igb=True,
                   scripts=["netdevsim"] + OTHER_BOOT_SCRIPTS["G"]),
+    # its own boot: huge pages, and testpmd's 19 MB in the initramfs
+    "H": BootSpec("H", "DPDK's testpmd on an igb VF, with sriovctl export dpdk's "
+                  "arguments", iommu=True, acs_off=False, igb=True,
+                  scripts=OTHER_BOOT_SCRIPTS["H"], tools=["dpdk"]),
 }
 
 
@@ -892,7 +925,7 @@ def boot(prep, spec, initrd, results, timeout=BOOT_TIMEOUT, acc=None):
 
 # Longest first (measured 2026-12-02 under TCG: A 180 s, F 64, G 60, E 35,
 # D 29, B 22, C 16).
-BOOT_ORDER = "AFGEDBC"
+BOOT_ORDER = "AHFGEDBC"
 
 
 def boot_all(prep, names, initrd, results, jobs):
@@ -1996,6 +2029,10 @@ def evaluate(boots, tap):
     if G:
         boot_check(tap, G)
         guest_checks(tap, G, "G journal", OTHER_BOOT_SCRIPTS["G"])
+    H = boots.get("H")
+    if H:
+        boot_check(tap, H)
+        guest_checks(tap, H, "H dpdk", OTHER_BOOT_SCRIPTS["H"])
 
 
 def artifacts(boots, results):
@@ -2192,8 +2229,8 @@ def main(argv=None):
     p.add_argument("--sriovctl")
     p = sub.add_parser("run")
     p.add_argument("--sriovctl")
-    p.add_argument("--boots", default="ABCDEFG",
-                   help="which boots (default ABCDEFG)")
+    p.add_argument("--boots", default="ABCDEFGH",
+                   help="which boots (default ABCDEFGH)")
     p.add_argument("--jobs", type=int,
                    default=int(os.environ.get("SRIOV_LAB_JOBS", "0")) or
                    default_jobs(),

@@ -9,7 +9,8 @@ from . import manifest
 from .errors import HostgenError
 from .profiles import PROFILES
 from .spec import parse_card
-from .host_files import write_hugepages, write_modules, write_os, write_persist
+from .host_files import (node_hugepages, write_hostname, write_hugepages, write_modules,
+                         write_os, write_persist)
 from .sysfs_iommu import write_iommu
 from .sysfs_net import write_net
 from .sysfs_pci import write_pci
@@ -62,6 +63,19 @@ def _int_arg(name, lo, hi):
     return conv
 
 
+def _node_pages(text):
+    conv = _int_arg("--node-hugepages", 0, 1 << 20)
+    return [conv(t) for t in text.split(",")]
+
+
+def _hostname(text):
+    if not 0 < len(text) <= 253 or not all(c.isascii() and (c.isalnum() or c in "-.")
+                                           for c in text):
+        raise argparse.ArgumentTypeError("--hostname must be 1..253 of A-Z a-z 0-9 - ., "
+                                         "got '%s'" % text)
+    return text
+
+
 def parser():
     p = _Parser(prog=PROG, description="Generate a realistic Linux sysfs tree of a host "
                 "with SR-IOV adapters under OUT_DIR (OUT_DIR/sys, OUT_DIR/proc).",
@@ -91,7 +105,13 @@ def parser():
     p.add_argument("--persist", choices=("udev", "sriovctl", "rc.local", "systemd"),
                    help="write what re-creates the VFs at boot (default: nothing)")
     p.add_argument("--hugepages", type=_int_arg("--hugepages", 0, 1 << 20), metavar="N",
-                   help="write /sys/kernel/mm/hugepages with N 2 MB pages (default: none)")
+                   help="write /sys/kernel/mm/hugepages with N 2 MB pages, spread over the "
+                   "NUMA nodes (default: none)")
+    p.add_argument("--node-hugepages", type=_node_pages, metavar="N0,N1,...",
+                   help="2 MB pages per NUMA node instead (one count per node); "
+                   "/sys/kernel/mm/hugepages has their sum")
+    p.add_argument("--hostname", type=_hostname, metavar="NAME",
+                   help="write /etc/hostname (default: none)")
     p.add_argument("--manifest", metavar="FILE", help="write the JSON ground truth here")
     p.add_argument("--seed", type=_int_arg("--seed", 0, 2 ** 63), default=0, metavar="N",
                    help="seed of MAC addresses (default 0)")
@@ -114,8 +134,12 @@ def build_tree(host, args=None):
             write_modules(tree, args.modules)
         if args.persist:
             write_persist(tree, host, args.persist)
-        if args.hugepages is not None:
-            write_hugepages(tree, args.hugepages)
+        if args.node_hugepages is not None:
+            write_hugepages(tree, sum(args.node_hugepages), args.node_hugepages)
+        elif args.hugepages is not None:
+            write_hugepages(tree, args.hugepages, node_hugepages(args.hugepages, host.nodes))
+        if args.hostname:
+            write_hostname(tree, args.hostname)
     return tree
 
 
@@ -127,6 +151,12 @@ def generate(argv):
                 cpus_per_node=args.cpus_per_node, seed=args.seed)
     if args.iommu_firmware == "off" and args.iommu == "on":
         raise HostgenError("--iommu-firmware off needs --iommu off (no ACPI table, no IOMMU)")
+    if args.node_hugepages is not None:
+        if args.hugepages is not None:
+            raise HostgenError("--hugepages and --node-hugepages exclude each other")
+        if len(args.node_hugepages) != args.numa_nodes:
+            raise HostgenError("--node-hugepages needs one count per NUMA node (%d), got %d"
+                               % (args.numa_nodes, len(args.node_hugepages)))
     host.acpi_iommu = args.iommu_firmware == "on"
     host.cpu_virt = args.cpu_virt == "on"
     host.cmdline_text = args.cmdline

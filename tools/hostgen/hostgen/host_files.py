@@ -1,7 +1,8 @@
 """Files outside the device model that `sriovctl check` reads, written only
 when asked for: /etc/os-release, what re-creates VFs at boot (/etc), the
 running kernel's module lists (/lib/modules/<release>, /proc/sys/kernel/
-osrelease) and huge pages (/sys/kernel/mm/hugepages)."""
+osrelease), huge pages (/sys/kernel/mm/hugepages and per NUMA node) and
+/etc/hostname."""
 
 from .tree import RO, RW
 
@@ -94,7 +95,21 @@ def write_persist(tree, host, how):
                   + "\n[Install]\nWantedBy=multi-user.target\n", RW)
 
 
-def write_hugepages(tree, n2m):
+def node_hugepages(total, nodes):
+    """The kernel's split of @total 2 MB pages over @nodes (interleaved:
+    the first nodes get the remainder)."""
+    return [total // nodes + (1 if n < total % nodes else 0) for n in range(nodes)]
+
+
+def write_hugepages(tree, n2m, per_node):
+    """@n2m 2 MB pages in all, @per_node[n] of them on node n (and no 1 GB
+    pages), free as on a host where nothing uses them yet."""
+    for n, k in enumerate(per_node):
+        for size, pages in (("2048kB", k), ("1048576kB", 0)):
+            d = "sys/devices/system/node/node%d/hugepages/hugepages-%s/" % (n, size)
+            tree.file(d + "nr_hugepages", "%d\n" % pages, RW)
+            tree.file(d + "free_hugepages", "%d\n" % pages, RO)
+            tree.file(d + "surplus_hugepages", "0\n", RO)
     for size, n in (("2048kB", n2m), ("1048576kB", 0)):
         d = "sys/kernel/mm/hugepages/hugepages-%s/" % size
         for attr, val in (("nr_hugepages", n), ("nr_hugepages_mempolicy", n),
@@ -103,3 +118,7 @@ def write_hugepages(tree, n2m):
         for attr, val in (("free_hugepages", n), ("resv_hugepages", 0),
                           ("surplus_hugepages", 0)):
             tree.file(d + attr, "%d\n" % val, RO)
+
+
+def write_hostname(tree, name):
+    tree.file("etc/hostname", name + "\n", RW)

@@ -1,5 +1,6 @@
-"""NUMA nodes and CPUs (drivers/base/node.c, drivers/base/cpu.c) and the
-/proc files: cmdline and a minimal cpuinfo."""
+"""NUMA nodes and CPUs (drivers/base/node.c, drivers/base/cpu.c: each CPU
+linked from its node and back, its topology ids) and the /proc files:
+cmdline and a minimal cpuinfo."""
 
 from .cpus import cpulist, cpumask
 from .tree import RO
@@ -17,6 +18,13 @@ def write_system(tree, host):
         cpus = host.node_cpus(n)
         tree.file("%s/node%d/cpulist" % (nodes, n), cpulist(cpus) + "\n", RO)
         tree.file("%s/node%d/cpumap" % (nodes, n), cpumask(cpus, host.nr_cpus) + "\n", RO)
+        for i, cpu in enumerate(cpus):
+            # what DPDK's EAL detects lcores and their sockets by
+            c = "sys/devices/system/cpu/cpu%d" % cpu
+            tree.link("%s/node%d/cpu%d" % (nodes, n, cpu), c)
+            tree.link("%s/node%d" % (c, n), "%s/node%d" % (nodes, n))
+            tree.file(c + "/topology/core_id", "%d\n" % i, RO)
+            tree.file(c + "/topology/physical_package_id", "%d\n" % n, RO)
     all_cpus = cpulist(range(host.nr_cpus)) + "\n"
     for attr in ("online", "possible", "present"):
         tree.file("sys/devices/system/cpu/" + attr, all_cpus, RO)
