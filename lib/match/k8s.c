@@ -353,6 +353,7 @@ static int judge_sel(const struct k8s_sel *s, const struct sriov_match_device *d
 	const char *val[SEL__N] = { d->vendor_id, d->device_id, k->driver, d->address,
 				    k->pf_name, k->root };
 
+	why[0] = '\0';
 	for (int f = 0; f < SEL__N; f++) {
 		struct json_object *l = s->list[f];
 		bool regex = false;
@@ -398,7 +399,9 @@ static int judge_sel(const struct k8s_sel *s, const struct sriov_match_device *d
 				snprintf(why, size, "'%s' does not list VF %d", item, k->vf_id);
 			return 1;
 		}
-		(void)regex;
+		if (regex && !why[0])
+			snprintf(why, size, "%s item '%s' is a regex found in %s", sel_names[f], item,
+				 val[f]);
 	}
 	*field = NULL;
 	return 0;
@@ -413,9 +416,14 @@ static int judge(const struct k8s_pool *p, struct sriov_match_device *d,
 
 	all[0] = '\0';
 	for (size_t i = 0; i < p->n_sels; i++) {
-		if (judge_sel(&p->sels[i], d, k, &field, why, sizeof(why)) == 0)
-			return p->n_sels > 1 ? match_check(d, idx, true, NULL, "selectors[%zu] take it", i)
-					     : match_check(d, idx, true, NULL, "every selector field takes it");
+		if (judge_sel(&p->sels[i], d, k, &field, why, sizeof(why)) == 0) {
+			char sel[48] = "";
+
+			if (p->n_sels > 1)
+				snprintf(sel, sizeof(sel), "selectors[%zu]: ", i);
+			return match_check(d, idx, true, NULL, "%s%s", sel,
+					   why[0] ? why : "every selector field takes it");
+		}
 		if (!first)
 			first = field;
 		if (w < sizeof(all)) {

@@ -46,7 +46,7 @@ static char *why(const struct sriov_match_result *res, const struct sriov_match_
 		for (size_t k = 0; k < res->n_specs; k++)
 			fprintf(f, "%s%s%s%s: %s", k ? "; " : "",
 				res->n_specs > 1 ? res->spec_names[k] : "",
-				res->n_specs > 1 ? " " : "",
+				res->n_specs > 1 ? ": " : "",
 				d->checks[k].field ? d->checks[k].field : "?", d->checks[k].reason);
 		if (!res->n_specs)
 			fprintf(f, "the spec is an empty list");
