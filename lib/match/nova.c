@@ -403,11 +403,12 @@ static int parse_spec(const struct sriov_host *host, size_t idx, struct json_obj
 			return errset(err, errlen, -EINVAL,
 				      "%s: remote_managed with devname '%s', which this host does not have; nova refuses it (PciDeviceRemoteManagedNotPresent)",
 				      label, s->devname);
-		/* nova then reads the PF's sysfs "product", which Linux does
-		 * not have: PciDeviceNotFoundById */
+		/* nova 26 then fails to look the PF's ids up in sysfs (by the
+		 * text of a glob object, or a "product" file Linux does not
+		 * have): PciDeviceNotFoundById */
 		if (pf)
 			return errset(err, errlen, -EINVAL,
-				      "%s: remote_managed names a PF; nova refuses it (it cannot read the PF's ids: PciDeviceNotFoundById; PFs cannot be remote_managed)",
+				      "%s: remote_managed names a PF; nova refuses it (PciDeviceNotFoundById as it looks up the PF's ids; a PF cannot be remote_managed)",
 				      label);
 	}
 	return 0;
