@@ -159,6 +159,7 @@ static int devices_load(const struct sriov_host *host, struct sriov_match_result
 static int parse_json(const char *spec, size_t len, struct json_object **out,
 		      char *err, size_t errlen)
 {
+	enum json_tokener_error je;
 	struct json_tokener *tok;
 	struct json_object *o;
 	size_t end;
@@ -180,8 +181,18 @@ static int parse_json(const char *spec, size_t len, struct json_object **out,
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	o = json_tokener_parse_ex(tok, spec, (int)len);
 	end = json_tokener_get_parse_end(tok);
-	if (!o) {
-		enum json_tokener_error je = json_tokener_get_error(tok);
+	je = json_tokener_get_error(tok);
+	/* a bare number or literal at the very end waits for more: the end
+	 * of the text is a NUL byte to json-c */
+	if (!o && je == json_tokener_continue) {
+		o = json_tokener_parse_ex(tok, "", 1);
+		if (o || json_tokener_get_error(tok) == json_tokener_success) {
+			je = json_tokener_success;
+			end = len;
+		}
+	}
+	/* a JSON null parses to NULL too: success tells it apart */
+	if (!o && je != json_tokener_success) {
 
 		json_tokener_free(tok);
 		if (je == json_tokener_continue || je == json_tokener_success)
