@@ -171,7 +171,7 @@ static const struct help_entry entries[] = {
 	  { "sriovctl match nova '{\"vendor_id\": \"8086\", \"product_id\": \"1889\"}'",
 	    "sriovctl match nova '{\"address\": \"0000:3b:00.0\", \"physical_network\": \"physnet1\"}'",
 	    "sriovctl match k8s-device-plugin '{\"pfNames\": [\"ens1f0#0-3\"]}'",
-	    "sriovctl match k8s-device-plugin - < /etc/pcidp/config.json" } },
+	    "sriovctl match k8s-sriov-operator '{\"pfNames\": [\"ens1f0#0-3\"]}'" } },
 	{ "help", NULL, "help [VERB [SUB]]",
 	  "This text, or the help of one command.",
 	  { { NULL, NULL } },

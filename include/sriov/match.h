@@ -23,6 +23,7 @@ extern "C" {
 enum sriov_match_format {
 	SRIOV_MATCH_NOVA,               /* nova.conf [pci] device_spec */
 	SRIOV_MATCH_K8S_DEVICE_PLUGIN,  /* the device plugin's selectors */
+	SRIOV_MATCH_K8S_SRIOV_OPERATOR, /* a SriovNetworkNodePolicy's nicSelector */
 	SRIOV_MATCH__COUNT
 };
 

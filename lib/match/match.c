@@ -23,6 +23,9 @@ static const struct {
 	[SRIOV_MATCH_K8S_DEVICE_PLUGIN] = { "k8s-device-plugin",
 		"the SR-IOV device plugin's selectors object, or its whole config.json (resourceList)",
 		match_k8s },
+	[SRIOV_MATCH_K8S_SRIOV_OPERATOR] = { "k8s-sriov-operator",
+		"a SriovNetworkNodePolicy's nicSelector (or the whole policy, as JSON)",
+		match_operator },
 };
 
 _Static_assert(sizeof(formats) / sizeof(formats[0]) == SRIOV_MATCH__COUNT,

@@ -31,6 +31,7 @@ typedef int (*match_fn)(struct match_job *job, char *err, size_t errlen);
 
 int match_nova(struct match_job *job, char *err, size_t errlen);
 int match_k8s(struct match_job *job, char *err, size_t errlen);
+int match_operator(struct match_job *job, char *err, size_t errlen);
 
 /* @n specs: their names (set each with match_spec_name) and checks. */
 int match_specs_alloc(struct sriov_match_result *res, size_t n);

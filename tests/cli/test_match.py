@@ -321,6 +321,39 @@ class Match(unittest.TestCase):
             self.assertIn(want, r.err)
             self.assertEqual(len(r.err.splitlines()), 1)
 
+    # --- the operator -----------------------------------------------------
+
+    def test_operator_nic_selector(self):
+        nd = self.e810["netdevs"][0]
+        vf = self.e810["vfs"]
+        devs, r = self.js("k8s-sriov-operator", {"vendor": "8086", "pfNames": [f"{nd}#1-2"]}, check=0)
+        taken = {a for a, d in devs.items() if d["taken_by"] == 0}
+        self.assertEqual(taken, {self.e810["address"], vf[1]["address"], vf[2]["address"]})
+        self.assertEqual(devs[vf[3]["address"]]["checks"][0]["field"], "pfNames")
+        self.assertIn("takes VFs 1-2; this is VF 3", devs[vf[3]["address"]]["checks"][0]["reason"])
+        self.assertIn("vendor 8086, the PF's is 15b3", devs[self.cx6["address"]]["checks"][0]["reason"])
+        self.assertIn("not a network controller", devs[self.nvme["address"]]["excluded"])
+        # deviceID is the PF's: the VF device id selects nothing
+        devs, _ = self.js("k8s-sriov-operator", {"deviceID": "1889"}, check=1)
+        self.assertIn("deviceID is the PF's", devs[vf[0]["address"]]["checks"][0]["reason"])
+        # a whole policy: its name, its nicSelector
+        pol = {"apiVersion": "sriovnetwork.openshift.io/v1", "kind": "SriovNetworkNodePolicy",
+               "metadata": {"name": "policy-x520"},
+               "spec": {"resourceName": "x520", "numVfs": 2,
+                        "nicSelector": {"rootDevices": [self.x520["address"]]}}}
+        devs, r = self.js("k8s-sriov-operator", pol, check=0)
+        self.assertEqual(r.json()["specs"][0]["name"], "policy-x520")
+        self.assertEqual({a for a, d in devs.items() if d["taken_by"] == 0},
+                         {self.x520["address"]} | {v["address"] for v in self.x520["vfs"]})
+
+    def test_operator_refused(self):
+        for spec, want in [({}, "the operator's webhook refuses it"),
+                           ({"pfNames": ["ens1f0#3"]}, "NAME#FIRST-LAST"),
+                           ({"pfNames": "ens1f0"}, "takes a list of strings"),
+                           ({"vendor": 8086}, "takes a string")]:
+            r = self.match("k8s-sriov-operator", spec, check=2)
+            self.assertIn(want, r.err)
+
 
 if __name__ == "__main__":
     unittest.main()
