@@ -5,6 +5,8 @@ JSON, bad specs and limits. (nova's own code judges the nova format in
 tests/consumers/test_match_nova.py.)"""
 import json
 import os
+import re
+import warnings
 import shutil
 import subprocess
 import tempfile
@@ -159,6 +161,42 @@ class Match(unittest.TestCase):
         self.assertIn("VPD", c["reason"])
         r = self.match("nova", {"address": self.e810["address"], "remote_managed": True}, check=2)
         self.assertIn("remote_managed names a PF", r.err)
+
+    def test_nova_regex_agrees_with_python_re(self):
+        """Each pattern as nova's address regex: the devices Python's
+        re.match takes (on nova's field texts) are those sriovctl takes;
+        a pattern Python refuses is refused (exit 2)."""
+        pats = ["0", "02", "0[0-9]", "[0-3]+", "0?2", "(0|1)(2|4)", "0{2}", "0{1,}",
+                "0{,1}2", "0*?2", "..", ".$", "^0", "\\d\\d", "\\w+$", "[^0]", "[]0]",
+                "[-0]", "[0-]", "[a-f0-9]{2}", "0|", "|", "", "(?:0)2", "(?P<b>0)",
+                "a{", "0{x}", "0{}", "\\A02\\Z", "[\\d]", "\\.", "0\\x30",
+                "[[:digit:]]", "\\s*0", "((0))", "0+2?", "[0-0]",
+                "*", "+0", "0**", "(0", "0)", "[0-", "[z-a]", "0{3,1}", "\\q", "0\\",
+                "?", "^*"]
+        fields = ("domain", "bus", "slot", "function")
+        for key in fields:
+            for pat in pats:
+                with self.subTest(field=key, pattern=pat):
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        try:
+                            rx = re.compile(pat)
+                        except re.error:
+                            rx = None
+                    r = self.match("nova", {"address": {key: pat}}, "--json")
+                    if rx is None:
+                        self.assertEqual(r.rc, 2, r.out)
+                        self.assertIn("Python's re refuses", r.err)
+                        continue
+                    self.assertIn(r.rc, (0, 1), r.err)
+                    for d in r.json()["devices"]:
+                        dom, bus, rest = d["address"].split(":")
+                        slot, fn = rest.split(".")
+                        text = {"domain": "%04x" % int(dom, 16), "bus": "%02x" % int(bus, 16),
+                                "slot": "%02x" % int(slot, 16), "function": "%1x" % int(fn, 16)}[key]
+                        want = bool(rx.match(text))
+                        # a PF named by its full address takes its VFs: not here
+                        self.assertEqual(d["taken_by"] == 0, want, (d["address"], text))
 
     # --- input ----------------------------------------------------------
 
