@@ -318,17 +318,22 @@ static const char *get_item(struct json_object *list, const char *needle, bool *
 	for (size_t i = 0; i < json_object_array_length(list); i++) {
 		const char *item = json_object_get_string(json_object_array_get_idx(list, i));
 		size_t n = strcspn(item, "#");
-		char base[512];
+		char *base;
 		regex_t re;
 		bool hit;
+		int rc;
 
 		if (strlen(needle) == n && strncasecmp(item, needle, n) == 0) {
 			*by_regex = false;
 			return item;
 		}
-		snprintf(base, sizeof(base), "%.*s", (int)n, item);
+		base = strndup(item, n);
+		if (!base)
+			continue;
+		rc = regcomp(&re, base, REG_EXTENDED | REG_NOSUB);
+		free(base);
 		/* what Go's regexp does not compile the plugin skips */
-		if (regcomp(&re, base, REG_EXTENDED | REG_NOSUB) != 0)
+		if (rc != 0)
 			continue;
 		hit = regexec(&re, needle, 0, NULL, 0) == 0;
 		regfree(&re);

@@ -136,6 +136,16 @@ static int set_hex(const char *label, const char *prop, const char *a, long max,
 	return 0;
 }
 
+/* py_strip() into a copy of its own: a long value is not cut short. */
+static char *py_strip_dup(const char *s, size_t n)
+{
+	char *out = malloc(n + 1);
+
+	if (out)
+		py_strip(s, n, out, n + 1);
+	return out;
+}
+
 static bool py_falsy(struct json_object *o)
 {
 	switch (json_object_get_type(o)) {
@@ -227,15 +237,18 @@ static int parse_glob(const char *label, const char *addr, struct nova_spec *s,
 	size_t dbs_len = dot ? (size_t)(dot - addr) : strlen(addr);
 	const char *parts[3];
 	size_t lens[3], n = 0;
-	char buf[64];
+	char *buf;
 	int r;
 
 	for (int i = 0; i < 4; i++)
 		snprintf(s->glob[i].text, sizeof(s->glob[i].text), ANY);
 	if (dot && dot[1]) {
-		py_strip(dot + 1, strlen(dot + 1), buf, sizeof(buf));
+		buf = py_strip_dup(dot + 1, strlen(dot + 1));
+		if (!buf)
+			return -ENOMEM;
 		r = set_hex(label, "func", buf, field_max[3], field_width[3], &s->glob[3],
 			    err, errlen);
+		free(buf);
 		if (r < 0)
 			return r;
 	}
@@ -258,11 +271,12 @@ static int parse_glob(const char *label, const char *addr, struct nova_spec *s,
 	for (size_t i = 0; i < n; i++) {
 		size_t f = 3 - n + i;
 
-		py_strip(parts[i], lens[i], buf, sizeof(buf));
-		if (!buf[0])
-			continue;
-		r = set_hex(label, prop_names[f], buf, field_max[f], field_width[f],
-			    &s->glob[f], err, errlen);
+		buf = py_strip_dup(parts[i], lens[i]);
+		if (!buf)
+			return -ENOMEM;
+		r = buf[0] ? set_hex(label, prop_names[f], buf, field_max[f], field_width[f],
+				     &s->glob[f], err, errlen) : 0;
+		free(buf);
 		if (r < 0)
 			return r;
 	}
@@ -306,7 +320,7 @@ static int parse_spec(const struct sriov_host *host, size_t idx, struct json_obj
 {
 	struct json_object *vendor = NULL, *product = NULL, *devname = NULL, *addr = NULL,
 			   *rm = NULL;
-	char label[32], buf[64];
+	char label[32], *buf;
 	bool have_addr;
 	int r;
 
@@ -333,8 +347,11 @@ static int parse_spec(const struct sriov_host *host, size_t idx, struct json_obj
 				      "%s: vendor_id is %s; nova fails on anything but a string (it calls .strip())",
 				      label, match_json_kind(vendor));
 		v = json_object_get_string(vendor);
-		py_strip(v, strlen(v), buf, sizeof(buf));
+		buf = py_strip_dup(v, strlen(v));
+		if (!buf)
+			return -ENOMEM;
 		r = set_hex(label, "vendor_id", buf, 0xffff, 4, &s->vendor, err, errlen);
+		free(buf);
 		if (r < 0)
 			return r;
 	}
