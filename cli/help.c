@@ -172,6 +172,18 @@ static const struct help_entry entries[] = {
 	    "sriovctl export libvirt-network ens1f0 --name physnet1",
 	    "sriovctl export libvirt-hostdev pci_0000_3b_01_2",
 	    "sriovctl export libvirt-network --pool physnet1 --name physnet1" } },
+	{ "match", NULL, "match FORMAT SPEC|-",
+	  "Which PFs and VFs of this host a consumer's own selector takes (the first\n"
+	  "spec or pool that takes each), and for every other one the field that\n"
+	  "failed and why. SPEC is the consumer's JSON as its config has it, or - for\n"
+	  "standard input. Exit 0 when it takes a device, 1 when none, 2 for a spec the\n"
+	  "consumer refuses or that does not parse (with the byte).",
+	  { { "-j, --json", "the result as JSON (sriovctl.match/v1)" },
+	    { NULL, NULL } },
+	  { "sriovctl match nova '{\"vendor_id\": \"8086\", \"product_id\": \"1889\"}'",
+	    "sriovctl match nova '{\"address\": \"0000:3b:00.0\", \"physical_network\": \"physnet1\"}'",
+	    "sriovctl match k8s-device-plugin '{\"pfNames\": [\"ens1f0#0-3\"]}'",
+	    "sriovctl match k8s-sriov-operator '{\"pfNames\": [\"ens1f0#0-3\"]}'" } },
 	{ "help", NULL, "help [VERB [SUB]]",
 	  "This text, or the help of one command.",
 	  { { NULL, NULL } },
@@ -247,6 +259,12 @@ static void put_entry(const struct help_entry *e, FILE *f)
 	/* lists from the library's own tables, so help cannot miss a row */
 	if (!e->sub && strcmp(e->verb, "export") == 0)
 		put_formats(f);
+	if (!e->sub && strcmp(e->verb, "match") == 0) {
+		fputs("\nFormats:\n", f);
+		for (int i = 0; i < SRIOV_MATCH__COUNT; i++)
+			fprintf(f, "  %-22s %s\n", sriov_match_format_name(i),
+				sriov_match_format_summary(i));
+	}
 	fputs("\nExamples:\n", f);
 	for (size_t i = 0; i < 4 && e->examples[i]; i++)
 		fprintf(f, "  %s\n", e->examples[i]);

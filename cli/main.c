@@ -77,6 +77,9 @@ static void usage(FILE *f)
 	      "  export FORMAT VFS... [--mac MAC]... [--name N] [--force] [-o FILE]\n"
 	      "                       libvirt's XML for VFs: libvirt-interface, libvirt-hostdev,\n"
 	      "                       libvirt-network --name N (refused when a check fails)\n"
+	      "  match FORMAT SPEC|-  which PFs and VFs a consumer's selector takes, and why\n"
+	      "                       not the others: nova (device_spec), k8s-device-plugin,\n"
+	      "                       k8s-sriov-operator (nicSelector)\n"
 	      "  help [VERB [SUB]]    this text, or the help of one command (also VERB --help)\n"
 	      "\n"
 	      "DEVICE is a netdev (ens1f0), a PCI address (0000:3b:00.0 or 3b:00.0),\n"
@@ -322,6 +325,7 @@ static int run(struct cli *c, int argc, char **argv)
 		{ "policy", cmd_policy },
 		{ "plan", cmd_plan }, { "apply", cmd_apply },
 		{ "export", cmd_export },
+		{ "match", cmd_match },
 	};
 	static char *default_argv[] = { "list", NULL };
 	int r;

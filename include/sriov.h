@@ -40,5 +40,6 @@
 #include "sriov/journal.h"
 #include "sriov/lock.h"
 #include "sriov/export.h"
+#include "sriov/match.h"
 
 #endif /* SRIOV_H */
