@@ -22,31 +22,18 @@
 #include <json-c/json.h>
 
 #include "export/export.h"
+#include "io/parse.h"
 #include "util/errbuf.h"
 
 /* The longest netdev name the kernel gives (IFNAMSIZ - 1). */
 #define NETDEV_MAX 15
-
-/* 1..@max of A-Z a-z 0-9 _ . -, the first a letter or a digit. */
-static bool token_ok(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > max || !isalnum((unsigned char)s[0]))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isascii((unsigned char)s[i]) ||
-		    !(isalnum((unsigned char)s[i]) || strchr("_.-", s[i])))
-			return false;
-	return true;
-}
 
 static int check_physnet_option(const struct export_job *job, char *err,
 				size_t errlen)
 {
 	const char *p = job->opts->physnet;
 
-	if (p && !token_ok(p, SRIOV_POLICY_POOL_MAX))
+	if (p && !parse_token_ok(p, SRIOV_POLICY_POOL_MAX))
 		return errset(err, errlen, -EINVAL, "--physnet '%s': a physical network name is 1..%d of A-Z a-z 0-9 _ . -, starting with a letter or digit",
 			      p, SRIOV_POLICY_POOL_MAX);
 	return 0;
@@ -62,7 +49,7 @@ static int physnet_of(const struct export_job *job, const struct export_vf *v,
 		return errset(err, errlen, -EINVAL, "VF %s (%s) has no physical network: give --physnet NAME, or 'pool: NAME' to its VF range in the policy (-f FILE)",
 			      v->label, v->vf->address);
 	/* the policy's parser checked its pools: this is a second guard */
-	if (!token_ok(p, SRIOV_POLICY_POOL_MAX))
+	if (!parse_token_ok(p, SRIOV_POLICY_POOL_MAX))
 		return errset(err, errlen, -EDOM, "VF %s (%s): pool '%s' is not a physical network name OpenStack's lists can carry",
 			      v->label, v->vf->address, p);
 	*out = p;
@@ -78,7 +65,7 @@ static int pf_netdev(const struct export_vf *v, const char **out, char *err,
 	if (!pf->n_netdevs)
 		return errset(err, errlen, -ENODEV, "VF %s: its PF %s has no netdev (driver %s): neutron's SR-IOV agent names PFs by netdev; bind the PF to its network driver",
 			      v->label, pf->address, pf->driver ? pf->driver : "none");
-	if (!token_ok(pf->netdevs[0].name, NETDEV_MAX))
+	if (!parse_token_ok(pf->netdevs[0].name, NETDEV_MAX))
 		return errset(err, errlen, -EDOM, "PF %s: its netdev name is not one sriov_agent.ini can carry (A-Z a-z 0-9 _ . -): rename it (udev's NamePolicy or a .link file)",
 			      pf->address);
 	*out = pf->netdevs[0].name;

@@ -24,6 +24,19 @@ int parse_hexdigit(char c)
 	return -1;
 }
 
+bool parse_token_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > max || !isalnum((unsigned char)s[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isascii((unsigned char)s[i]) ||
+		    !(isalnum((unsigned char)s[i]) || strchr("_.-", s[i])))
+			return false;
+	return true;
+}
+
 /* Digits only, no sign, no white space; overflow checked against @max. */
 static int parse_digits(const char *s, size_t len, unsigned base,
 			uint64_t max, uint64_t *out)

@@ -16,6 +16,11 @@
 /* Value of one hex digit, either case, or -1. */
 int parse_hexdigit(char c);
 
+/* A name every consumer takes as it is (a pool, a physnet, a netdev in
+ * neutron's lists): 1..@max of A-Z a-z 0-9 _ . -, the first a letter or
+ * a digit. */
+bool parse_token_ok(const char *s, size_t max);
+
 /* Decimal unsigned ("%u\n"): sriov_numvfs, sriov_totalvfs, sriov_offset… */
 int parse_uint(const char *buf, size_t len, unsigned max, unsigned *out);
 

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/parse.h"
 #include "match/match.h"
 #include "util/errbuf.h"
 
@@ -134,17 +135,6 @@ static bool is_letter(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * An escape after '\' at p->pos: a character (*ch) or a category (*cat:
  * 'd', 'D', ...). @in_class: Python's rules inside [...].
@@ -170,7 +160,7 @@ static int escape(struct pyre *p, bool in_class, int *ch, char *cat)
 	case 't': *ch = '\t'; return 0;
 	case 'v': *ch = '\v'; return 0;
 	case 'x': {
-		int h = hexval(p->pat[p->pos]), l = h < 0 ? -1 : hexval(p->pat[p->pos + 1]);
+		int h = parse_hexdigit(p->pat[p->pos]), l = h < 0 ? -1 : parse_hexdigit(p->pat[p->pos + 1]);
 
 		if (h < 0 || l < 0)
 			return refuse(p, "incomplete escape \\x");

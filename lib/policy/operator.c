@@ -72,16 +72,11 @@ __attribute__((format(printf, 2, 3)))
 static void note(struct op *o, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
-	int r;
 
 	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (r < 0 || strv_push(o->notes, s) < 0)
+	if (strv_vpushf(o->notes, fmt, ap) < 0)
 		o->c.err = -ENOMEM;
-	if (r >= 0)
-		free(s);
+	va_end(ap);
 }
 
 static bool hex_id(const char *s, uint16_t *out)

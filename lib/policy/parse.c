@@ -13,6 +13,7 @@
 
 #include <yaml.h>
 
+#include "io/parse.h"
 #include "policy/policy.h"
 #include "policy/yamlwalk.h"
 #include "util/strv.h"
@@ -147,15 +148,7 @@ static void vf_optional(struct pw *c, yaml_node_t *v,
  */
 static bool pool_name_ok(const char *s)
 {
-	size_t n = strlen(s);
-
-	if (n == 0 || n > SRIOV_POLICY_POOL_MAX || !isalnum((unsigned char)s[0]))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isascii((unsigned char)s[i]) ||
-		    !(isalnum((unsigned char)s[i]) || strchr("_.-", s[i])))
-			return false;
-	return true;
+	return parse_token_ok(s, SRIOV_POLICY_POOL_MAX);
 }
 
 static void vf_pool(struct pw *c, yaml_node_t *k, yaml_node_t *v,

@@ -15,33 +15,6 @@
 
 #include "policy/policy.h"
 
-struct out {
-	char *buf;
-	size_t len, cap;
-	int err;
-};
-
-static int out_cb(void *data, unsigned char *buf, size_t size)
-{
-	struct out *o = data;
-
-	if (o->len + size + 1 > o->cap) {
-		size_t cap = (o->len + size + 1) * 2;
-		char *p = realloc(o->buf, cap);
-
-		if (!p) {
-			o->err = -ENOMEM;
-			return 0;
-		}
-		o->buf = p;
-		o->cap = cap;
-	}
-	memcpy(o->buf + o->len, buf, size);
-	o->len += size;
-	o->buf[o->len] = '\0';
-	return 1;
-}
-
 struct em {
 	yaml_emitter_t e;
 	bool ok;
@@ -248,24 +221,31 @@ static void entry(struct em *m, const struct sriov_policy_pf *pf)
 int sriov_policy_write(const struct sriov_policy *p, const char *header,
 		       char **text, size_t *len)
 {
-	struct out o = { 0 };
 	struct em m = { .ok = true };
 	size_t n_sel = 0;
 	yaml_event_t e;
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f;
+	int bad;
 
 	*text = NULL;
 	*len = 0;
-	if (!yaml_emitter_initialize(&m.e))
+	f = open_memstream(&buf, &size);
+	if (!f)
 		return -ENOMEM;
+	if (!yaml_emitter_initialize(&m.e)) {
+		fclose(f);
+		free(buf);
+		return -ENOMEM;
+	}
 	for (const char *s = header; s && *s;) {
 		size_t n = strcspn(s, "\n");
 
-		out_cb(&o, (unsigned char *)"# ", 2);
-		out_cb(&o, (unsigned char *)s, n);
-		out_cb(&o, (unsigned char *)"\n", 1);
+		fprintf(f, "# %.*s\n", (int)n, s);
 		s += n + (s[n] == '\n');
 	}
-	yaml_emitter_set_output(&m.e, out_cb, &o);
+	yaml_emitter_set_output_file(&m.e, f);
 	yaml_emitter_set_unicode(&m.e, 1);
 	yaml_emitter_set_width(&m.e, 120);
 	ev(&m, &e, yaml_stream_start_event_initialize(&e, YAML_UTF8_ENCODING));
@@ -293,11 +273,12 @@ int sriov_policy_write(const struct sriov_policy *p, const char *header,
 	ev(&m, &e, yaml_document_end_event_initialize(&e, 1));
 	ev(&m, &e, yaml_stream_end_event_initialize(&e));
 	yaml_emitter_delete(&m.e);
-	if (!m.ok || o.err) {
-		free(o.buf);
-		return o.err ? o.err : -EIO;
+	bad = ferror(f);
+	if (fclose(f) != 0 || bad || !m.ok) {
+		free(buf);
+		return bad || m.ok ? -ENOMEM : -EIO;
 	}
-	*text = o.buf;
-	*len = o.len;
+	*text = buf;
+	*len = size;
 	return 0;
 }

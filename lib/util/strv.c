@@ -32,18 +32,24 @@ int strv_push(struct sriov_strv *sv, const char *s)
 	return strv_take(sv, strdup(s));
 }
 
+int strv_vpushf(struct sriov_strv *sv, const char *fmt, va_list ap)
+{
+	char *s;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		return -ENOMEM;
+	return strv_take(sv, s);
+}
+
 int strv_pushf(struct sriov_strv *sv, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 	int r;
 
 	va_start(ap, fmt);
-	r = vasprintf(&s, fmt, ap);
+	r = strv_vpushf(sv, fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		return -ENOMEM;
-	return strv_take(sv, s);
+	return r;
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -13,6 +13,7 @@
 int strv_push(struct sriov_strv *sv, const char *s);
 
 /* Append a formatted string. Returns 0 or -ENOMEM. */
+int strv_vpushf(struct sriov_strv *sv, const char *fmt, va_list ap);
 int strv_pushf(struct sriov_strv *sv, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
