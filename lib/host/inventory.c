@@ -836,10 +836,11 @@ static bool where_nsim(struct loader *L, const char *dev, struct pf_where *w)
  */
 static int locate_pf(struct loader *L, const char *name, struct pf_where *w)
 {
-	char base[256], rel[PATH_MAX_LEN], dev[256];
+	char base[256], rel[PATH_MAX_LEN], dev[256], target[PATH_MAX_LEN];
+	const char *dbase;
 	struct pci_addr a;
 	bool has_domain;
-	size_t len = strcspn(name, "/");
+	size_t len = strcspn(name, "/"), tlen, dlen;
 
 	if (len == 0 || len >= sizeof(base))
 		return -ENOENT;
@@ -864,10 +865,20 @@ static int locate_pf(struct loader *L, const char *name, struct pf_where *w)
 		return -ENOENT;
 	if (where_nsim(L, base, w))
 		return 0;
-	/* a netdev: its device, on either bus */
-	snprintf(rel, sizeof(rel), "sys/class/net/%s/device", base);
-	if (link_base(L->rfs, rel, dev, sizeof(dev)) < 0)
+	/* a netdev: its device (…/<device>/net/<name>, as netmap reads it) */
+	snprintf(rel, sizeof(rel), "sys/class/net/%s", base);
+	if (rootfs_readlink(L->rfs, ROOTFS_TOP, rel, target, sizeof(target)) < 0)
 		return -ENOENT;
+	tlen = strlen(target);
+	if (tlen <= len + 5 || strcmp(target + tlen - len, base) != 0 ||
+	    strncmp(target + tlen - len - 5, "/net/", 5) != 0)
+		return -ENOENT;
+	target[tlen - len - 5] = '\0';
+	if (parse_link_basename(target, tlen - len - 5, &dbase, &dlen) < 0 ||
+	    dlen >= sizeof(dev))
+		return -ENOENT;
+	memcpy(dev, dbase, dlen);
+	dev[dlen] = '\0';
 	snprintf(rel, sizeof(rel), BUS_DEVICES "/%s", dev);
 	if (rootfs_exists(L->rfs, ROOTFS_TOP, rel))
 		return where_pci(L, dev, w);

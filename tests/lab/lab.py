@@ -630,6 +630,25 @@ def add_dpdk(stage):
     _copy_file(LIBGCC, stage, LIBGCC.lstrip("/"))
 
 
+# Libraries sriovctl opens at run time (dlopen), which ldd does not list:
+# libkmod, to load a driver's module (lib/io/module.c).
+DLOPENED = ["libkmod.so.2"]
+
+
+def add_dlopened(stage, soname):
+    """soname where the guest's dynamic loader looks for it, with what it
+    links."""
+    for line in run([tool("ldconfig"), "-p"], 60).stdout.splitlines():
+        m = re.match(rf"\s*{re.escape(soname)} \(libc6,x86-64\) => (/\S+)",
+                     line)
+        if m:
+            break
+    else:
+        raise LabError(f"{soname}: not in the dynamic loader's cache")
+    add_program(stage, m.group(1))
+    _copy_file(m.group(1), stage, _guest_path(m.group(1)).lstrip("/"))
+
+
 def built_helper(var, name, sriovctl):
     """A helper program of the lab: $var (meson sets it), else the one the
     same build made beside sriovctl (BUILD/cli/sriovctl ->
@@ -666,6 +685,8 @@ def build_initramfs(prep, sriovctl, out, tools=(), bench=None):
         # The real programs go first in the guest's PATH (busybox's ip has
         # no "vf" support).
         add_program(stage, sriovctl, "usr/local/bin/sriovctl")
+        for soname in DLOPENED:
+            add_dlopened(stage, soname)
         # Helper programs built with the project: numvfs.sh's vfio holder,
         # reapply.sh's uevent listener, rootfs.sh's seccomp filter.
         for var, name in (("SRIOV_LAB_VFIO_HOLD", "vfio-hold"),
