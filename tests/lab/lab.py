@@ -631,8 +631,9 @@ def add_dpdk(stage):
 
 
 # Libraries sriovctl opens at run time (dlopen), which ldd does not list:
-# libkmod, to load a driver's module (lib/io/module.c).
-DLOPENED = ["libkmod.so.2"]
+# libkmod, to load a driver's module (lib/io/module.c), libpci for the
+# names of pci.ids (lib/pci/ids.c).
+DLOPENED = ["libkmod.so.2", "libpci.so.3"]
 
 
 def add_dlopened(stage, soname):
