@@ -781,7 +781,7 @@ BOOTS = {
     "C": BootSpec("C", "ACS off on the NVMe's root port", iommu=True,
                   acs_off=True, igb=False,
                   scripts=["nvme"] + OTHER_BOOT_SCRIPTS["C"]),
-    "D": BootSpec("D", "netdevsim at scale: truncated VF lists, one dump",
+    "D": BootSpec("D", "netdevsim at scale: truncated VF lists, one request",
                   iommu=True, acs_off=False, igb=False,
                   scripts=OTHER_BOOT_SCRIPTS["D"], tools=["strace"]),
     # its own boot: it reloads the igb PF's driver
