@@ -173,44 +173,39 @@ static void host_views(const char *args, bool nsim)
 	tl_rm_rf(root);
 }
 
-static void test_e810(void **state)
+/* Hosts of every profile, with a netdevsim PF on one of them. */
+struct host_case {
+	const char *args;
+	bool nsim;
+};
+
+static const struct host_case cases[] = {
+	{ "--card e810:pfs=2,vfs=4/2 --card nvme:vfs=2", false },
+	{ "--card cx6:vfs=3 --card igb:vfs=2 --numa-nodes 2", false },
+	{ "--card x520:vfs=2,vfio=1 --iommu off", true },
+	{ "--card i350:vfs=3 --card e810:vfs=0", false },
+	{ "--card nvme:vfs=3 --card e810:pfdriver=none,vfs=1 --modules no-vfio",
+	  false },
+};
+
+static void test_host(void **state)
 {
-	(void)state;
-	host_views("--card e810:pfs=2,vfs=4/2 --card nvme:vfs=2", false);
+	const struct host_case *h = *state;
+
+	host_views(h->args, h->nsim);
 }
 
-static void test_cx6_numa(void **state)
-{
-	(void)state;
-	host_views("--card cx6:vfs=3 --card igb:vfs=2 --numa-nodes 2", false);
-}
-
-static void test_x520_netdevsim_no_iommu(void **state)
-{
-	(void)state;
-	host_views("--card x520:vfs=2,vfio=1 --iommu off", true);
-}
-
-static void test_i350_same_bus(void **state)
-{
-	(void)state;
-	host_views("--card i350:vfs=3 --card e810:vfs=0", false);
-}
-
-static void test_nvme_unbound_pf(void **state)
-{
-	(void)state;
-	host_views("--card nvme:vfs=3 --card e810:pfdriver=none,vfs=1 --modules no-vfio", false);
-}
+#define CASE(i, label) { .name = label, .test_func = test_host, \
+			 .initial_state = (void *)&cases[i] }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_e810),
-		cmocka_unit_test(test_cx6_numa),
-		cmocka_unit_test(test_x520_netdevsim_no_iommu),
-		cmocka_unit_test(test_i350_same_bus),
-		cmocka_unit_test(test_nvme_unbound_pf),
+		CASE(0, "e810_nvme"),
+		CASE(1, "cx6_igb_numa"),
+		CASE(2, "x520_netdevsim_no_iommu"),
+		CASE(3, "i350_same_bus"),
+		CASE(4, "nvme_unbound_pf"),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
