@@ -79,6 +79,8 @@ static int vf_links_request(struct mnl_socket *nl, bool stats,
 	unsigned portid = mnl_socket_get_portid(nl);
 	int r = 0;
 
+	/* libmnl 1.0.4 leaves an attribute's padding as it found it */
+	memset(req, 0, sizeof(req));
 	nlh = mnl_nlmsg_put_header(req);
 	nlh->nlmsg_type = RTM_GETLINK;
 	nlh->nlmsg_flags = NLM_F_REQUEST | (ifname ? NLM_F_ACK : NLM_F_DUMP);
