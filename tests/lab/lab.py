@@ -631,6 +631,26 @@ def add_dpdk(stage):
     _copy_file(LIBGCC, stage, LIBGCC.lstrip("/"))
 
 
+# Libraries sriovctl opens at run time (dlopen), which ldd does not list:
+# libkmod, to load a driver's module (lib/io/module.c), libpci for the
+# names of pci.ids (lib/pci/ids.c).
+DLOPENED = ["libkmod.so.2", "libpci.so.3"]
+
+
+def add_dlopened(stage, soname):
+    """soname where the guest's dynamic loader looks for it, with what it
+    links."""
+    for line in run([tool("ldconfig"), "-p"], 60).stdout.splitlines():
+        m = re.match(rf"\s*{re.escape(soname)} \(libc6,x86-64\) => (/\S+)",
+                     line)
+        if m:
+            break
+    else:
+        raise LabError(f"{soname}: not in the dynamic loader's cache")
+    add_program(stage, m.group(1))
+    _copy_file(m.group(1), stage, _guest_path(m.group(1)).lstrip("/"))
+
+
 def built_helper(var, name, sriovctl):
     """A helper program of the lab: $var (meson sets it), else the one the
     same build made beside sriovctl (BUILD/cli/sriovctl ->
@@ -667,6 +687,8 @@ def build_initramfs(prep, sriovctl, out, tools=(), bench=None):
         # The real programs go first in the guest's PATH (busybox's ip has
         # no "vf" support).
         add_program(stage, sriovctl, "usr/local/bin/sriovctl")
+        for soname in DLOPENED:
+            add_dlopened(stage, soname)
         # Helper programs built with the project: numvfs.sh's vfio holder,
         # reapply.sh's uevent listener, rootfs.sh's seccomp filter.
         for var, name in (("SRIOV_LAB_VFIO_HOLD", "vfio-hold"),
@@ -760,7 +782,7 @@ BOOTS = {
     "C": BootSpec("C", "ACS off on the NVMe's root port", iommu=True,
                   acs_off=True, igb=False,
                   scripts=["nvme"] + OTHER_BOOT_SCRIPTS["C"]),
-    "D": BootSpec("D", "netdevsim at scale: truncated VF lists, one dump",
+    "D": BootSpec("D", "netdevsim at scale: truncated VF lists, one request",
                   iommu=True, acs_off=False, igb=False,
                   scripts=OTHER_BOOT_SCRIPTS["D"], tools=["strace"]),
     # its own boot: it reloads the igb PF's driver
