@@ -80,6 +80,8 @@ static void usage(FILE *f)
 	      "  match FORMAT SPEC|-  which PFs and VFs a consumer's selector takes, and why\n"
 	      "                       not the others: nova (device_spec), k8s-device-plugin,\n"
 	      "                       k8s-sriov-operator (nicSelector)\n"
+	      "  audit [DEVICE...] [--baseline FILE] [--junit FILE]  the VFs handed to guests\n"
+	      "                       and pods against a security baseline (exit 1 on a violation)\n"
 	      "  help [VERB [SUB]]    this text, or the help of one command (also VERB --help)\n"
 	      "\n"
 	      "DEVICE is a netdev (ens1f0), a PCI address (0000:3b:00.0 or 3b:00.0),\n"
@@ -326,6 +328,7 @@ static int run(struct cli *c, int argc, char **argv)
 		{ "plan", cmd_plan }, { "apply", cmd_apply },
 		{ "export", cmd_export },
 		{ "match", cmd_match },
+		{ "audit", cmd_audit },
 	};
 	static char *default_argv[] = { "list", NULL };
 	int r;
