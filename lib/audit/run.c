@@ -364,7 +364,9 @@ static void audit_vf(struct run *r, struct pf_run *p, size_t i)
 	if (v.consumer == SRIOV_AUDIT_HOST)
 		return;
 	r->rep->vfs_handed++;
-	rule_link(r, &v);
+	/* spoofchk, VLANs, MACs are a NIC's: not an NVMe VF's */
+	if (strcmp(p->pf->bus, "pci") != 0 || (p->pf->class_code >> 16) == 0x02)
+		rule_link(r, &v);
 	rule_group(r, &v);
 	rule_policy(r, p, &v);
 }
