@@ -105,10 +105,12 @@ static void rules_pair(struct pw *c, const char *key, yaml_node_t *k,
 		return;
 	}
 	if (id == SRIOV_AUDIT_RATE && v->type == YAML_MAPPING_NODE) {
+		size_t errors = c->p->n_errors;
+
 		b->max_tx_rate_cap = b->min_tx_rate_cap = 0;
-		if (!pw_mapping(c, v, key, rate_pair, &seen))
+		if (!pw_mapping(c, v, key, rate_pair, &seen) || c->p->n_errors != errors)
 			return;
-		if (!seen && !c->err) {
+		if (!seen) {
 			pw_err(c, v, "vf.rate: give max_tx_rate, min_tx_rate or both (Mb/s)");
 			return;
 		}

@@ -10,7 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "checks/checks.h"
 #include "ctx.h"
+#include "io/root.h"
 #include "util/strv.h"
 
 /* Rules excused for one VF, and the first exception excusing each. */
@@ -304,7 +309,8 @@ static void rule_group(struct run *r, const struct vf_ctx *v)
 	}
 	f->actual = dupf(r, "IOMMU group %d shared with %s%s", vf->iommu_group, peers,
 			 bad > 4 ? ", ..." : "");
-	f->fix = dupf(r, "sriovctl vf %s bind vfio-pci --group", v->name);
+	if (f->status == SRIOV_AUDIT_FAIL)
+		f->fix = dupf(r, "sriovctl vf %s bind vfio-pci --group", v->name);
 }
 
 static void rule_policy(struct run *r, const struct pf_run *p, const struct vf_ctx *v)
@@ -319,7 +325,7 @@ static void rule_policy(struct run *r, const struct pf_run *p, const struct vf_c
 		return;
 	f->actual = p->in_policy ? dupf(r, "%s is in the policy", pf_name(v->pf)) :
 				   dupf(r, "%s is in no entry of the policy", pf_name(v->pf));
-	if (!p->in_policy)
+	if (f->status == SRIOV_AUDIT_FAIL)
 		f->fix = dupf(r, "sriovctl vf %s bind --kernel", v->name);
 }
 
@@ -371,6 +377,37 @@ static void audit_vf(struct run *r, struct pf_run *p, size_t i)
 	rule_policy(r, p, &v);
 }
 
+/* A small host file (cpuinfo, os-release) under the root; NULL when unreadable. */
+static char *read_small(struct run *r, const char *path)
+{
+	char *buf = NULL;
+	int fd = rootfs_open(r->ctx->rfs, ROOTFS_TOP, path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if (rootfs_read_all(fd, 1 << 20, &buf, NULL) < 0)
+		buf = NULL;
+	close(fd);
+	return buf;
+}
+
+/* The kernel command line the CPU needs, as `sriovctl check` gives it. */
+static char *iommu_fix(struct run *r)
+{
+	char *cpuinfo = read_small(r, "proc/cpuinfo"), *os = read_small(r, "etc/os-release");
+	const char *virt;
+	char fix[512];
+
+	if (!os)
+		os = read_small(r, "usr/lib/os-release");
+
+	check_grub_remedy(check_os_family(os), check_iommu_params(check_cpu_vendor(cpuinfo, &virt)),
+			  fix, sizeof(fix));
+	free(cpuinfo);
+	free(os);
+	return dupf(r, "%s", fix);
+}
+
 static void rule_iommu(struct run *r)
 {
 	struct sriov_audit_finding *f;
@@ -387,7 +424,7 @@ static void rule_iommu(struct run *r)
 		return;
 	}
 	f->actual = dupf(r, "no IOMMU groups");
-	f->fix = dupf(r, "sriovctl check iommu.cmdline");
+	f->fix = iommu_fix(r);
 }
 
 /* The PFs and VFs named, each VF's excuses. */
