@@ -273,12 +273,22 @@ static bool junit_tree(const struct sriov_audit_report *rep, mxml_node_t *xml)
 	       set_count(all, "errors", 0) && set_count(all, "skipped", skipped);
 }
 
+static void quiet(const char *msg)
+{
+	(void)msg;
+}
+
 int sriov_audit_junit(const struct sriov_audit_report *rep, char **xml, size_t *len)
 {
-	mxml_node_t *doc = mxmlNewXML("1.0");
-	bool ok = doc && junit_tree(rep, doc);
-	char *s = ok ? mxmlSaveAllocString(doc, ws_cb) : NULL;
+	mxml_node_t *doc;
+	char *s = NULL;
 
+	/* mxml's settings are its thread's: lines never wrapped, errors not printed */
+	mxmlSetWrapMargin(0);
+	mxmlSetErrorCallback(quiet);
+	doc = mxmlNewXML("1.0");
+	if (doc && junit_tree(rep, doc))
+		s = mxmlSaveAllocString(doc, ws_cb);
 	mxmlDelete(doc);
 	if (!s)
 		return -ENOMEM;
