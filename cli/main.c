@@ -168,6 +168,18 @@ static int dump_man(const char *part)
 		for (size_t i = 0; (ci = sriov_check_info_at(i)); i++)
 			printf(".BR %s%s\n", ci->id,
 			       sriov_check_info_at(i + 1) ? " ," : " .");
+	} else if (strcmp(part, "audit-rules") == 0) {
+		const struct sriov_audit_rule_info *ri;
+
+		for (size_t i = 0; (ri = sriov_audit_rule_at(i)); i++) {
+			fputs(".TP\n.B ", stdout);
+			roff_put(ri->id);
+			fputs("\n", stdout);
+			roff_put(ri->title);
+			fputs(" (default: ", stdout);
+			roff_put(ri->default_text);
+			fputs(").\n", stdout);
+		}
 	} else if (strcmp(part, "export-formats") == 0) {
 		for (int i = 0; i < SRIOV_EXPORT__COUNT; i++) {
 			const struct sriov_export_format_info *x = sriov_export_format_info(i);
@@ -183,7 +195,7 @@ static int dump_man(const char *part)
 			fputs(".\n", stdout);
 		}
 	} else {
-		cli_error("--dump-man takes synopsis, options, check-ids or export-formats");
+		cli_error("--dump-man takes synopsis, options, check-ids, audit-rules or export-formats");
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
