@@ -745,7 +745,7 @@ BUILTIN_SCRIPTS = ["nvme", "igb", "netdevsim"]
 # Self-checking scenarios that run in a boot of their own, not in A.
 OTHER_BOOT_SCRIPTS = {"B": ["bind-noiommu", "check-noiommu"], "C": ["bind-acs"], "D": ["scale"],
                       "E": ["reapply"], "F": ["udev"], "G": ["journal"],
-                      "H": ["dpdk"]}
+                      "H": ["dpdk"], "U": ["audit"]}
 EXTRA_SCRIPTS = sorted(p.stem for p in GUEST.glob("*.sh")
                        if p.stem not in BUILTIN_SCRIPTS + ["lib"]
                        + sum(OTHER_BOOT_SCRIPTS.values(), []))
@@ -780,6 +780,10 @@ BOOTS = {
     "H": BootSpec("H", "DPDK's testpmd on an igb VF, with sriovctl export dpdk's "
                   "arguments", iommu=True, acs_off=False, igb=True,
                   scripts=OTHER_BOOT_SCRIPTS["H"], tools=["dpdk"]),
+    # its own boot: it hands igb VFs out, one into another namespace
+    "U": BootSpec("U", "sriovctl audit on igb VFs handed to a guest and a pod",
+                  iommu=True, acs_off=False, igb=True,
+                  scripts=OTHER_BOOT_SCRIPTS["U"]),
 }
 
 
@@ -2034,6 +2038,10 @@ def evaluate(boots, tap):
     if H:
         boot_check(tap, H)
         guest_checks(tap, H, "H dpdk", OTHER_BOOT_SCRIPTS["H"])
+    U = boots.get("U")
+    if U:
+        boot_check(tap, U)
+        guest_checks(tap, U, "U audit", OTHER_BOOT_SCRIPTS["U"])
 
 
 def artifacts(boots, results):
@@ -2230,8 +2238,8 @@ def main(argv=None):
     p.add_argument("--sriovctl")
     p = sub.add_parser("run")
     p.add_argument("--sriovctl")
-    p.add_argument("--boots", default="ABCDEFGH",
-                   help="which boots (default ABCDEFGH)")
+    p.add_argument("--boots", default="ABCDEFGHU",
+                   help="which boots (default ABCDEFGHU)")
     p.add_argument("--jobs", type=int,
                    default=int(os.environ.get("SRIOV_LAB_JOBS", "0")) or
                    default_jobs(),
