@@ -412,7 +412,8 @@ static void rule_iommu(struct run *r)
 {
 	struct sriov_audit_finding *f;
 
-	if (!on(r, SRIOV_AUDIT_IOMMU))
+	/* a host without SR-IOV hands nothing out that needs isolating */
+	if (!on(r, SRIOV_AUDIT_IOMMU) || r->host->n_pfs == 0)
 		return;
 	f = add(r, SRIOV_AUDIT_IOMMU, r->host->iommu_enabled ? SRIOV_AUDIT_PASS :
 			SRIOV_AUDIT_FAIL, "host");

@@ -89,6 +89,12 @@ class Audit(TreeTest):
         self.assertEqual(rep["vfs_handed"], 0)
         self.assertEqual([f["rule"] for f in rep["findings"]], ["host.iommu"])
 
+    def test_no_sriov(self):
+        """A host without SR-IOV PFs: nothing to audit, not even the IOMMU."""
+        self.host(iommu="off")
+        rep = self.report()
+        self.assertEqual((rep["vfs_handed"], rep["findings"]), (0, []))
+
     def test_group_shared_with_host_devices(self):
         """acs=off: the guest's VF shares a group with the ice PF and the
         host's iavf VFs: a violation, exit 1, the fix binds the group."""
