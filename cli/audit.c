@@ -12,17 +12,11 @@
 
 #include "cli.h"
 
-/* --list-rules: the rule table, as text or sriovctl.audit-rules/v1. */
-static int list_rules(const struct cli *c)
+/* --list-rules --json: sriovctl.audit-rules/v1. */
+static int list_rules_json(bool pretty)
 {
-	const struct sriov_audit_rule_info *ri;
-
-	if (!c->json) {
-		for (size_t i = 0; (ri = sriov_audit_rule_at(i)); i++)
-			printf("%-15s %-28s %s\n", ri->id, ri->default_text, ri->title);
-		return EXIT_OK;
-	}
 	json_object *o = json_object_new_object(), *arr = json_object_new_array();
+	const struct sriov_audit_rule_info *ri;
 	const char *s;
 	int r = EXIT_OK;
 
@@ -38,8 +32,8 @@ static int list_rules(const struct cli *c)
 		json_object_array_add(arr, j);
 	}
 	json_object_object_add(o, "rules", arr);
-	s = json_object_to_json_string_ext(o, (c->pretty ? JSON_C_TO_STRING_PRETTY |
-						   JSON_C_TO_STRING_SPACED : JSON_C_TO_STRING_PLAIN) |
+	s = json_object_to_json_string_ext(o, (pretty ? JSON_C_TO_STRING_PRETTY |
+					       JSON_C_TO_STRING_SPACED : JSON_C_TO_STRING_PLAIN) |
 					      JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (s)
 		printf("%s\n", s);
@@ -47,6 +41,18 @@ static int list_rules(const struct cli *c)
 		r = EXIT_FAILED;
 	json_object_put(o);
 	return r;
+}
+
+/* --list-rules: the rule table (rules.c), as text or JSON. */
+static int list_rules(const struct cli *c)
+{
+	const struct sriov_audit_rule_info *ri;
+
+	if (c->json)
+		return list_rules_json(c->pretty);
+	for (size_t i = 0; (ri = sriov_audit_rule_at(i)); i++)
+		printf("%-15s %-28s %s\n", ri->id, ri->default_text, ri->title);
+	return EXIT_OK;
 }
 
 /* The baseline's errors as FILE:LINE:COLUMN lines; bad input: EXIT_USAGE. */
@@ -180,7 +186,8 @@ int cmd_audit(struct cli *c, int argc, char **argv)
 			cli_error("audit: %s", err);
 		else
 			cli_error("audit: cannot audit under %s: %s", c->root, strerror(-r));
-		r = r == -ENOMEM ? EXIT_FAILED : EXIT_USAGE;
+		/* a name this host lacks fails here; one no host could have is usage */
+		r = r == -EINVAL ? EXIT_USAGE : EXIT_FAILED;
 		goto out;
 	}
 	if (junit && write_junit(rep, junit) != EXIT_OK) {

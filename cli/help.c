@@ -190,8 +190,8 @@ static const struct help_entry entries[] = {
 	  "pod (its netdev in another network namespace) against a security baseline:\n"
 	  "the built-in one, or FILE over it (docs/audit.md). Each finding names the\n"
 	  "rule, the device, what was expected and found, who holds the VF and the\n"
-	  "command that fixes it. Exit 0 clean, 1 on a violation, 2 for bad usage or\n"
-	  "a baseline with errors (FILE:LINE:COLUMN).",
+	  "command that fixes it. Exit 0 clean, 1 on a violation (or an unknown\n"
+	  "DEVICE), 2 for bad usage or a baseline with errors (FILE:LINE:COLUMN).",
 	  { { "--baseline FILE", "the baseline YAML, over the built-in defaults" },
 	    { "--junit FILE", "also the findings as JUnit XML (replaced atomically)" },
 	    { "--all", "text: every finding, passes and skips too" },

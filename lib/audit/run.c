@@ -460,7 +460,7 @@ static int select_devices(struct run *r, const char *const *devices, size_t n,
 				 e == -ERANGE ? "no such VF; 'sriovctl show PF' lists them" :
 				 e == -ENOTUNIQ ? "the short address is in several PCI domains: give the domain" :
 				 e == -ENOMEM ? "out of memory" : "not a device name (PF, PF/vfN, PF/vfA-B)");
-			return e == -ENOMEM ? e : e == -ENOTUNIQ ? -EINVAL : e;
+			return e;
 		}
 		for (size_t k = 0; k < refs.n; k++) {
 			size_t p = (size_t)(refs.v[k].pf - h->pfs);
