@@ -176,9 +176,12 @@ int cmd_audit(struct cli *c, int argc, char **argv)
 	r = cli_load(c, SRIOV_LOAD_NO_NAMES, &host);
 	if (r != EXIT_OK)
 		goto out;
-	r = load_policy(c, &policy);
-	if (r >= 0)
-		goto out;
+	/* the policy only matters to vf.policy-pf */
+	if (b->enabled & 1u << SRIOV_AUDIT_POLICY_PF) {
+		r = load_policy(c, &policy);
+		if (r >= 0)
+			goto out;
+	}
 	r = sriov_audit_run(c->ctx, host, b, policy, (const char *const *)args,
 			    (size_t)nargs, &rep, err, sizeof(err));
 	if (r < 0) {
