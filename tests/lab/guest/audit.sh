@@ -15,7 +15,7 @@ drv() {
 
 # status RULE DEVICE: the finding's status in /tmp/audit.json
 status() {
-	sed -n "s/.*\"rule\":\"$1\",\"status\":\"\([a-z]*\)\",\"device\":\"$2\".*/\1/p" /tmp/audit.json
+	sed -n "s|.*\"rule\":\"$1\",\"status\":\"\([a-z]*\)\",\"device\":\"$2\".*|\1|p" /tmp/audit.json
 }
 
 has() {
