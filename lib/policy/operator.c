@@ -24,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "io/parse.h"
 #include "policy/policy.h"
 #include "policy/yamlwalk.h"
 #include "util/strv.h"
@@ -105,8 +106,8 @@ static void pf_name(struct op *o, struct op_policy *pol, yaml_node_t *n)
 		return;
 	hash = strchr(s, '#');
 	len = hash ? (size_t)(hash - s) : strlen(s);
-	if (len == 0 || len > 15 || strcspn(s, "/: \t") < len) {
-		pw_err(&o->c, n, "pfNames: \"%s\" is not an interface name (1-15 characters, no / : or space)", s);
+	if (!parse_ifname_ok(s, len)) {
+		pw_err(&o->c, n, "pfNames: \"%s\" is not an interface name (1-15 characters, no / : or white space)", s);
 		return;
 	}
 	sel = &pol->sels[pol->n_sels];
@@ -654,7 +655,8 @@ static int emit(struct op *o, struct mentry *ents, size_t n)
 			pf->mtu = e->mtu;
 			pf->at[SRIOV_PPF_MTU] = e->sel.at;
 		}
-		qsort(e->r, e->n, sizeof(*e->r), cmp_mrange);
+		if (e->n)  /* numVfs 0 and no range: e->r is NULL */
+			qsort(e->r, e->n, sizeof(*e->r), cmp_mrange);
 		for (size_t j = 0; j < e->n; j++) {
 			const struct mrange *m = &e->r[j];
 			struct sriov_policy_vfs *v;
