@@ -767,7 +767,7 @@ BUILTIN_SCRIPTS = ["nvme", "igb", "netdevsim"]
 # Self-checking scenarios that run in a boot of their own, not in A.
 OTHER_BOOT_SCRIPTS = {"B": ["bind-noiommu", "check-noiommu"], "C": ["bind-acs"], "D": ["scale"],
                       "E": ["reapply"], "F": ["udev"], "G": ["journal"],
-                      "H": ["dpdk"]}
+                      "H": ["dpdk"], "U": ["audit"]}
 EXTRA_SCRIPTS = sorted(p.stem for p in GUEST.glob("*.sh")
                        if p.stem not in BUILTIN_SCRIPTS + ["lib"]
                        + sum(OTHER_BOOT_SCRIPTS.values(), []))
@@ -802,6 +802,10 @@ BOOTS = {
     "H": BootSpec("H", "DPDK's testpmd on an igb VF, with sriovctl export dpdk's "
                   "arguments", iommu=True, acs_off=False, igb=True,
                   scripts=OTHER_BOOT_SCRIPTS["H"], tools=["dpdk"]),
+    # its own boot: it hands igb VFs out, one into another namespace
+    "U": BootSpec("U", "sriovctl audit on igb VFs handed to a guest and a pod",
+                  iommu=True, acs_off=False, igb=True,
+                  scripts=OTHER_BOOT_SCRIPTS["U"]),
 }
 
 
@@ -948,7 +952,7 @@ def boot(prep, spec, initrd, results, timeout=BOOT_TIMEOUT, acc=None):
 
 # Longest first (measured 2026-12-02 under TCG: A 180 s, F 64, G 60, E 35,
 # D 29, B 22, C 16).
-BOOT_ORDER = "AHFGEDBC"
+BOOT_ORDER = "AHFGUEDBC"
 
 
 def boot_all(prep, names, initrd, results, jobs):
@@ -2056,6 +2060,10 @@ def evaluate(boots, tap):
     if H:
         boot_check(tap, H)
         guest_checks(tap, H, "H dpdk", OTHER_BOOT_SCRIPTS["H"])
+    U = boots.get("U")
+    if U:
+        boot_check(tap, U)
+        guest_checks(tap, U, "U audit", OTHER_BOOT_SCRIPTS["U"])
 
 
 def artifacts(boots, results):
@@ -2252,8 +2260,8 @@ def main(argv=None):
     p.add_argument("--sriovctl")
     p = sub.add_parser("run")
     p.add_argument("--sriovctl")
-    p.add_argument("--boots", default="ABCDEFGH",
-                   help="which boots (default ABCDEFGH)")
+    p.add_argument("--boots", default="ABCDEFGHU",
+                   help="which boots (default ABCDEFGHU)")
     p.add_argument("--jobs", type=int,
                    default=int(os.environ.get("SRIOV_LAB_JOBS", "0")) or
                    default_jobs(),
