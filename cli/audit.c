@@ -47,11 +47,19 @@ static int list_rules_json(bool pretty)
 static int list_rules(const struct cli *c)
 {
 	const struct sriov_audit_rule_info *ri;
+	int wid = 0, wdef = 0;
 
 	if (c->json)
 		return list_rules_json(c->pretty);
+	/* columns as wide as the table's longest id and default */
+	for (size_t i = 0; (ri = sriov_audit_rule_at(i)); i++) {
+		if ((int)strlen(ri->id) > wid)
+			wid = (int)strlen(ri->id);
+		if ((int)strlen(ri->default_text) > wdef)
+			wdef = (int)strlen(ri->default_text);
+	}
 	for (size_t i = 0; (ri = sriov_audit_rule_at(i)); i++)
-		printf("%-15s %-28s %s\n", ri->id, ri->default_text, ri->title);
+		printf("%-*s  %-*s  %s\n", wid, ri->id, wdef, ri->default_text, ri->title);
 	return EXIT_OK;
 }
 
