@@ -352,9 +352,11 @@ class Audit(TreeTest):
                                "vf.iommu-group", "vf.policy-pf", "host.iommu"])
         text = sriovctl("audit", "--list-rules").out.splitlines()
         self.assertEqual([l.split()[0] for l in text], ids)
-        # one column each: every title starts at the same place
+        # one column each, two spaces apart: every title starts at the same place
         starts = {l.index(r["title"]) for l, r in zip(text, rules["rules"])}
         self.assertEqual(len(starts), 1, text)
+        for l, r in zip(text, rules["rules"]):
+            self.assertRegex(l, re.escape(r["default"]) + " {2,}" + re.escape(r["title"]))
         with open(os.path.join(SOURCE, "docs", "audit.md")) as f:
             doc = f.read()
         self.assertEqual(re.findall(r"^### `([a-z.-]+)`", doc, re.M), ids)
