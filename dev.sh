@@ -31,6 +31,10 @@ PACKAGES=(
 	# neutron's parsers and matchers, the operator's CRD schemas, DPDK's
 	# dpdk-devbind and EAL (unshare -m for their private view of /sys)
 	python3-nova python3-neutron python3-jsonschema python3-yaml dpdk util-linux
+	# the exporter: HTTP and TLS through libmicrohttpd (GnuTLS), basic auth
+	# checked with libxcrypt's crypt() ($2b$ bcrypt); Prometheus' promtool
+	# and server judge its output
+	libmicrohttpd-dev libgnutls28-dev libcrypt-dev prometheus
 )
 
 need_root() {

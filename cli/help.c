@@ -184,6 +184,18 @@ static const struct help_entry entries[] = {
 	    "sriovctl match nova '{\"address\": \"0000:3b:00.0\", \"physical_network\": \"physnet1\"}'",
 	    "sriovctl match k8s-device-plugin '{\"pfNames\": [\"ens1f0#0-3\"]}'",
 	    "sriovctl match k8s-sriov-operator '{\"pfNames\": [\"ens1f0#0-3\"]}'" } },
+	{ "metrics", NULL, "metrics [--textfile DIR] [-f FILE] [--no-checks] [--no-policy]",
+	  "The host as Prometheus metrics, what sriovctl-exporter serves: PFs, VFs\n"
+	  "with their settings and counters, the checks' findings, the policy's drift\n"
+	  "(docs/metrics.md). On stdout, or with --textfile written atomically to\n"
+	  "DIR/sriovctl.prom for node_exporter's textfile collector.",
+	  { { "--textfile DIR", "write DIR/sriovctl.prom (temporary file and rename)" },
+	    { "-f, --file FILE", "the policy to measure the drift against (default: the host's)" },
+	    { "--no-checks", "leave out the checks' findings (sriov_check_*)" },
+	    { "--no-policy", "leave out the policy's drift (sriov_policy_*)" },
+	    { NULL, NULL } },
+	  { "sriovctl metrics",
+	    "sriovctl metrics --textfile /var/lib/prometheus/node-exporter" } },
 	{ "help", NULL, "help [VERB [SUB]]",
 	  "This text, or the help of one command.",
 	  { { NULL, NULL } },

@@ -80,6 +80,9 @@ static void usage(FILE *f)
 	      "  match FORMAT SPEC|-  which PFs and VFs a consumer's selector takes, and why\n"
 	      "                       not the others: nova (device_spec), k8s-device-plugin,\n"
 	      "                       k8s-sriov-operator (nicSelector)\n"
+	      "  metrics [--textfile DIR] [-f FILE] [--no-checks] [--no-policy]\n"
+	      "                       the Prometheus metrics sriovctl-exporter serves, once\n"
+	      "                       (--textfile: DIR/sriovctl.prom for node_exporter)\n"
 	      "  help [VERB [SUB]]    this text, or the help of one command (also VERB --help)\n"
 	      "\n"
 	      "DEVICE is a netdev (ens1f0), a PCI address (0000:3b:00.0 or 3b:00.0),\n"
@@ -326,6 +329,7 @@ static int run(struct cli *c, int argc, char **argv)
 		{ "plan", cmd_plan }, { "apply", cmd_apply },
 		{ "export", cmd_export },
 		{ "match", cmd_match },
+		{ "metrics", cmd_metrics },
 	};
 	static char *default_argv[] = { "list", NULL };
 	int r;
