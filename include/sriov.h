@@ -42,5 +42,6 @@
 #include "sriov/export.h"
 #include "sriov/match.h"
 #include "sriov/metrics.h"
+#include "sriov/watch.h"
 
 #endif /* SRIOV_H */

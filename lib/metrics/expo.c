@@ -97,6 +97,7 @@ void expo_double(struct expo *e, const struct expo_label *l, size_t n, double v)
 		put(e, " NaN\n");
 	else if (isinf(v))
 		put(e, v > 0 ? " +Inf\n" : " -Inf\n");
-	else if (fprintf(e->f, " %.17g\n", v) < 0)
+	else if (v > -1e15 && v < 1e15 && (double)(long long)v == v ? fprintf(e->f, " %.0f\n", v) < 0 :
+		 fprintf(e->f, " %.9g\n", v) < 0)
 		e->err = -EIO;
 }
