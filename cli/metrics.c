@@ -86,7 +86,9 @@ int cmd_metrics(struct cli *c, int argc, char **argv)
 		return rc;
 	/* the exposition carries the counters: always read them */
 	c->stats = true;
-	rc = cli_load(c, SRIOV_LOAD_NO_NAMES | SRIOV_LOAD_NO_CONFIG, &host);
+	/* the checks read config space (SR-IOV and ACS capabilities) */
+	rc = cli_load(c, SRIOV_LOAD_NO_NAMES | (a.no_checks ? SRIOV_LOAD_NO_CONFIG : 0),
+		      &host);
 	if (rc != EXIT_OK)
 		return rc;
 	rc = EXIT_FAILED;

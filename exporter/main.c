@@ -234,9 +234,20 @@ static int parse_opts(int argc, char **argv, struct exporter_opts *o)
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":r:hV", opts, NULL)) != -1) {
 		switch (opt) {
-		case O_LISTEN:
+		case O_LISTEN: {
+			const char *port = strrchr(optarg, ':');
+
+			/* the form here; whether the host resolves, at the start */
+			if (!port || !port[1] || strlen(port + 1) > 5 ||
+			    strspn(port + 1, "0123456789") != strlen(port + 1) ||
+			    strtoul(port + 1, NULL, 10) > 65535) {
+				err_msg("--web.listen-address takes [HOST]:PORT, not '%s'",
+					optarg);
+				return 2;
+			}
 			o->listen = optarg;
 			break;
+		}
 		case O_PATH:
 			if (optarg[0] != '/' || strlen(optarg) > 256) {
 				err_msg("--web.telemetry-path takes a path that starts with /, not '%s'",
