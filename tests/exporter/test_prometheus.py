@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import time
 import unittest
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -137,6 +138,33 @@ class Scrape(TreeTest):
         self.assertEqual(target["scrapeUrl"], "http://127.0.0.1:%d/metrics" % self.ex.port)
         self.assertLess(time.monotonic() - t0, 20)
         self.check_vf_series()
+        self.dashboard_queries()
+
+    def dashboard_queries(self):
+        """Every query of data/grafana/sriovctl-dashboard.json runs on this
+        Prometheus, with Grafana's variables given values."""
+        with open(os.path.join(os.environ["SOURCE_ROOT"],
+                               "data/grafana/sriovctl-dashboard.json")) as f:
+            dash = json.load(f)
+        exprs = {p["title"]: t["expr"] for p in dash["panels"] for t in p["targets"]}
+        self.assertEqual(len(exprs), 10)
+        for title, e in exprs.items():
+            q = e.replace("$__rate_interval", "1m").replace("$instance", ".*")
+            with self.subTest(panel=title):
+                d = self.prom.api("query", query=q)
+                self.assertEqual(d["status"], "success", (q, d))
+        nvf = sum(len(p["vfs"]) for p in self.man["pfs"])
+        q = exprs["VF state"].replace("$instance", ".*")
+        self.assertEqual(len(self.prom.query(q)), nvf)
+        q = exprs["VFs"].replace("$instance", ".*")
+        self.assertEqual(self.prom.query(q)[0]["value"][1], str(nvf))
+        # a query with a typo is refused: the check above can fail
+        d = None
+        try:
+            self.prom.api("query", query="sum by (pf (sriov_vf_info)")
+        except urllib.error.HTTPError as e:
+            d = json.load(e)
+        self.assertEqual(d["status"], "error")
 
     def test_tls_and_basic_auth(self):
         cert, key = self.path("c.pem"), self.path("k.pem")

@@ -639,6 +639,16 @@ def built_helper(var, name, sriovctl):
     return p if os.access(p, os.X_OK) else None
 
 
+def built_exporter(sriovctl):
+    """sriovctl-exporter: $SRIOV_LAB_EXPORTER (meson sets it), else the
+    one the same build made (BUILD/cli/sriovctl -> BUILD/exporter/)."""
+    p = os.environ.get("SRIOV_LAB_EXPORTER") or str(
+        Path(sriovctl).resolve().parent.parent / "exporter" / "sriovctl-exporter")
+    if not os.access(p, os.X_OK):
+        raise LabError(f"{p}: no sriovctl-exporter (build it: ninja -C BUILD)")
+    return p
+
+
 def build_initramfs(prep, sriovctl, out, tools=(), bench=None):
     """The guest's initramfs: busybox, sriovctl, ip, devlink, pci.ids, the
     modules and the guest scripts, as a gzip'd newc cpio at out. tools:
@@ -681,6 +691,9 @@ def build_initramfs(prep, sriovctl, out, tools=(), bench=None):
                 add_udev(stage)
             elif t == "dpdk":
                 add_dpdk(stage)
+            elif t == "exporter":
+                add_program(stage, built_exporter(sriovctl),
+                            "usr/local/bin/sriovctl-exporter")
             else:
                 add_program(stage, tool(t), f"usr/local/bin/{t}")
         ids = Path("/usr/share/misc/pci.ids")
@@ -744,7 +757,8 @@ BUILTIN_SCRIPTS = ["nvme", "igb", "netdevsim"]
 # Self-checking scenarios that run in a boot of their own, not in A.
 OTHER_BOOT_SCRIPTS = {"B": ["bind-noiommu", "check-noiommu"], "C": ["bind-acs"], "D": ["scale"],
                       "E": ["reapply"], "F": ["udev"], "G": ["journal"],
-                      "H": ["dpdk"]}
+                      "H": ["dpdk"],
+                      "I": ["exporter"]}
 EXTRA_SCRIPTS = sorted(p.stem for p in GUEST.glob("*.sh")
                        if p.stem not in BUILTIN_SCRIPTS + ["lib"]
                        + sum(OTHER_BOOT_SCRIPTS.values(), []))
@@ -779,6 +793,11 @@ BOOTS = {
     "H": BootSpec("H", "DPDK's testpmd on an igb VF, with sriovctl export dpdk's "
                   "arguments", iommu=True, acs_off=False, igb=True,
                   scripts=OTHER_BOOT_SCRIPTS["H"], tools=["dpdk"]),
+    # its own boot: the exporter's libraries (libmicrohttpd, GnuTLS)
+    "I": BootSpec("I", "sriovctl-exporter against ip -s -d -j link show: "
+                  "netdevsim and igb", iommu=True, acs_off=False, igb=True,
+                  scripts=["netdevsim"] + OTHER_BOOT_SCRIPTS["I"],
+                  tools=["exporter"]),
 }
 
 
@@ -2033,6 +2052,10 @@ def evaluate(boots, tap):
     if H:
         boot_check(tap, H)
         guest_checks(tap, H, "H dpdk", OTHER_BOOT_SCRIPTS["H"])
+    I = boots.get("I")
+    if I:
+        boot_check(tap, I)
+        guest_checks(tap, I, "I exporter", OTHER_BOOT_SCRIPTS["I"])
 
 
 def artifacts(boots, results):
@@ -2229,8 +2252,8 @@ def main(argv=None):
     p.add_argument("--sriovctl")
     p = sub.add_parser("run")
     p.add_argument("--sriovctl")
-    p.add_argument("--boots", default="ABCDEFGH",
-                   help="which boots (default ABCDEFGH)")
+    p.add_argument("--boots", default="ABCDEFGHI",
+                   help="which boots (default ABCDEFGHI)")
     p.add_argument("--jobs", type=int,
                    default=int(os.environ.get("SRIOV_LAB_JOBS", "0")) or
                    default_jobs(),
