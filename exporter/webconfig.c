@@ -253,9 +253,13 @@ bool web_config_auth(const struct web_config *wc, const char *user,
 	cd = calloc(1, sizeof(*cd));
 	if (!cd)
 		return false;
-	/* an unknown user costs a hash too: no timing tells users apart */
-	const char *h = crypt_r(password, hash ? hash :
-				"$2y$10$.....................................................", cd);
+	/*
+	 * An unknown user costs a hash too: no timing tells users apart.
+	 * crypt_rn, not crypt_r: ASan's interceptor of crypt_r calls NULL
+	 * (gcc 12), and crypt_rn says failure with NULL, not "*0".
+	 */
+	const char *h = crypt_rn(password, hash ? hash :
+				 "$2y$10$.....................................................", cd, sizeof(*cd));
 	if (hash && h && h[0] != '*' && strlen(h) == strlen(hash)) {
 		unsigned char diff = 0;
 

@@ -76,8 +76,12 @@ class Exporter:
         cmd += list(args)
         self.cmd = cmd
         self.scheme = scheme
+        # under ASan, freed memory waits in a quarantine: RSS would grow
+        env = dict(os.environ)
+        env["ASAN_OPTIONS"] = ":".join(filter(None, [
+            env.get("ASAN_OPTIONS"), "quarantine_size_mb=0"]))
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
+                                     stderr=subprocess.PIPE, text=True, env=env)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

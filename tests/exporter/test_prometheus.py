@@ -109,7 +109,8 @@ class Scrape(TreeTest):
         if self.prom:
             self.prom.stop()
         if self.ex:
-            self.ex.stop()
+            rc, err = self.ex.stop()
+            self.assertEqual(rc, 0, err)
         super().tearDown()
 
     def check_vf_series(self, headers=None):

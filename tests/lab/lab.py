@@ -2223,12 +2223,13 @@ def cmd_bench(args):
     results = Path(args.results)
     results.mkdir(parents=True, exist_ok=True)
     choose_accel(prep, results)
+    tools = tuple(t for t in args.tools.split(",") if t)
     initrd = build_initramfs(prep, sriovctl_path(args.sriovctl),
                              results / "initramfs-bench.cpio.gz",
-                             tools=("strace",), bench=Path(args.script))
+                             tools=tools, bench=Path(args.script))
     spec = BootSpec("bench", f"benchmark {Path(args.script).name}",
                     iommu=True, acs_off=False, igb=False, scripts=["bench"],
-                    tools=("strace",))
+                    tools=tools)
     b = boot(prep, spec, initrd, results)
     sys.stdout.write(b.serial.read_text(errors="replace")
                      if b.serial.exists() else "")
@@ -2266,6 +2267,9 @@ def main(argv=None):
                        "script and strace; print the serial log")
     p.add_argument("script")
     p.add_argument("--sriovctl")
+    p.add_argument("--tools", default="strace",
+                   help="extra programs in the initramfs, comma-separated "
+                   "(default strace; exporter: sriovctl-exporter)")
     args = ap.parse_args(argv)
     signal.signal(signal.SIGTERM, _on_sigterm)
     if args.cmd == "run":

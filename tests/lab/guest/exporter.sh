@@ -9,7 +9,8 @@
 EXP=/usr/local/bin/sriovctl-exporter
 PORT=9808
 
-# ipvfs: from `ip -s -d -j link show` on stdin, one canonical line per VF.
+# ipvfs: from `ip -s -d -j link show` on stdin, one canonical line per VF
+# (iproute2 6.1 names the TX counters tx_bytes and tx_packets).
 ipvfs() {
 	awk '
 	function num(s, key,    r) {
@@ -48,7 +49,7 @@ ipvfs() {
 				onoff(p, "trust"), str(p, "link_state"), num(p, "min_tx"),
 				num(p, "max_tx"), num(rx, "bytes"), num(rx, "packets"),
 				num(rx, "multicast"), num(rx, "broadcast"), num(rx, "dropped"),
-				num(tx, "bytes"), num(tx, "packets"), num(tx, "dropped")
+				num(tx, "tx_bytes"), num(tx, "tx_packets"), num(tx, "dropped")
 		}
 	}' | sort -n -t= -k2
 }
@@ -90,12 +91,13 @@ expvfs() {
 	}' | sort -n -t= -k2
 }
 
+# busybox's wget -T segfaults (1.35): bound it with timeout instead
 scrape() { # FILE [PORT]
-	wget -q -T 10 -O "$1" "http://127.0.0.1:${2:-$PORT}/metrics"
+	timeout 30 wget -q -O "$1" "http://127.0.0.1:${2:-$PORT}/metrics"
 }
 
 up() { # PORT
-	wget -q -T 2 -O /dev/null "http://127.0.0.1:$1/"
+	timeout 5 wget -q -O /dev/null "http://127.0.0.1:$1/"
 }
 
 # pf_of NETDEV: the pf label of the PF whose netdev is NETDEV.
