@@ -9,6 +9,7 @@ LOOPS=${LOOPS:-5}
 PFS=${PFS:-16}
 VFS=${VFS:-256}
 
+/usr/local/bin/ip link set lo up
 modprobe netdevsim
 NETS=""
 i=1
