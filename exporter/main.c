@@ -249,8 +249,11 @@ static int parse_opts(int argc, char **argv, struct exporter_opts *o)
 			break;
 		}
 		case O_PATH:
-			if (optarg[0] != '/' || strlen(optarg) > 256) {
-				err_msg("--web.telemetry-path takes a path that starts with /, not '%s'",
+			/* it goes into the landing page's HTML as it is */
+			if (optarg[0] != '/' || strlen(optarg) > 256 ||
+			    strspn(optarg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					   "0123456789/._-") != strlen(optarg)) {
+				err_msg("--web.telemetry-path takes a path of letters, digits and /._- that starts with /, not '%s'",
 					optarg);
 				return 2;
 			}

@@ -216,7 +216,7 @@ class Http(TreeTest):
         self.assertIn('<a href="/m">', self.ex.get("/")[2])
         import subprocess
         from exporter_common import EXPORTER
-        for bad in (["--web.telemetry-path", "m"], ["--web.listen-address", "nope"],
+        for bad in (["--web.telemetry-path", "m"], ["--web.telemetry-path", "/<b>"], ["--web.listen-address", "nope"],
                     ["--web.listen-address", ":99999"], ["--checks.interval", "0"],
                     ["--web.max-connections", "x"], ["--bogus"], ["extra"],
                     ["--policy", "x", "--no-policy"]):
