@@ -274,6 +274,21 @@ class Http(TreeTest):
         # and answers again
         self.assertEqual(self.ex.get()[0], 200)
 
+    def test_concurrent_scrapes(self):
+        import concurrent.futures
+        self.ex = Exporter("--web.max-connections", "8", root=self.root)
+        want = self.ex.get()[2].count("\nsriov_vf_info{")
+
+        def client(_):
+            got = []
+            for _ in range(15):
+                st, _, body = self.ex.get()
+                got.append((st, body.count("\nsriov_vf_info{")))
+            return got
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            results = sum(pool.map(client, range(8)), [])
+        self.assertEqual(results, [(200, want)] * 120)
+
     def test_rss_flat(self):
         self.ex = Exporter(root=self.root)
         for _ in range(50):
