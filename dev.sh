@@ -33,6 +33,10 @@ PACKAGES=(
 	python3-nova python3-neutron python3-jsonschema python3-yaml dpdk util-linux
 	# audit --junit: junitparser reads the JUnit XML as CI tools do
 	python3-junitparser
+	# the exporter: HTTP and TLS through libmicrohttpd (GnuTLS), basic auth
+	# checked with libxcrypt's crypt() ($2b$ bcrypt); Prometheus' promtool
+	# and server judge its output
+	libmicrohttpd-dev libgnutls28-dev libcrypt-dev prometheus
 )
 
 need_root() {

@@ -200,6 +200,18 @@ static const struct help_entry entries[] = {
 	    { NULL, NULL } },
 	  { "sriovctl audit", "sriovctl audit ens1f0 --baseline /etc/sriovctl/baseline.yaml",
 	    "sriovctl audit --junit audit.xml --json" } },
+	{ "metrics", NULL, "metrics [--textfile DIR] [-f FILE] [--no-checks] [--no-policy]",
+	  "The host as Prometheus metrics, what sriovctl-exporter serves: PFs, VFs\n"
+	  "with their settings and counters, the checks' findings, the policy's drift\n"
+	  "(docs/metrics.md). On stdout, or with --textfile written atomically to\n"
+	  "DIR/sriovctl.prom for node_exporter's textfile collector.",
+	  { { "--textfile DIR", "write DIR/sriovctl.prom (temporary file and rename)" },
+	    { "-f, --file FILE", "the policy to measure the drift against (default: the host's)" },
+	    { "--no-checks", "leave out the checks' findings (sriov_check_*)" },
+	    { "--no-policy", "leave out the policy's drift (sriov_policy_*)" },
+	    { NULL, NULL } },
+	  { "sriovctl metrics",
+	    "sriovctl metrics --textfile /var/lib/prometheus/node-exporter" } },
 	{ "help", NULL, "help [VERB [SUB]]",
 	  "This text, or the help of one command.",
 	  { { NULL, NULL } },

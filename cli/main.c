@@ -82,6 +82,9 @@ static void usage(FILE *f)
 	      "                       k8s-sriov-operator (nicSelector)\n"
 	      "  audit [DEVICE...] [--baseline FILE] [--junit FILE]  the VFs handed to guests\n"
 	      "                       and pods against a security baseline (exit 1 on a violation)\n"
+	      "  metrics [--textfile DIR] [-f FILE] [--no-checks] [--no-policy]\n"
+	      "                       the Prometheus metrics sriovctl-exporter serves, once\n"
+	      "                       (--textfile: DIR/sriovctl.prom for node_exporter)\n"
 	      "  help [VERB [SUB]]    this text, or the help of one command (also VERB --help)\n"
 	      "\n"
 	      "DEVICE is a netdev (ens1f0), a PCI address (0000:3b:00.0 or 3b:00.0),\n"
@@ -341,6 +344,7 @@ static int run(struct cli *c, int argc, char **argv)
 		{ "export", cmd_export },
 		{ "match", cmd_match },
 		{ "audit", cmd_audit },
+		{ "metrics", cmd_metrics },
 	};
 	static char *default_argv[] = { "list", NULL };
 	int r;

@@ -42,5 +42,7 @@
 #include "sriov/export.h"
 #include "sriov/match.h"
 #include "sriov/audit.h"
+#include "sriov/metrics.h"
+#include "sriov/watch.h"
 
 #endif /* SRIOV_H */

@@ -83,6 +83,17 @@ int sriov_iommu_group_devices(struct sriov_ctx *ctx, int group,
 int sriov_pci_device_driver(struct sriov_ctx *ctx, const char *address,
 			    char **out);
 
+/*
+ * Ask the kernel again, in one rtnetlink dump, for every PF's VF link
+ * attributes (and counters with SRIOV_LOAD_STATS in @flags), replacing
+ * what @host holds: what a scrape re-reads of an inventory kept between
+ * scrapes. Only with netlink on (a live host); else nothing is read.
+ * Returns 1 when a PF's netdev reports another VF count than @host
+ * holds (VFs came or went: read the inventory again), 0, -ENOMEM, or
+ * the dump's -errno (then every VF's link and counters are cleared).
+ */
+int sriov_host_refresh_vf_links(struct sriov_ctx *ctx, struct sriov_host *host,
+				unsigned flags);
 
 #ifdef __cplusplus
 }

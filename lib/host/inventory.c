@@ -601,8 +601,12 @@ static void read_cmdline(struct loader *L, struct sriov_host *host)
 	host->cmdline = strndup(buf, (size_t)n);
 }
 
-/* Attach each PF netdev's rtnetlink VF list to the PF's VFs, by index. */
-static int attach_vf_links(struct sriov_pf *pf, const struct rtnl_vf_links *l)
+/*
+ * Attach each PF netdev's rtnetlink VF list to the PF's VFs, by index.
+ * @warn: note a truncated list in the PF's warnings (once, at load).
+ */
+static int attach_vf_links(struct sriov_pf *pf, const struct rtnl_vf_links *l,
+			   bool warn)
 {
 	const struct vflink_dev *dev = NULL;
 
@@ -640,7 +644,7 @@ static int attach_vf_links(struct sriov_pf *pf, const struct rtnl_vf_links *l)
 		if (pf->vfs[j].mac)
 			snprintf(lk->mac, sizeof(lk->mac), "%s", pf->vfs[j].mac);
 	}
-	if (strv_pushf(&pf->warnings,
+	if (warn && strv_pushf(&pf->warnings,
 		       "the kernel truncated the VF list of %s at %zu of %u VFs; VF link attributes beyond vf%zu come from sysfs",
 		       dev->ifname, dev->n_vfs, dev->num_vf,
 		       dev->n_vfs ? dev->n_vfs - 1 : 0) < 0)
@@ -671,9 +675,49 @@ static int load_vf_links(struct sriov_host *host, bool stats, bool one)
 				  "rtnetlink: cannot list the links' VFs (%s); VF attributes are unknown",
 				  strerror(-r));
 	for (size_t i = 0; i < host->n_pfs && r == 0; i++)
-		r = attach_vf_links(&host->pfs[i], &links);
+		r = attach_vf_links(&host->pfs[i], &links, true);
 	rtnl_vf_links_free(&links);
 	return r;
+}
+
+/* Forget what rtnetlink said of @pf's VFs. */
+static void clear_vf_links(struct sriov_pf *pf)
+{
+	pf->vf_links = SRIOV_VF_LINKS_NOT_QUERIED;
+	pf->vf_links_reported = 0;
+	for (size_t j = 0; j < pf->n_vfs; j++) {
+		memset(&pf->vfs[j].link, 0, sizeof(pf->vfs[j].link));
+		memset(&pf->vfs[j].stats, 0, sizeof(pf->vfs[j].stats));
+	}
+}
+
+int sriov_host_refresh_vf_links(struct sriov_ctx *ctx, struct sriov_host *host,
+				unsigned flags)
+{
+	struct rtnl_vf_links links;
+	int r, stale = 0;
+
+	if (!ctx->netlink || !host->n_pfs)
+		return 0;
+	r = rtnl_dump_vf_links(flags & SRIOV_LOAD_STATS, &links);
+	if (r < 0) {
+		for (size_t i = 0; i < host->n_pfs; i++)
+			clear_vf_links(&host->pfs[i]);
+		return r;
+	}
+	for (size_t i = 0; i < host->n_pfs && r == 0; i++) {
+		struct sriov_pf *pf = &host->pfs[i];
+		unsigned before = pf->vf_links_reported;
+
+		/* compared with the last answer, not sysfs: some drivers
+		   never list their VFs over rtnetlink */
+		clear_vf_links(pf);
+		r = attach_vf_links(pf, &links, false);
+		if (pf->vf_links_reported != before)
+			stale = 1;
+	}
+	rtnl_vf_links_free(&links);
+	return r < 0 ? r : stale;
 }
 
 /* Where a PF is: on the PCI bus or netdevsim's, by its device name. */

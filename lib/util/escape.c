@@ -12,8 +12,7 @@
 /* The room one escaped sequence takes: "\xc2\x9b" is the longest. */
 #define ESC_SEQ_MAX 8
 
-/* The length of the valid UTF-8 sequence at @s (its code point in *cp), 0 if none. */
-static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
+size_t esc_utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	uint32_t c, min;
 	size_t len;
@@ -72,7 +71,7 @@ static size_t esc_one(const unsigned char *s, size_t n, char *out, size_t *len)
 {
 	static const char cesc[] = "abtnvfr"; /* \a (7) .. \r (13) */
 	uint32_t c;
-	size_t k = utf8_seq(s, n, &c);
+	size_t k = esc_utf8_seq(s, n, &c);
 
 	if (k == 0) {
 		*len = hex_byte(s[0], out);

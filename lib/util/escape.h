@@ -11,6 +11,7 @@
 #define SRIOV_UTIL_ESCAPE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* The room esc_encode() needs for @n bytes: 4 a byte at most, and a NUL. */
@@ -21,6 +22,12 @@
  * Returns the length written.
  */
 size_t esc_encode(const char *s, size_t n, char *out);
+
+/*
+ * The length of the valid UTF-8 sequence at @s (of @n > 0 bytes), its code
+ * point in *cp; 0 when @s does not start one (overlong, surrogate, cut).
+ */
+size_t esc_utf8_seq(const unsigned char *s, size_t n, uint32_t *cp);
 
 /* A malloc'd escaped copy of @s; NULL without memory. */
 char *esc_strdup(const char *s);

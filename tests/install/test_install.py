@@ -44,9 +44,15 @@ class Layout(Installed):
         self.assertEqual(p.returncode, 0, p.stderr)
         man = os.path.join(self.prefix, self.opts["mandir"], "man8/sriovctl.8")
         self.assertTrue(os.path.isfile(self.dest(man)), man)
+        exe = self.dest(os.path.join(self.bindir, "sriovctl-exporter"))
+        p = subprocess.run([exe, "--version"], capture_output=True, text=True)
+        self.assertEqual((p.returncode, p.stdout.split()[0]), (0, "sriovctl-exporter"), p.stderr)
+        man = os.path.join(self.prefix, self.opts["mandir"], "man8/sriovctl-exporter.8")
+        self.assertTrue(os.path.isfile(self.dest(man)), man)
 
     def test_units_in_systemd_search_path(self):
-        for name in ("sriovctl-apply.service", "sriovctl-apply@.service"):
+        for name in ("sriovctl-apply.service", "sriovctl-apply@.service",
+                     "sriovctl-exporter.service"):
             path = self.one(name)
             unitdir = os.path.dirname(path)
             self.assertIn(unitdir, UNIT_PATH)
@@ -69,6 +75,9 @@ class Layout(Installed):
         sriovctl = os.path.join(self.bindir, "sriovctl")
         main = self.read(self.one("sriovctl-apply.service"))
         tmpl = self.read(self.one("sriovctl-apply@.service"))
+        exporter = self.read(self.one("sriovctl-exporter.service"))
+        self.assertEqual(directive(exporter, "ExecStart"),
+                         [sriovctl + "-exporter $ARGS"])
         rule = self.read(self.one("90-sriovctl.rules"))
         for text in (main, tmpl, rule):
             self.assertIsNone(re.search(r"@\w+@", text), "unsubstituted:\n" + text)

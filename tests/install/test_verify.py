@@ -61,9 +61,44 @@ class Verify(Installed):
         return self.dest(os.path.join(self.unitdir, name))
 
     def test_units_verify_clean(self):
-        for name in ("sriovctl-apply.service", "sriovctl-apply@.service"):
+        # the exporter keeps the default dependencies: the targets they
+        # name come from this host's systemd, beside the installed units
+        for t in ("sysinit", "basic", "shutdown", "network", "multi-user"):
+            dst = self.unit(t + ".target")
+            if not os.path.exists(dst):
+                shutil.copy("/lib/systemd/system/%s.target" % t, dst)
+        for name in ("sriovctl-apply.service", "sriovctl-apply@.service",
+                     "sriovctl-exporter.service"):
             rc, out = verify("--root=" + self.destdir, self.unit(name))
             self.assertEqual((rc, out), (0, ""), name)
+
+    def test_exporter_sandboxed(self):
+        """systemd's own rating of the exporter's sandbox, and its teeth:
+        the same unit run as root without the options rates far worse."""
+        def exposure(path):
+            p = subprocess.run([ANALYZE, "security", "--offline=yes",
+                                "--root=" + self.destdir, path],
+                               capture_output=True, text=True, timeout=120)
+            last = [l for l in p.stdout.splitlines() if "Overall exposure level" in l]
+            self.assertEqual(len(last), 1, p.stdout + p.stderr)
+            return float(last[0].split("level for")[1].split(":")[1].split()[0])
+        unit = self.unit("sriovctl-exporter.service")
+        with open(unit) as f:
+            text = f.read()
+        good = exposure(unit)
+        self.assertLess(good, 2.0)
+        bare = self.unit("sriovctl-bare.service")
+        with open(bare, "w") as f:
+            f.write("\n".join(l for l in text.splitlines()
+                               if not l.startswith(("Protect", "Private", "Restrict",
+                                                    "Capability", "DynamicUser",
+                                                    "NoNew", "SystemCall", "Memory",
+                                                    "Lock", "Device", "Remove",
+                                                    "Ambient", "UMask"))) + "\n")
+        try:
+            self.assertGreater(exposure(bare), 8.0)
+        finally:
+            os.unlink(bare)
 
     def test_verify_catches_mistakes(self):
         """The check above has teeth: a typo and a missing program are reported."""

@@ -660,6 +660,16 @@ def built_helper(var, name, sriovctl):
     return p if os.access(p, os.X_OK) else None
 
 
+def built_exporter(sriovctl):
+    """sriovctl-exporter: $SRIOV_LAB_EXPORTER (meson sets it), else the
+    one the same build made (BUILD/cli/sriovctl -> BUILD/exporter/)."""
+    p = os.environ.get("SRIOV_LAB_EXPORTER") or str(
+        Path(sriovctl).resolve().parent.parent / "exporter" / "sriovctl-exporter")
+    if not os.access(p, os.X_OK):
+        raise LabError(f"{p}: no sriovctl-exporter (build it: ninja -C BUILD)")
+    return p
+
+
 def build_initramfs(prep, sriovctl, out, tools=(), bench=None):
     """The guest's initramfs: busybox, sriovctl, ip, devlink, pci.ids, the
     modules and the guest scripts, as a gzip'd newc cpio at out. tools:
@@ -704,6 +714,9 @@ def build_initramfs(prep, sriovctl, out, tools=(), bench=None):
                 add_udev(stage)
             elif t == "dpdk":
                 add_dpdk(stage)
+            elif t == "exporter":
+                add_program(stage, built_exporter(sriovctl),
+                            "usr/local/bin/sriovctl-exporter")
             else:
                 add_program(stage, tool(t), f"usr/local/bin/{t}")
         ids = Path("/usr/share/misc/pci.ids")
@@ -767,7 +780,8 @@ BUILTIN_SCRIPTS = ["nvme", "igb", "netdevsim"]
 # Self-checking scenarios that run in a boot of their own, not in A.
 OTHER_BOOT_SCRIPTS = {"B": ["bind-noiommu", "check-noiommu"], "C": ["bind-acs"], "D": ["scale"],
                       "E": ["reapply"], "F": ["udev"], "G": ["journal"],
-                      "H": ["dpdk"], "U": ["audit"]}
+                      "H": ["dpdk"],
+                      "I": ["exporter"], "U": ["audit"]}
 EXTRA_SCRIPTS = sorted(p.stem for p in GUEST.glob("*.sh")
                        if p.stem not in BUILTIN_SCRIPTS + ["lib"]
                        + sum(OTHER_BOOT_SCRIPTS.values(), []))
@@ -806,6 +820,11 @@ BOOTS = {
     "U": BootSpec("U", "sriovctl audit on igb VFs handed to a guest and a pod",
                   iommu=True, acs_off=False, igb=True,
                   scripts=OTHER_BOOT_SCRIPTS["U"]),
+    # its own boot: the exporter's libraries (libmicrohttpd, GnuTLS)
+    "I": BootSpec("I", "sriovctl-exporter against ip -s -d -j link show: "
+                  "netdevsim and igb", iommu=True, acs_off=False, igb=True,
+                  scripts=["netdevsim"] + OTHER_BOOT_SCRIPTS["I"],
+                  tools=["exporter"]),
 }
 
 
@@ -2064,6 +2083,10 @@ def evaluate(boots, tap):
     if U:
         boot_check(tap, U)
         guest_checks(tap, U, "U audit", OTHER_BOOT_SCRIPTS["U"])
+    I = boots.get("I")
+    if I:
+        boot_check(tap, I)
+        guest_checks(tap, I, "I exporter", OTHER_BOOT_SCRIPTS["I"])
 
 
 def artifacts(boots, results):
@@ -2231,12 +2254,13 @@ def cmd_bench(args):
     results = Path(args.results)
     results.mkdir(parents=True, exist_ok=True)
     choose_accel(prep, results)
+    tools = tuple(t for t in args.tools.split(",") if t)
     initrd = build_initramfs(prep, sriovctl_path(args.sriovctl),
                              results / "initramfs-bench.cpio.gz",
-                             tools=("strace",), bench=Path(args.script))
+                             tools=tools, bench=Path(args.script))
     spec = BootSpec("bench", f"benchmark {Path(args.script).name}",
                     iommu=True, acs_off=False, igb=False, scripts=["bench"],
-                    tools=("strace",))
+                    tools=tools)
     b = boot(prep, spec, initrd, results)
     sys.stdout.write(b.serial.read_text(errors="replace")
                      if b.serial.exists() else "")
@@ -2260,8 +2284,8 @@ def main(argv=None):
     p.add_argument("--sriovctl")
     p = sub.add_parser("run")
     p.add_argument("--sriovctl")
-    p.add_argument("--boots", default="ABCDEFGHU",
-                   help="which boots (default ABCDEFGHU)")
+    p.add_argument("--boots", default="ABCDEFGHIU",
+                   help="which boots (default ABCDEFGHIU)")
     p.add_argument("--jobs", type=int,
                    default=int(os.environ.get("SRIOV_LAB_JOBS", "0")) or
                    default_jobs(),
@@ -2274,6 +2298,9 @@ def main(argv=None):
                        "script and strace; print the serial log")
     p.add_argument("script")
     p.add_argument("--sriovctl")
+    p.add_argument("--tools", default="strace",
+                   help="extra programs in the initramfs, comma-separated "
+                   "(default strace; exporter: sriovctl-exporter)")
     args = ap.parse_args(argv)
     signal.signal(signal.SIGTERM, _on_sigterm)
     if args.cmd == "run":
