@@ -31,6 +31,8 @@ PACKAGES=(
 	# neutron's parsers and matchers, the operator's CRD schemas, DPDK's
 	# dpdk-devbind and EAL (unshare -m for their private view of /sys)
 	python3-nova python3-neutron python3-jsonschema python3-yaml dpdk util-linux
+	# the CNI plugin's lab scenario: the reference host-local and tuning
+	containernetworking-plugins
 )
 
 need_root() {

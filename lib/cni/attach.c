@@ -297,6 +297,36 @@ static bool userspace_driver(const char *d)
 }
 
 /*
+ * The host netdev's MAC and MTU as before ADD, once the PF has the VF's
+ * MAC back (igb refuses a VF MAC other than the one the PF set). The
+ * driver may take a MAC only on its next reset: a warning, not a failure.
+ */
+static void restore_netdev(struct vfjob *v, const struct sriov_cni_state *s)
+{
+	struct mnl_socket *nl = host_nl(v);
+	const uint8_t *mac = NULL;
+	struct nslink l;
+	char msg[256];
+	int mtu = 0, r;
+
+	if (!s->moved || !s->host_ifname || !nl ||
+	    nslink_get(nl, s->host_ifname, 0, &l) < 0)
+		return;
+	if (!l.has_mac || memcmp(l.mac, s->host_mac, 6))
+		mac = s->host_mac;
+	if (s->host_mtu > 0 && l.mtu != (unsigned)s->host_mtu)
+		mtu = s->host_mtu;
+	if (!mac && !mtu)
+		return;
+	r = nslink_set(nl, l.ifindex, NULL, mac, mtu, -1, msg, sizeof(msg));
+	if (r < 0 && mac && mtu)
+		r = nslink_set(nl, l.ifindex, NULL, NULL, mtu, -1, msg, sizeof(msg));
+	if (r < 0)
+		cni_log(v->j, "warning", "%s: restoring %s's %s: %s %s", v->vfname,
+			s->host_ifname, mtu ? "MTU" : "MAC", strerror(-r), msg);
+}
+
+/*
  * Put back what ADD changed on @s's VF: the netdev home under its host
  * name with its MAC and MTU, then the VF attributes ADD set, from the PF.
  * Best effort: each failure is logged and the rest still done. Returns
@@ -358,22 +388,6 @@ static int restore(struct vfjob *v, const struct sriov_cni_state *s)
 					fails++;
 				}
 			}
-			if (r == 0) {
-				const uint8_t *mac = NULL;
-
-				if (!l.has_mac || memcmp(l.mac, s->host_mac, 6))
-					mac = s->host_mac;
-				if (mac || (s->host_mtu > 0 && l.mtu != (unsigned)s->host_mtu)) {
-					r = nslink_set(nl, l.ifindex, NULL, mac,
-						       s->host_mtu > 0 && l.mtu != (unsigned)s->host_mtu ?
-						       s->host_mtu : 0, -1, msg, sizeof(msg));
-					if (r < 0) {
-						cni_log(j, "warning", "%s: restoring %s's MAC/MTU: %s %s",
-							v->vfname, s->host_ifname, strerror(-r), msg);
-						fails++;
-					}
-				}
-			}
 		} else if (!home) {
 			cni_log(j, "error", "%s: the VF's netdev is in neither namespace", v->vfname);
 			fails++;
@@ -384,8 +398,10 @@ static int restore(struct vfjob *v, const struct sriov_cni_state *s)
 		cni_log(j, "warning", "%s: the VF is gone; nothing of it to restore", s->address);
 		return fails;
 	}
-	if (!s->mask)
+	if (!s->mask) {
+		restore_netdev(v, s);
 		return fails;
+	}
 	r = sriov_vf_settings_diff_only(&s->orig, &v->vf->link, s->mask, &set);
 	if (r == 0 && set.n)
 		r = sriov_vf_settings_apply(v->pf, v->vf, &set, &res, err, sizeof(err));
@@ -411,6 +427,7 @@ static int restore(struct vfjob *v, const struct sriov_cni_state *s)
 	}
 	sriov_vf_results_clear(&res);
 	sriov_vf_settings_clear(&set);
+	restore_netdev(v, s);
 	return fails;
 }
 

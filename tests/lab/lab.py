@@ -630,6 +630,25 @@ def add_dpdk(stage):
     _copy_file(LIBGCC, stage, LIBGCC.lstrip("/"))
 
 
+# The CNI plugin and Debian's reference plugins for cni.sh (boot I), in
+# the CNI bin dir a runtime would use. The reference plugins are static Go
+# binaries.
+CNI_REFERENCE = ["host-local", "tuning", "host-device"]
+
+
+def add_cni(stage, sriovctl):
+    plugin = os.environ.get("SRIOV_LAB_CNI") or str(
+        Path(sriovctl).resolve().parent.parent / "cni" / "sriov")
+    if not os.access(plugin, os.X_OK):
+        raise LabError(f"{plugin}: missing (ninja -C BUILD builds cni/sriov)")
+    add_program(stage, plugin, "opt/cni/bin/sriov")
+    for name in CNI_REFERENCE:
+        src = Path("/usr/lib/cni") / name
+        if not src.exists():
+            raise LabError(f"{src}: missing (package containernetworking-plugins)")
+        add_program(stage, src, f"opt/cni/bin/{name}")
+
+
 def built_helper(var, name, sriovctl):
     """A helper program of the lab: $var (meson sets it), else the one the
     same build made beside sriovctl (BUILD/cli/sriovctl ->
@@ -681,6 +700,8 @@ def build_initramfs(prep, sriovctl, out, tools=(), bench=None):
                 add_udev(stage)
             elif t == "dpdk":
                 add_dpdk(stage)
+            elif t == "cni":
+                add_cni(stage, sriovctl)
             else:
                 add_program(stage, tool(t), f"usr/local/bin/{t}")
         ids = Path("/usr/share/misc/pci.ids")
@@ -744,7 +765,7 @@ BUILTIN_SCRIPTS = ["nvme", "igb", "netdevsim"]
 # Self-checking scenarios that run in a boot of their own, not in A.
 OTHER_BOOT_SCRIPTS = {"B": ["bind-noiommu", "check-noiommu"], "C": ["bind-acs"], "D": ["scale"],
                       "E": ["reapply"], "F": ["udev"], "G": ["journal"],
-                      "H": ["dpdk"]}
+                      "H": ["dpdk"], "I": ["cni"]}
 EXTRA_SCRIPTS = sorted(p.stem for p in GUEST.glob("*.sh")
                        if p.stem not in BUILTIN_SCRIPTS + ["lib"]
                        + sum(OTHER_BOOT_SCRIPTS.values(), []))
@@ -779,6 +800,10 @@ BOOTS = {
     "H": BootSpec("H", "DPDK's testpmd on an igb VF, with sriovctl export dpdk's "
                   "arguments", iommu=True, acs_off=False, igb=True,
                   scripts=OTHER_BOOT_SCRIPTS["H"], tools=["dpdk"]),
+    # its own boot: VFs move into network namespaces and back
+    "I": BootSpec("I", "the CNI plugin on igb VFs: ADD/CHECK/DEL/GC with "
+                  "host-local and tuning", iommu=True, acs_off=False, igb=True,
+                  scripts=OTHER_BOOT_SCRIPTS["I"], tools=["cni"]),
 }
 
 
@@ -2033,6 +2058,10 @@ def evaluate(boots, tap):
     if H:
         boot_check(tap, H)
         guest_checks(tap, H, "H dpdk", OTHER_BOOT_SCRIPTS["H"])
+    I = boots.get("I")
+    if I:
+        boot_check(tap, I)
+        guest_checks(tap, I, "I cni", OTHER_BOOT_SCRIPTS["I"])
 
 
 def artifacts(boots, results):
@@ -2229,7 +2258,7 @@ def main(argv=None):
     p.add_argument("--sriovctl")
     p = sub.add_parser("run")
     p.add_argument("--sriovctl")
-    p.add_argument("--boots", default="ABCDEFGH",
+    p.add_argument("--boots", default="ABCDEFGHI",
                    help="which boots (default ABCDEFGH)")
     p.add_argument("--jobs", type=int,
                    default=int(os.environ.get("SRIOV_LAB_JOBS", "0")) or
