@@ -272,6 +272,8 @@ int sriov_cni_conf_parse(const char *json, size_t len,
 	tok = json_tokener_new();
 	if (!tok)
 		return -ENOMEM;
+	/* RFC 8259, as the runtimes write it: no trailing commas or such. */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	root = json_tokener_parse_ex(tok, json, (int)len);
 	if (!root || json_tokener_get_parse_end(tok) < len) {
 		/* Only white space may follow the object. */
@@ -354,7 +356,7 @@ int sriov_cni_conf_parse(const char *json, size_t len,
 	    !json_object_is_type(v, json_type_null)) {
 		if (!json_object_is_type(v, json_type_object))
 			r = errset(err, errlen, -EINVAL, "\"prevResult\" must be an object");
-		else if (!(out->prev_result = strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN))))
+		else if (!(out->prev_result = strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE))))
 			r = -ENOMEM;
 	}
 	if (r == 0)

@@ -23,7 +23,7 @@ char *sriov_cni_error_json(const char *version, int code, const char *msg,
 	json_object_object_add(o, "msg", json_object_new_string(msg ? msg : ""));
 	if (details)
 		json_object_object_add(o, "details", json_object_new_string(details));
-	s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+	s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE |
 						 JSON_C_TO_STRING_SPACED));
 	json_object_put(o);
 	return s;
@@ -78,7 +78,7 @@ char *cni_result_json(const char *version, const char *ifname,
 	if (!json_object_object_get_ex(o, "dns", &v))
 		json_object_object_add(o, "dns", json_object_new_object());
 	json_object_put(ip);
-	s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+	s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE |
 						 JSON_C_TO_STRING_SPACED));
 	json_object_put(o);
 	return s;

@@ -55,7 +55,7 @@ static int version(struct cni_job *j, const char *conf, size_t len)
 		json_object_array_add(list, json_object_new_string(v[i]));
 	json_object_object_add(o, "cniVersion", json_object_new_string(SRIOV_CNI_SPEC));
 	json_object_object_add(o, "supportedVersions", list);
-	j->reply->out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+	j->reply->out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE |
 							    JSON_C_TO_STRING_SPACED));
 	json_object_put(o);
 	return j->reply->out ? 0 : -ENOMEM;

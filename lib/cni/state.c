@@ -88,7 +88,7 @@ int sriov_cni_state_format(const struct sriov_cni_state *s, char **out)
 	put(o, "changed", changed);
 	put(o, "conf", s->conf ? json_tokener_parse(s->conf) : NULL);
 	put(o, "result", s->result ? json_tokener_parse(s->result) : NULL);
-	*out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+	*out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE |
 						    JSON_C_TO_STRING_SPACED));
 	json_object_put(o);
 	return *out ? 0 : -ENOMEM;
@@ -177,7 +177,7 @@ static int get_json(struct reader *rd, json_object *o, const char *k,
 
 	if (r < 0 || !v)
 		return r;
-	*out = strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+	*out = strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	return *out ? 0 : -ENOMEM;
 }
 
