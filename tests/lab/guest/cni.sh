@@ -163,9 +163,16 @@ check "with its MAC and MTU" "$MAC0 1500" \
 	"$(cat /sys/class/net/$H0/address) $(cat /sys/class/net/$H0/mtu)"
 sec cni.vf0.del vfentry "$NET" 0
 E=$(cat /tmp/sec.out)
-check "the PF reports VF0's attributes as before ADD" \
-	"$(vlan "$V0") $(field "$V0" qos) $(field "$V0" spoofchk) $(field "$V0" trust) $(field "$V0" max_tx) $(field "$V0" address)" \
-	"$(vlan "$E") $(field "$E" qos) $(field "$E" spoofchk) $(field "$E" trust) $(field "$E" max_tx) $(field "$E" address)"
+check "the PF reports VF0's vlan, qos, spoofchk, trust and rate as before ADD" \
+	"$(vlan "$V0") $(field "$V0" qos) $(field "$V0" spoofchk) $(field "$V0" trust) $(field "$V0" max_tx)" \
+	"$(vlan "$E") $(field "$E" qos) $(field "$E" spoofchk) $(field "$E" trust) $(field "$E" max_tx)"
+# igbvf picked a random MAC while the PF was resetting, so the PF had
+# none for VF0 (00:00:00:00:00:00). DEL gives the PF that back, then the
+# netdev its MAC, which igbvf reports to the PF: it ends with the
+# netdev's MAC, as a VF whose driver came up on a running PF has.
+check "DEL set the VF's MAC back to $(field "$V0" address) through the PF (change log)" 1 \
+	"$(grep 'sriov-cni DEL c1/net1' /var/log/sriovctl/changes.log | grep '"attribute":"mac"' | grep -c "\"new\":\"$(field "$V0" address)\"")"
+check "and the PF now has the netdev's own MAC for VF0" "$MAC0" "$(field "$E" address)"
 check "the records are gone" "no no" \
 	"$([ -e $STATE/c1-net1.json ] && echo yes || echo no) $([ -e $STATE/$VF0.owner ] && echo yes || echo no)"
 cni DEL c1 /run/netns/pod1 net1 "$CONF0"
