@@ -33,6 +33,8 @@ PACKAGES=(
 	python3-nova python3-neutron python3-jsonschema python3-yaml dpdk util-linux
 	# the CNI plugin's lab scenario: the reference host-local and tuning
 	containernetworking-plugins
+	# and a real CNI client for it: a driver on Debian's libcni, built offline
+	golang-go golang-github-appc-cni-dev
 )
 
 need_root() {

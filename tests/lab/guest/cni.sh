@@ -1,4 +1,4 @@
-# A self-checking scenario (boot I, its own: VFs move between network
+# A self-checking scenario (boot K, its own: VFs move between network
 # namespaces): the CNI plugin (/opt/cni/bin/sriov) on igb VFs with igbvf
 # netdevs, run as a runtime runs it (CNI_* variables, the configuration
 # on stdin), with Debian's reference host-local (IPAM) and tuning (next in
@@ -239,3 +239,44 @@ check "DEL of c3 exits 0" 0 $?
 check "VF0 back home" "$H0" "$(netdev_of "$VF0")"
 sec cni.state.left ls -a $STATE
 check "no attachment record is left" 0 "$(ls $STATE | grep -c '\.json$')"
+
+# ---- driven by a real CNI client: libcni (Debian's 1.1.2, spec <= 1.0.0)
+# runs the conflist sriov -> tuning, with the runtime's mac capability,
+# its result cache giving CHECK and DEL their prevResult
+mkdir -p /etc/cni/net.d
+LIST=/etc/cni/net.d/10-sriov.conflist
+cat >$LIST <<EOT
+{"cniVersion":"1.0.0","name":"sriov-lib","plugins":[
+ {"type":"sriov","deviceID":"$VF1","vlan":110,"spoofchk":"on","capabilities":{"mac":true},
+  "ipam":{"type":"host-local","subnet":"10.58.0.0/24","dataDir":"/tmp/ipam"}},
+ {"type":"tuning","mtu":1450}]}
+EOT
+sec cni.lib.netns ip netns add pod5
+sec cni.lib.validate cnidrv validate $LIST /run/netns/pod5 c6 net1
+check "libcni validates the conflist (VERSION of each plugin)" 0 $?
+sec cni.lib.add cnidrv add $LIST /run/netns/pod5 c6 net1 02:00:00:00:bb:01
+check "libcni ADD through sriov and tuning exits 0" 0 $?
+check "libcni parsed the result: the capability's MAC and host-local's address" "yes yes" \
+	"$(has '"mac":"02:00:00:00:bb:01"' /tmp/sec.out) $(has '10.58.0.2/24' /tmp/sec.out)"
+sec cni.lib.link ip -n pod5 -o link show net1
+check "net1 in pod5 has that MAC and tuning's MTU 1450" "yes yes" \
+	"$(has '02:00:00:00:bb:01' /tmp/sec.out) $(has 'mtu 1450' /tmp/sec.out)"
+sec cni.lib.check cnidrv check $LIST /run/netns/pod5 c6 net1 02:00:00:00:bb:01
+check "libcni CHECK exits 0" 0 $?
+sec cni.lib.drift ip link set "$NET" vf 1 vlan 5
+sec cni.lib.check2 cnidrv check $LIST /run/netns/pod5 c6 net1 02:00:00:00:bb:01
+check "libcni CHECK after the VLAN changed: exit 1, naming it" "1 yes" \
+	"$? $(has 'vlan is 5, configured 110' /tmp/sec.err)"
+ip link set "$NET" vf 1 vlan 110
+sec cni.lib.del cnidrv del $LIST /run/netns/pod5 c6 net1 02:00:00:00:bb:01
+check "libcni DEL exits 0" 0 $?
+check "VF1's netdev is home under its name" "$H1" "$(netdev_of "$VF1")"
+sec cni.lib.vf1 vfentry "$NET" 1
+check "with vlan 0" 0 "$(vlan "$(cat /tmp/sec.out)")"
+sec cni.lib.del2 cnidrv del $LIST /run/netns/pod5 c6 net1 02:00:00:00:bb:01
+check "libcni DEL again exits 0" 0 $?
+sed 's/"vlan":110/"vlan":5000/' $LIST >/tmp/bad.conflist
+sec cni.lib.bad cnidrv add /tmp/bad.conflist /run/netns/pod5 c7 net1
+check "libcni ADD with vlan 5000: exit 1 with the plugin's message" "1 yes" \
+	"$? $(has '"vlan": 5000 is out of range 0..4094' /tmp/sec.err)"
+check "and nothing left in pod5" "" "$(ip -n pod5 -o link show net1 2>/dev/null)"
