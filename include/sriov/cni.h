@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "sriov/common.h"
+#include "sriov/context.h"
 #include "sriov/model.h"
 #include "sriov/vf_set.h"
 
@@ -130,6 +131,14 @@ void sriov_cni_state_clear(struct sriov_cni_state *s);
  */
 char *sriov_cni_error_json(const char *version, int code, const char *msg,
 			   const char *details);
+
+/*
+ * The attachment ("CONTAINERID-IFNAME") holding VF @address by the owner
+ * record in SRIOV_CNI_STATE_DIR under @ctx's root, for `sriovctl show`:
+ * "" when none. Returns 0 or -errno (an unreadable record).
+ */
+int sriov_cni_vf_holder(struct sriov_ctx *ctx, const char *address,
+			char *buf, size_t len);
 
 /* The environment of one call (CNI_*), pointers into the caller's. */
 struct sriov_cni_env {
