@@ -35,6 +35,8 @@ PACKAGES=(
 	containernetworking-plugins
 	# and a real CNI client for it: a driver on Debian's libcni, built offline
 	golang-go golang-github-appc-cni-dev
+	# deploy/kubernetes/ judged by the Kubernetes client's models
+	python3-kubernetes
 )
 
 need_root() {

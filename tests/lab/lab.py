@@ -2249,12 +2249,13 @@ def cmd_bench(args):
     results = Path(args.results)
     results.mkdir(parents=True, exist_ok=True)
     choose_accel(prep, results)
+    tools = ("strace",) + (("cni",) if args.cni else ())
     initrd = build_initramfs(prep, sriovctl_path(args.sriovctl),
                              results / "initramfs-bench.cpio.gz",
-                             tools=("strace",), bench=Path(args.script))
+                             tools=tools, bench=Path(args.script))
     spec = BootSpec("bench", f"benchmark {Path(args.script).name}",
-                    iommu=True, acs_off=False, igb=False, scripts=["bench"],
-                    tools=("strace",))
+                    iommu=True, acs_off=False, igb=args.igb,
+                    scripts=["bench"], tools=tools)
     b = boot(prep, spec, initrd, results)
     sys.stdout.write(b.serial.read_text(errors="replace")
                      if b.serial.exists() else "")
@@ -2292,6 +2293,10 @@ def main(argv=None):
                        "script and strace; print the serial log")
     p.add_argument("script")
     p.add_argument("--sriovctl")
+    p.add_argument("--igb", action="store_true",
+                   help="with the igb NIC (igb VFs)")
+    p.add_argument("--cni", action="store_true",
+                   help="with the CNI plugins of boot K in /opt/cni/bin")
     args = ap.parse_args(argv)
     signal.signal(signal.SIGTERM, _on_sigterm)
     if args.cmd == "run":
