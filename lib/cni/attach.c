@@ -21,6 +21,7 @@
 #include <libmnl/libmnl.h>
 
 #include "cni/cni.h"
+#include "ctx.h"
 #include "io/parse.h"
 #include "io/root.h"
 #include "net/nslink.h"
@@ -251,32 +252,57 @@ static int load_state(struct cni_job *j, const char *cid, const char *ifname,
 	return r;
 }
 
-/* The attachment (CID-IFNAME) holding VF @addr, "" when none. */
-static int owner_of(struct cni_job *j, const char *addr, char *out, size_t len)
+/*
+ * The kernel's boot id (under the root; "" when unreadable): an owner
+ * record from another boot is stale, as nothing survives a reboot in a
+ * pod's namespace.
+ */
+static void boot_id(struct vfjob *v, char *out, size_t len)
+{
+	ssize_t n = rootfs_read(v->ctx->rfs, ROOTFS_TOP, "proc/sys/kernel/random/boot_id",
+				out, len - 1);
+
+	out[n > 0 ? n : 0] = '\0';
+	out[strcspn(out, " \n")] = '\0';
+}
+
+/*
+ * The attachment (CID-IFNAME) holding VF @addr, "" when none, and the
+ * boot it was recorded in ("" when the record does not say).
+ */
+static int owner_of(struct cni_job *j, const char *addr, char *out, size_t len,
+		    char *boot, size_t bootlen)
 {
 	char path[4200], *text;
+	size_t w;
 	int r;
 
 	out[0] = '\0';
+	if (boot)
+		boot[0] = '\0';
 	path_of(j, addr, ".owner", path, sizeof(path));
 	r = read_record(path, &text);
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0)
 		return r;
-	snprintf(out, len, "%.*s", (int)strcspn(text, "\n"), text);
+	w = strcspn(text, " \n");
+	snprintf(out, len, "%.*s", (int)w, text);
+	if (boot && text[w] == ' ')
+		snprintf(boot, bootlen, "%.*s", (int)strcspn(text + w + 1, " \n"), text + w + 1);
 	free(text);
 	return 0;
 }
 
-static int set_owner(struct cni_job *j, const char *addr, const char *att)
+static int set_owner(struct vfjob *v, const char *addr, const char *att)
 {
-	char path[4200], line[400];
+	char path[4200], line[400], boot[64];
 
-	path_of(j, addr, ".owner", path, sizeof(path));
+	path_of(v->j, addr, ".owner", path, sizeof(path));
 	if (!att)
 		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
-	snprintf(line, sizeof(line), "%s\n", att);
+	boot_id(v, boot, sizeof(boot));
+	snprintf(line, sizeof(line), "%s%s%s\n", att, boot[0] ? " " : "", boot);
 	return sriov_write_file_atomic(path, line, strlen(line));
 }
 
@@ -472,6 +498,7 @@ int cni_add(struct cni_job *j)
 	struct vfjob v;
 	struct nslink hl = { 0 }, cl;
 	char att[300], owner[300], err[512], msg[256], *ipam = NULL;
+	char oboot[64], cboot[64];
 	int nsfd = -1, r, rc = -1;
 	bool netdev;
 
@@ -489,11 +516,23 @@ int cni_add(struct cni_job *j)
 	    find_vf(&v, j->conf.device_id, false) < 0)
 		goto out;
 	att_name(j->env->container_id, j->env->ifname, att, sizeof(att));
-	r = owner_of(j, v.vf->address, owner, sizeof(owner));
+	r = owner_of(j, v.vf->address, owner, sizeof(owner), oboot, sizeof(oboot));
 	if (r < 0) {
 		cni_fail(j, SRIOV_CNI_E_IO, "%s: cannot read its owner record: %s",
 			 v.vf->address, strerror(-r));
 		goto out;
+	}
+	boot_id(&v, cboot, sizeof(cboot));
+	if (owner[0] && oboot[0] && cboot[0] && strcmp(oboot, cboot)) {
+		/* Recorded before a reboot: no pod of then still holds the VF. */
+		char path[4200];
+
+		cni_log(j, "info", "%s: the record of %s is from before a reboot: dropped",
+			v.vf->address, owner);
+		path_of(j, owner, ".json", path, sizeof(path));
+		unlink(path);
+		set_owner(&v, v.vf->address, NULL);
+		owner[0] = '\0';
 	}
 	if (owner[0]) {
 		cni_fail(j, SRIOV_CNI_E_BUSY,
@@ -564,7 +603,7 @@ int cni_add(struct cni_job *j)
 	s.mask = j->conf.mask & SRIOV_VF_ATTRS_LINK;
 	r = save_state(j, &s);
 	if (r == 0)
-		r = set_owner(j, s.address, att);
+		r = set_owner(&v, s.address, att);
 	if (r < 0) {
 		cni_fail(j, SRIOV_CNI_E_IO, "cannot write the attachment record in %s: %s",
 			 j->state_dir, strerror(-r));
@@ -667,7 +706,7 @@ undo:
 
 		restore(&v, &back);
 		drop_state(j, &s);
-		set_owner(j, s.address, NULL);
+		set_owner(&v, s.address, NULL);
 	}
 out:
 	free(ipam);
@@ -725,14 +764,14 @@ static int release(struct cni_job *j, const struct sriov_cni_state *s)
 	}
 	if (find_vf(&v, s->address, true) < 0)
 		snprintf(v.vfname, sizeof(v.vfname), "%s", s->address);
-	if (owner_of(j, s->address, owner, sizeof(owner)) == 0 && strcmp(owner, att)) {
+	if (owner_of(j, s->address, owner, sizeof(owner), NULL, 0) == 0 && strcmp(owner, att)) {
 		/* Re-allocated meanwhile: the VF is someone else's now. */
 		cni_log(j, "warning", "%s is held by %s, not %s: left alone", s->address,
 			owner[0] ? owner : "nobody", att);
 	} else {
 		fails = restore(&v, s);
 		if (fails == 0)
-			set_owner(j, s->address, NULL);
+			set_owner(&v, s->address, NULL);
 	}
 	if (fails == 0)
 		drop_state(j, s);
@@ -834,7 +873,7 @@ int cni_check(struct cni_job *j)
 		strv_pushf(&drift, "the VF %s is gone", s.address);
 		goto report;
 	}
-	if (owner_of(j, s.address, owner, sizeof(owner)) == 0 && strcmp(owner, att))
+	if (owner_of(j, s.address, owner, sizeof(owner), NULL, 0) == 0 && strcmp(owner, att))
 		strv_pushf(&drift, "the VF is recorded as held by %s", owner[0] ? owner : "nobody");
 	if (s.moved) {
 		struct mnl_socket *cnl = NULL;

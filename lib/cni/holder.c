@@ -29,7 +29,8 @@ int sriov_cni_vf_holder(struct sriov_ctx *ctx, const char *address,
 	close(fd);
 	if (r < 0)
 		return r;
-	snprintf(buf, len, "%.*s", (int)strcspn(text, "\n"), text);
+	/* "CONTAINERID-IFNAME BOOTID" */
+	snprintf(buf, len, "%.*s", (int)strcspn(text, " \n"), text);
 	free(text);
 	return 0;
 }

@@ -552,6 +552,34 @@ static void test_add_refusals(void **state)
 	assert_int_equal(code, SRIOV_CNI_E_DEVICE);
 	assert_non_null(strstr(get(o, "msg"), "does not report VF 1 over rtnetlink"));
 	json_object_put(o);
+	/* held by another attachment of this boot: busy, naming it */
+	tl_put(root, "proc/sys/kernel/random/boot_id", "0b9f-new\n");
+	{
+		char owner[512];
+		FILE *f;
+
+		/* the earlier ADDs made the state directory */
+		snprintf(owner, sizeof(owner), "%s/%s.owner", dir, vf);
+		f = fopen(owner, "w");
+
+		assert_non_null(f);
+		fputs("c9-net1 0b9f-new\n", f);
+		fclose(f);
+		snprintf(conf, sizeof(conf), "{\"cniVersion\":\"1.1.0\",\"deviceID\":\"%s\"}", vf);
+		o = run_json("ADD", conf, dir, root, &code);
+		assert_int_equal(code, SRIOV_CNI_E_BUSY);
+		assert_non_null(strstr(get(o, "msg"), "is attached to c9-net1 already"));
+		json_object_put(o);
+		/* recorded before a reboot: stale, dropped, ADD goes on */
+		f = fopen(owner, "w");
+		assert_non_null(f);
+		fputs("c9-net1 0b9f-old\n", f);
+		fclose(f);
+		o = run_json("ADD", conf, dir, root, &code);
+		assert_int_equal(code, SRIOV_CNI_E_DEVICE);
+		assert_non_null(strstr(get(o, "msg"), "over rtnetlink"));
+		json_object_put(o);
+	}
 	/* and nothing was recorded for it: the lock file only */
 	snprintf(conf, sizeof(conf), "%s/%s.owner", dir, vf);
 	assert_int_equal(access(conf, F_OK), -1);
