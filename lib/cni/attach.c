@@ -474,6 +474,33 @@ static bool env_ok(struct cni_job *j, bool need_netns)
 	return true;
 }
 
+/*
+ * The netdev's MAC, once the PF has set the VF's: the VF driver asks the
+ * PF over its mailbox, which may still be busy with the PF's change (igbvf
+ * answers EADDRNOTAVAIL then). Tried 5 times, 200 ms apart, as sriov-cni
+ * does.
+ */
+static int set_mac_retry(struct mnl_socket *nl, int ifindex, const uint8_t *mac,
+			 char *msg, size_t msglen)
+{
+	struct timespec pause = { 0, 200 * 1000 * 1000 };
+	struct nslink l;
+	int r = 0;
+
+	for (int i = 0; i < 5; i++) {
+		if (i)
+			nanosleep(&pause, NULL);
+		/* Already there: the driver took it from the PF. */
+		if (nslink_get(nl, NULL, ifindex, &l) == 0 && l.has_mac &&
+		    !memcmp(l.mac, mac, 6))
+			return 0;
+		r = nslink_set(nl, ifindex, NULL, mac, 0, -1, msg, msglen);
+		if (r != -EADDRNOTAVAIL && r != -EBUSY && r != -EAGAIN && r != -EIO)
+			break;
+	}
+	return r;
+}
+
 /* The settings the driver is known to refuse, before anything is sent. */
 static int refused_up_front(struct vfjob *v)
 {
@@ -646,10 +673,15 @@ int cni_add(struct cni_job *j)
 		log_change(&v, "netns", hl.name, j->env->ifname, 0, j->env->netns);
 		if (save_state(j, &s) < 0)
 			cni_log(j, "warning", "cannot update the attachment record");
+		/*
+		 * Up first: a VF driver that resets on open takes the MAC the
+		 * PF now has for it (igbvf does); else it is set here.
+		 */
 		r = nslink_get(cnl, j->env->ifname, 0, &cl);
 		if (r == 0)
-			r = nslink_set(cnl, cl.ifindex, NULL, j->conf.has_mac ? j->conf.mac : NULL,
-				       0, 1, msg, sizeof(msg));
+			r = nslink_set(cnl, cl.ifindex, NULL, NULL, 0, 1, msg, sizeof(msg));
+		if (r == 0 && j->conf.has_mac)
+			r = set_mac_retry(cnl, cl.ifindex, j->conf.mac, msg, sizeof(msg));
 		if (r == 0)
 			r = nslink_get(cnl, j->env->ifname, 0, &cl);
 		if (r < 0) {
