@@ -366,6 +366,7 @@ static int restore(struct vfjob *v, const struct sriov_cni_state *s)
 	struct mnl_socket *nl = host_nl(v);
 	char msg[256], err[512];
 	int fails = 0, r;
+	bool fresh = false;
 
 	if (s->moved && s->host_ifname) {
 		struct mnl_socket *cnl = NULL;
@@ -401,8 +402,8 @@ static int restore(struct vfjob *v, const struct sriov_cni_state *s)
 		if (hostns >= 0)
 			close(hostns);
 		/* By its PCI address: the kernel may have named it anything. */
-		if (load_host(v) == 0 && find_vf(v, s->address, true) == 0 &&
-		    v->vf->netdev && nl) {
+		fresh = load_host(v) == 0;
+		if (fresh && find_vf(v, s->address, true) == 0 && v->vf->netdev && nl) {
 			r = nslink_get(nl, v->vf->netdev, 0, &l);
 			if (r == 0 && strcmp(l.name, s->host_ifname) != 0) {
 				nslink_set(nl, l.ifindex, NULL, NULL, 0, 0, msg, sizeof(msg));
@@ -419,8 +420,11 @@ static int restore(struct vfjob *v, const struct sriov_cni_state *s)
 			fails++;
 		}
 	}
-	/* The attributes: only those ADD set, to the values found before. */
-	if (load_host(v) < 0 || find_vf(v, s->address, true) < 0) {
+	/*
+	 * The attributes: only those ADD set, to the values found before. A
+	 * rename does not change what the PF reports: one read will do.
+	 */
+	if ((!fresh && load_host(v) < 0) || find_vf(v, s->address, true) < 0) {
 		cni_log(j, "warning", "%s: the VF is gone; nothing of it to restore", s->address);
 		return fails;
 	}
