@@ -521,15 +521,51 @@ static int refused_up_front(struct vfjob *v)
 	return 0;
 }
 
+/*
+ * Send @set through the PF, each setting in the change log. Returns 0,
+ * or -1 with the reply naming the first refused setting.
+ */
+static int apply_logged(struct vfjob *v, const struct sriov_vf_settings *set)
+{
+	struct cni_job *j = v->j;
+	struct sriov_vf_results res = { 0 };
+	char err[512];
+	int r;
+
+	if (!set->n)
+		return 0;
+	r = sriov_vf_settings_apply(v->pf, v->vf, set, &res, err, sizeof(err));
+	if (r < 0)
+		return cni_fail(j, SRIOV_CNI_E_REFUSED, "%s: %s", v->vfname,
+				r == -ENOMEM ? "out of memory" : err);
+	for (size_t i = 0; i < res.n; i++) {
+		const struct sriov_vf_result *x = &res.v[i];
+		const char *text = x->setting->text;
+		size_t w = strcspn(text, " ");
+		char old[64], key[32];
+
+		sriov_vf_link_value(&v->vf->link, x->setting->attr, old, sizeof(old));
+		snprintf(key, sizeof(key), "%.*s", (int)w, text);
+		log_change(v, key, old, text[w] ? text + w + 1 : "", x->err, x->msg);
+		if (x->err && !j->reply->code)
+			cni_fail(j, SRIOV_CNI_E_REFUSED,
+				 "%s: the PF's driver (%s) refused %s: %s%s%s; remove it from the configuration",
+				 v->vfname, v->pf->driver ? v->pf->driver : "?", text,
+				 strerror(-x->err), x->msg ? ": " : "", x->msg ? x->msg : "");
+	}
+	sriov_vf_results_clear(&res);
+	return j->reply->code ? -1 : 0;
+}
+
 int cni_add(struct cni_job *j)
 {
 	struct sriov_cni_state s = { 0 };
-	struct sriov_vf_results res = { 0 };
 	struct mnl_socket *cnl = NULL;
 	struct vfjob v;
 	struct nslink hl = { 0 }, cl;
 	char att[300], owner[300], err[512], msg[256], *ipam = NULL;
 	char oboot[64], cboot[64];
+	struct sriov_vf_settings first, macset = { 0 };
 	int nsfd = -1, r, rc = -1;
 	bool netdev;
 
@@ -640,28 +676,19 @@ int cni_add(struct cni_job *j)
 			 j->state_dir, strerror(-r));
 		goto undo;
 	}
-	/* The attributes, one request each, through the PF. */
-	r = sriov_vf_settings_apply(v.pf, v.vf, &j->conf.settings, &res, err, sizeof(err));
-	if (r < 0) {
-		cni_fail(j, SRIOV_CNI_E_REFUSED, "%s: %s", v.vfname, err);
-		goto undo;
+	/*
+	 * The attributes, one request each, through the PF. A MAC for a
+	 * netdev waits until the netdev has it: igb refuses a MAC from a VF
+	 * that is not trusted once the PF set one for it.
+	 */
+	first = j->conf.settings;
+	if (netdev && j->conf.has_mac && first.n && first.v[0].attr == SRIOV_VF_ATTR_MAC) {
+		macset.v = first.v;
+		macset.n = 1;
+		first.v++;
+		first.n--;
 	}
-	for (size_t i = 0; i < res.n; i++) {
-		const struct sriov_vf_result *x = &res.v[i];
-		const char *text = x->setting->text;
-		size_t w = strcspn(text, " ");
-		char old[64], key[32];
-
-		sriov_vf_link_value(&v.vf->link, x->setting->attr, old, sizeof(old));
-		snprintf(key, sizeof(key), "%.*s", (int)w, text);
-		log_change(&v, key, old, text[w] ? text + w + 1 : "", x->err, x->msg);
-		if (x->err && !j->reply->code)
-			cni_fail(j, SRIOV_CNI_E_REFUSED,
-				 "%s: the PF's driver (%s) refused %s: %s%s%s; remove it from the configuration",
-				 v.vfname, v.pf->driver ? v.pf->driver : "?", text,
-				 strerror(-x->err), x->msg ? ": " : "", x->msg ? x->msg : "");
-	}
-	if (j->reply->code)
+	if (apply_logged(&v, &first) < 0)
 		goto undo;
 	if (netdev) {
 		r = nslink_set(v.hnl, hl.ifindex, NULL, NULL, 0, 0, msg, sizeof(msg));
@@ -684,8 +711,21 @@ int cni_add(struct cni_job *j)
 		r = nslink_get(cnl, j->env->ifname, 0, &cl);
 		if (r == 0)
 			r = nslink_set(cnl, cl.ifindex, NULL, NULL, 0, 1, msg, sizeof(msg));
-		if (r == 0 && j->conf.has_mac)
-			r = set_mac_retry(cnl, cl.ifindex, j->conf.mac, msg, sizeof(msg));
+		if (r == 0 && macset.n) {
+			/* The netdev's first, then the PF's: both hold it then. */
+			int rm = set_mac_retry(cnl, cl.ifindex, j->conf.mac, msg, sizeof(msg));
+
+			if (apply_logged(&v, &macset) < 0)
+				goto undo;
+			if (rm < 0)
+				rm = set_mac_retry(cnl, cl.ifindex, j->conf.mac, msg, sizeof(msg));
+			if (rm < 0) {
+				cni_fail(j, SRIOV_CNI_E_NETLINK,
+					 "%s: the VF's driver refused the MAC on %s: %s%s%s; a VF that is not trusted takes no new MAC while the PF holds another for it (igb): \"trust\": \"on\", or give the PF's MAC back first",
+					 v.vfname, j->env->ifname, strerror(-rm), msg[0] ? ": " : "", msg);
+				goto undo;
+			}
+		}
 		if (r == 0)
 			r = nslink_get(cnl, j->env->ifname, 0, &cl);
 		if (r < 0) {
@@ -746,7 +786,6 @@ undo:
 	}
 out:
 	free(ipam);
-	sriov_vf_results_clear(&res);
 	if (cnl)
 		mnl_socket_close(cnl);
 	if (nsfd >= 0)

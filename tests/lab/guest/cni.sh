@@ -102,8 +102,10 @@ E=$(cat /tmp/sec.out)
 check "the PF reports vlan 100 qos 2, spoofchk off, trust on, max_tx 100" \
 	"100 2 false true 100" \
 	"$(vlan "$E") $(field "$E" qos) $(field "$E" spoofchk) $(field "$E" trust) $(field "$E" max_tx)"
-check "the VF's attachment record and owner are in $STATE" "yes yes" \
-	"$([ -f $STATE/c1-net1.json ] && echo yes) $(grep -qx c1-net1 $STATE/$VF0.owner && echo yes)"
+check "the VF's attachment record and owner (with the boot id) are in $STATE" "yes yes" \
+	"$([ -f $STATE/c1-net1.json ] && echo yes) $(grep -qx "c1-net1 $(cat /proc/sys/kernel/random/boot_id)" $STATE/$VF0.owner && echo yes)"
+sec cni.show sriovctl show "$VF0"
+check "sriovctl show names the attachment holding VF0" yes "$(has 'attached to c1-net1' /tmp/sec.out)"
 check "the change log has ADD's records for c1" yes \
 	"$(grep -q 'sriov-cni ADD c1/net1' /var/log/sriovctl/changes.log && echo yes)"
 
