@@ -432,6 +432,26 @@ static int restore(struct vfjob *v, const struct sriov_cni_state *s)
 		restore_netdev(v, s);
 		return fails;
 	}
+	/*
+	 * A MAC ADD set on a netdev: the PF gives it up first (00:..:00),
+	 * so that the VF's driver may take its own back (igb refuses that
+	 * of a VF that is not trusted while the PF holds one); the PF's own
+	 * value comes back with the others below.
+	 */
+	if ((s->mask & (1u << SRIOV_VF_ATTR_MAC)) && s->moved && s->host_ifname) {
+		char *zero[] = { "mac", "00:00:00:00:00:00" };
+
+		if (sriov_vf_settings_parse(2, zero, &set, err, sizeof(err)) == 0 &&
+		    sriov_vf_settings_apply(v->pf, v->vf, &set, &res, err, sizeof(err)) == 0 &&
+		    res.n) {
+			log_change(v, "mac", v->vf->link.mac[0] ? v->vf->link.mac : "?", zero[1],
+				   res.v[0].err, res.v[0].msg);
+			if (res.v[0].err == 0)
+				restore_netdev(v, s);
+		}
+		sriov_vf_results_clear(&res);
+		sriov_vf_settings_clear(&set);
+	}
 	r = sriov_vf_settings_diff_only(&s->orig, &v->vf->link, s->mask, &set);
 	if (r == 0 && set.n)
 		r = sriov_vf_settings_apply(v->pf, v->vf, &set, &res, err, sizeof(err));

@@ -165,16 +165,11 @@ check "with its MAC and MTU" "$MAC0 1500" \
 	"$(cat /sys/class/net/$H0/address) $(cat /sys/class/net/$H0/mtu)"
 sec cni.vf0.del vfentry "$NET" 0
 E=$(cat /tmp/sec.out)
-check "the PF reports VF0's vlan, qos, spoofchk, trust and rate as before ADD" \
-	"$(vlan "$V0") $(field "$V0" qos) $(field "$V0" spoofchk) $(field "$V0" trust) $(field "$V0" max_tx)" \
-	"$(vlan "$E") $(field "$E" qos) $(field "$E" spoofchk) $(field "$E" trust) $(field "$E" max_tx)"
-# igbvf picked a random MAC while the PF was resetting, so the PF had
-# none for VF0 (00:00:00:00:00:00). DEL gives the PF that back, then the
-# netdev its MAC, which igbvf reports to the PF: it ends with the
-# netdev's MAC, as a VF whose driver came up on a running PF has.
-check "DEL set the VF's MAC back to $(field "$V0" address) through the PF (change log)" 1 \
+check "the PF reports VF0's MAC, vlan, qos, spoofchk, trust and rate as before ADD" \
+	"$(field "$V0" address) $(vlan "$V0") $(field "$V0" qos) $(field "$V0" spoofchk) $(field "$V0" trust) $(field "$V0" max_tx)" \
+	"$(field "$E" address) $(vlan "$E") $(field "$E" qos) $(field "$E" spoofchk) $(field "$E" trust) $(field "$E" max_tx)"
+check "DEL's MAC records in the change log: the PF's given up, then set back to $(field "$V0" address)" 2 \
 	"$(grep 'sriov-cni DEL c1/net1' /var/log/sriovctl/changes.log | grep '"attribute":"mac"' | grep -c "\"new\":\"$(field "$V0" address)\"")"
-check "and the PF now has the netdev's own MAC for VF0" "$MAC0" "$(field "$E" address)"
 check "the records are gone" "no no" \
 	"$([ -e $STATE/c1-net1.json ] && echo yes || echo no) $([ -e $STATE/$VF0.owner ] && echo yes || echo no)"
 cni DEL c1 /run/netns/pod1 net1 "$CONF0"
@@ -253,6 +248,9 @@ cat >$LIST <<EOT
   "ipam":{"type":"host-local","subnet":"10.58.0.0/24","dataDir":"/tmp/ipam"}},
  {"type":"tuning","mtu":1450}]}
 EOT
+MAC1=$(cat "/sys/class/net/$H1/address")
+sec cni.lib.vf1.before vfentry "$NET" 1
+V1=$(cat /tmp/sec.out)
 sec cni.lib.netns ip netns add pod5
 sec cni.lib.validate cnidrv validate $LIST /run/netns/pod5 c6 net1
 check "libcni validates the conflist (VERSION of each plugin)" 0 $?
@@ -274,7 +272,10 @@ sec cni.lib.del cnidrv del $LIST /run/netns/pod5 c6 net1 02:00:00:00:bb:01
 check "libcni DEL exits 0" 0 $?
 check "VF1's netdev is home under its name" "$H1" "$(netdev_of "$VF1")"
 sec cni.lib.vf1 vfentry "$NET" 1
-check "with vlan 0" 0 "$(vlan "$(cat /tmp/sec.out)")"
+E=$(cat /tmp/sec.out)
+check "with vlan 0" 0 "$(vlan "$E")"
+check "the netdev has its MAC again, the PF its MAC for VF1 as before" "$MAC1 $(field "$V1" address)" \
+	"$(cat /sys/class/net/$H1/address) $(field "$E" address)"
 sec cni.lib.del2 cnidrv del $LIST /run/netns/pod5 c6 net1 02:00:00:00:bb:01
 check "libcni DEL again exits 0" 0 $?
 sed 's/"vlan":110/"vlan":5000/' $LIST >/tmp/bad.conflist
