@@ -283,3 +283,55 @@ sec cni.lib.bad cnidrv add /tmp/bad.conflist /run/netns/pod5 c7 net1
 check "libcni ADD with vlan 5000: exit 1 with the plugin's message" "1 yes" \
 	"$? $(has '"vlan": 5000 is out of range 0..4094' /tmp/sec.err)"
 check "and nothing left in pod5" "" "$(ip -n pod5 -o link show net1 2>/dev/null)"
+
+# ---- all 7 VFs igb has, 7 ADDs at once and 7 DELs at once: per-VF locks,
+# no global serialisation, every VF back home
+sec cni.par7.zero sriovctl pf "$NET" set-vfs 0
+sec cni.par7.numvfs sriovctl pf "$NET" set-vfs 7
+check "set-vfs 7 exits 0" 0 $?
+i=0
+while [ $i -lt 7 ]; do
+	wait_until 20 has_netdev "$(vf "$IG" $i)"
+	i=$((i + 1))
+done
+timed cni.par7.carrier 20 carrier_up "$NET"
+i=0
+while [ $i -lt 7 ]; do
+	eval "P7H$i=\$(netdev_of \"\$(vf \"\$IG\" $i)\")"
+	ip netns add "p7-$i"
+	i=$((i + 1))
+done
+par7() {
+	i=0
+	while [ $i -lt 7 ]; do
+		c="{\"cniVersion\":\"1.1.0\",\"name\":\"p7\",\"type\":\"sriov\",\"deviceID\":\"$(vf "$IG" $i)\",\"vlan\":$((200 + i))}"
+		( printf %s "$c" | CNI_COMMAND=$1 CNI_CONTAINERID="p7c$i" CNI_NETNS="/run/netns/p7-$i" \
+			CNI_IFNAME=net1 /opt/cni/bin/sriov >"/tmp/p7.$i" 2>&1; echo $? >"/tmp/p7.$i.rc" ) &
+		i=$((i + 1))
+	done
+	wait
+	cat /tmp/p7.?.rc | tr '\n' ' '
+}
+sec cni.par7.add par7 ADD
+check "7 ADDs at once: all exit 0" "0 0 0 0 0 0 0 " "$(cat /tmp/sec.out)"
+n=0
+i=0
+while [ $i -lt 7 ]; do
+	ip -n "p7-$i" link show net1 >/dev/null 2>&1 && n=$((n + 1))
+	i=$((i + 1))
+done
+check "each of the 7 VFs is in its own pod" 7 "$n"
+sec cni.par7.pf ip -d link show "$NET"
+check "the PF reports vlans 200..206" 7 "$(grep -c 'vlan 20[0-6]' /tmp/sec.out)"
+sec cni.par7.del par7 DEL
+check "7 DELs at once: all exit 0" "0 0 0 0 0 0 0 " "$(cat /tmp/sec.out)"
+n=0
+i=0
+while [ $i -lt 7 ]; do
+	eval "h=\$P7H$i"
+	[ "$(netdev_of "$(vf "$IG" $i)")" = "$h" ] && n=$((n + 1))
+	i=$((i + 1))
+done
+check "all 7 netdevs home under their names" 7 "$n"
+sec cni.par7.pf2 ip -d link show "$NET"
+check "and no VF keeps a vlan" 0 "$(grep -c 'vlan 20[0-6]' /tmp/sec.out)"
