@@ -220,10 +220,15 @@ static int check_pools(const struct export_job *job, const char *what,
 	for (size_t i = 0; i < job->n_vfs; i++) {
 		const struct export_vf *v = &job->vfs[i];
 
+		const struct sriov_policy *p = job->opts->policy;
+
+		if (!v->pool && p && p->files.n)
+			return errset(err, errlen, -EDOM, "%s is in no pool: %s are the policy's pools; give its VF range 'pool: NAME' in %s",
+				      v->label, what, p->files.v[p->files.n - 1]);
 		if (!v->pool)
 			return errset(err, errlen, -EDOM, "%s is in no pool: %s %s; give its VF range 'pool: NAME' in the policy (%s, or -f FILE)",
 				      v->label, what,
-				      job->opts->policy ? "are the policy's pools" : "are the policy's pools, and no policy was read",
+				      p ? "are the policy's pools" : "are the policy's pools, and no policy was read",
 				      "/" SRIOV_POLICY_PATH);
 		if (!resource_name_ok(v->pool))
 			return errset(err, errlen, -EDOM, "pool '%s' (of %s): a Kubernetes SR-IOV resource name is A-Z a-z 0-9 _ only; rename the pool in the policy",

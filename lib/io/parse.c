@@ -37,6 +37,17 @@ bool parse_token_ok(const char *s, size_t max)
 	return true;
 }
 
+bool parse_ifname_ok(const char *s, size_t len)
+{
+	if (len == 0 || len >= 16 || (len == 1 && s[0] == '.') ||
+	    (len == 2 && s[0] == '.' && s[1] == '.'))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!s[i] || s[i] == '/' || s[i] == ':' || isspace((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
 /* Digits only, no sign, no white space; overflow checked against @max. */
 static int parse_digits(const char *s, size_t len, unsigned base,
 			uint64_t max, uint64_t *out)

@@ -21,6 +21,11 @@ int parse_hexdigit(char c);
  * a digit. */
 bool parse_token_ok(const char *s, size_t max);
 
+/* The first @len bytes of @s as an interface name the kernel takes
+ * (dev_valid_name): 1-15 bytes, not "." or "..", no '/', ':', NUL or
+ * white space. */
+bool parse_ifname_ok(const char *s, size_t len);
+
 /* Decimal unsigned ("%u\n"): sriov_numvfs, sriov_totalvfs, sriov_offset… */
 int parse_uint(const char *buf, size_t len, unsigned max, unsigned *out);
 

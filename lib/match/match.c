@@ -172,7 +172,12 @@ static int parse_json(const char *spec, size_t len, struct json_object **out,
 		return errset(err, errlen, -E2BIG,
 			      "the spec is %zu bytes; match takes at most %u", len,
 			      SRIOV_MATCH_SPEC_MAX);
-	if (strspn(spec, " \t\r\n") >= len)
+	size_t ws = 0;
+
+	/* @spec is @len bytes, not a C string */
+	while (ws < len && strchr(" \t\r\n", spec[ws]) && spec[ws])
+		ws++;
+	if (ws == len)
 		return errset(err, errlen, -EINVAL, "the spec is empty: give the consumer's JSON");
 	if (memchr(spec, '\0', len))
 		return errset(err, errlen, -EINVAL,

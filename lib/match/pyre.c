@@ -26,8 +26,7 @@
 struct pyre {
 	const char *pat;
 	size_t pos;
-	char *out;          /* the ERE, growing */
-	size_t len, cap;
+	FILE *out;          /* the ERE, into open_memstream */
 	int depth;          /* open groups */
 	char *err;
 	size_t errlen;
@@ -35,19 +34,7 @@ struct pyre {
 
 static int put(struct pyre *p, const char *s, size_t n)
 {
-	if (p->len + n + 1 > p->cap) {
-		size_t cap = (p->cap ? p->cap * 2 : 64) + n;
-		char *o = realloc(p->out, cap);
-
-		if (!o)
-			return -ENOMEM;
-		p->out = o;
-		p->cap = cap;
-	}
-	memcpy(p->out + p->len, s, n);
-	p->len += n;
-	p->out[p->len] = '\0';
-	return 0;
+	return fwrite(s, 1, n, p->out) == n ? 0 : -ENOMEM;
 }
 
 static int puts_(struct pyre *p, const char *s)
@@ -481,7 +468,14 @@ static int parse_alt(struct pyre *p)
 int match_pyre_compile(const char *pat, regex_t *re, char *err, size_t errlen)
 {
 	struct pyre p = { .pat = pat, .err = err, .errlen = errlen };
-	int r = puts_(&p, "^(");
+	char *ere = NULL;
+	size_t len = 0;
+	int r;
+
+	p.out = open_memstream(&ere, &len);
+	if (!p.out)
+		return -ENOMEM;
+	r = puts_(&p, "^(");
 
 	if (r == 0)
 		r = parse_alt(&p);
@@ -489,16 +483,18 @@ int match_pyre_compile(const char *pat, regex_t *re, char *err, size_t errlen)
 		r = refuse(&p, "unbalanced parenthesis");
 	if (r == 0)
 		r = puts_(&p, ")");
+	if (fclose(p.out) != 0 && r == 0)
+		r = -ENOMEM;
 	if (r == 0) {
-		int rc = regcomp(re, p.out, REG_EXTENDED | REG_NOSUB);
+		int rc = regcomp(re, ere, REG_EXTENDED | REG_NOSUB);
 
 		if (rc == REG_ESPACE)
 			r = -ENOMEM;
 		else if (rc)
 			r = errset(err, errlen, -EOPNOTSUPP,
 				   "'%s' translates to the POSIX regex '%s', which regcomp refuses (error %d)",
-				   pat, p.out, rc);
+				   pat, ere, rc);
 	}
-	free(p.out);
+	free(ere);
 	return r;
 }

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "io/parse.h"
 #include "policy/policy.h"
 #include "policy/yamlwalk.h"
 #include "util/strv.h"
@@ -105,8 +106,8 @@ static void pf_name(struct op *o, struct op_policy *pol, yaml_node_t *n)
 		return;
 	hash = strchr(s, '#');
 	len = hash ? (size_t)(hash - s) : strlen(s);
-	if (len == 0 || len > 15 || strcspn(s, "/: \t") < len) {
-		pw_err(&o->c, n, "pfNames: \"%s\" is not an interface name (1-15 characters, no / : or space)", s);
+	if (!parse_ifname_ok(s, len)) {
+		pw_err(&o->c, n, "pfNames: \"%s\" is not an interface name (1-15 characters, no / : or white space)", s);
 		return;
 	}
 	sel = &pol->sels[pol->n_sels];
@@ -555,13 +556,32 @@ static int merge(struct op *o, struct mentry **out, size_t *n_out)
 			}
 			sels = &id;
 			ns = 1;
-		} else if (pol->has_vendor || pol->has_device) {
-			note(o, "%s: nicSelector's vendor/deviceID also must match: sriovctl selects the PF by %s alone",
-			     pol->name, pol->sels[0].match == SRIOV_POLICY_MATCH_NETDEV ? "name" : "address");
 		}
+		/* The operator ANDs the nicSelector's fields: with pfNames, the
+		 * PFs are those names (their ranges give the VFs) and
+		 * rootDevices only narrows them, which one sriovctl match
+		 * cannot say. */
+		bool by_name = false;
+
+		for (size_t s = 0; s < pol->n_sels; s++)
+			by_name |= pol->sels[s].match == SRIOV_POLICY_MATCH_NETDEV;
+		bool by_addr = false;
+
+		for (size_t s = 0; s < pol->n_sels; s++)
+			by_addr |= pol->sels[s].match == SRIOV_POLICY_MATCH_PCI;
+		if (pol->n_sels && (pol->has_vendor || pol->has_device || (by_name && by_addr)))
+			note(o, "%s: nicSelector's %s also must match: sriovctl selects the PF by %s alone",
+			     pol->name,
+			     by_name && by_addr ? (pol->has_vendor || pol->has_device ?
+						   "rootDevices and vendor/deviceID" : "rootDevices")
+						: "vendor/deviceID",
+			     by_name ? "name" : "address");
 		for (size_t s = 0; s < ns && r == 0; s++) {
 			const struct op_sel *sel = &sels[s];
 			struct mentry *e = NULL;
+
+			if (by_name && sel->match != SRIOV_POLICY_MATCH_NETDEV)
+				continue;
 
 			for (size_t j = 0; j < n && !e; j++)
 				if (same_pf(&ents[j].sel, sel))
@@ -635,7 +655,8 @@ static int emit(struct op *o, struct mentry *ents, size_t n)
 			pf->mtu = e->mtu;
 			pf->at[SRIOV_PPF_MTU] = e->sel.at;
 		}
-		qsort(e->r, e->n, sizeof(*e->r), cmp_mrange);
+		if (e->n)  /* numVfs 0 and no range: e->r is NULL */
+			qsort(e->r, e->n, sizeof(*e->r), cmp_mrange);
 		for (size_t j = 0; j < e->n; j++) {
 			const struct mrange *m = &e->r[j];
 			struct sriov_policy_vfs *v;

@@ -27,17 +27,9 @@
 #define POLICY_RANGES_MAX 65536
 #define POLICY_ENTRIES_MAX 65536
 
-/* An interface name the kernel accepts (dev_valid_name). */
 static bool netdev_name_ok(const char *s)
 {
-	size_t n = strlen(s);
-
-	if (n == 0 || n >= 16 || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == '/' || s[i] == ':' || isspace((unsigned char)s[i]))
-			return false;
-	return true;
+	return parse_ifname_ok(s, strlen(s));
 }
 
 /* DDDD:BB:DD.F, lower or upper case hex. */

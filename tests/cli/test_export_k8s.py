@@ -77,7 +77,7 @@ class ExportK8s(unittest.TestCase):
             with self.subTest(fmt):
                 err = self.refused(1, "ens1f0np0/vf2 is in no pool", fmt, "ens1f0np0",
                                    "-f", pol, *extra)
-                self.assertIn("'pool: NAME'", err)
+                self.assertIn("give its VF range 'pool: NAME' in " + pol, err)
         pol = self.policy(GOOD.replace("pool: dpdk", "pool: dp-dk"))
         self.refused(1, "pool 'dp-dk' (of ens1f0np0/vf2): a Kubernetes SR-IOV resource name is A-Z a-z 0-9 _ only",
                      "k8s-device-plugin", "--pool", "dp-dk", "-f", pol)

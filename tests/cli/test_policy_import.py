@@ -120,6 +120,36 @@ class Import(TreeTest):
         r = sriovctl("--root", root, "plan", "-f", out, "--json", check=None)
         self.assertIn(r.rc, (0, 3), r.err)
 
+    def test_export_then_import_plans_the_same(self):
+        """export k8s-sriov-operator and import sriov-operator are inverses:
+        the imported policy plans exactly what the exported one did. The
+        export's nicSelector has pfNames with ranges and rootDevices; the
+        operator ANDs them, so rootDevices narrows the named PF and does
+        not add all its VFs."""
+        root = self.path("host")
+        nd = hostgen(root, "e810:pfs=1,vfs=8")["pfs"][0]["netdevs"][0]
+        orig = self.write("orig.yaml", f"""\
+pfs:
+  - match: {{netdev: {nd}}}
+    num_vfs: 8
+    mtu: 9000
+    vfs:
+      "0-3": {{mtu: 9000, pool: net_a}}
+      "4-7": {{driver: vfio-pci, pool: dpdk}}
+""")
+        op = self.path("op.json")
+        sriovctl("--root", root, "export", "k8s-sriov-operator", "-f", orig, "--name", "n1",
+                 nd, "-o", op, check=0)
+        back = self.path("back.yaml")
+        r = sriovctl("--root", root, "policy", "import", "sriov-operator", op, "--node", "n1",
+                     "-o", back, check=0)
+        self.assertIn("nicSelector's rootDevices and vendor/deviceID also must match: "
+                      "sriovctl selects the PF by name alone", r.err)
+        plans = [sriovctl("--root", root, "plan", "-f", f, "--json", check=0).out
+                 for f in (orig, back)]
+        self.assertIn('"vfio-pci"', plans[0])
+        self.assertEqual(plans[0], plans[1])
+
     def test_priority(self):
         # the operator applies 99 first, 0 last: the higher priority's numVfs
         # and VFs win; a lower one keeps what the higher does not take

@@ -67,8 +67,9 @@ PRUNE = ["kernel/drivers/gpu", "kernel/drivers/media", "kernel/sound",
          "kernel/drivers/staging", "kernel/drivers/iio", "kernel/drivers/usb",
          "kernel/drivers/scsi", "kernel/drivers/hid", "kernel/net/bluetooth",
          "kernel/drivers/bluetooth", "kernel/fs"]
+# dpdk-dev: dpdk-testpmd, which boot H runs on an igb VF
 HOST_PACKAGES = ["busybox-static", "kmod", "cpio", "gzip", "xz-utils",
-                 "iproute2", "pci.ids", "make", "udev"]
+                 "iproute2", "pci.ids", "make", "udev", "dpdk-dev"]
 
 
 class LabError(Exception):

@@ -130,6 +130,8 @@ void tl_memhost_init(struct tl_memhost *m)
 	m->pfs[0].bus = "pci";
 	m->pfs[0].vendor_id = 0x8086;
 	m->pfs[0].device_id = 0x1592;
+	m->pfs[0].class_code = 0x020000;
+	m->pfs[0].vf_device_id = 0x1889;
 	m->pfs[0].driver = "ice";
 	m->pfs[0].netdevs = &m->nd;
 	m->pfs[0].n_netdevs = 1;
@@ -159,6 +161,7 @@ void tl_memhost_init(struct tl_memhost *m)
 	m->pfs[1].bus = "pci";
 	m->pfs[1].vendor_id = 0x1b36;
 	m->pfs[1].device_id = 0x0010;
+	m->pfs[1].class_code = 0x010802;
 	m->pfs[1].driver = "nvme";
 	m->pfs[1].total_vfs = 4;
 	m->pfs[1].drivers_autoprobe = true;

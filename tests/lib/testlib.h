@@ -32,9 +32,9 @@ void tl_link(const char *root, const char *rel, const char *target);
 void tl_hostgen(const char *out, const char *args);
 
 /*
- * Two PFs: an E810-like NIC (0000:3b:00.0, ice, netdev ens1f0, 4 iavf VFs
- * with netdevs ens1f0vN, total 8) and an NVMe PF without VFs (0000:5e:00.0,
- * total 4). tl_memhost_init() (re)sets every field; change them after.
+ * Two PFs: an E810-like NIC (0000:3b:00.0, 8086:1592, class 020000, ice,
+ * netdev ens1f0, 4 iavf VFs 8086:1889 with netdevs ens1f0vN, total 8) and
+ * an NVMe PF without VFs (0000:5e:00.0, class 010802, total 4). tl_memhost_init() (re)sets every field; change them after.
  */
 struct tl_memhost {
 	struct sriov_host host;

@@ -137,6 +137,25 @@ static void test_link_basename(void **state)
 	assert_int_equal(parse_link_basename(S("///"), &b, &n), -EINVAL);
 }
 
+static void test_ifname(void **state)
+{
+	(void)state;
+	assert_true(parse_ifname_ok("ens1f0np0", 9));
+	assert_true(parse_ifname_ok("ens1f0#0-3", 6));        /* the name part */
+	assert_true(parse_ifname_ok("123456789012345", 15));
+	assert_false(parse_ifname_ok("1234567890123456", 16)); /* IFNAMSIZ */
+	assert_false(parse_ifname_ok("", 0));
+	assert_false(parse_ifname_ok(".", 1));
+	assert_false(parse_ifname_ok("..", 2));
+	assert_true(parse_ifname_ok("...", 3));
+	assert_false(parse_ifname_ok("\ns1f0", 5));
+	assert_false(parse_ifname_ok("a b", 3));
+	assert_false(parse_ifname_ok("a\tb", 3));
+	assert_false(parse_ifname_ok("a/b", 3));
+	assert_false(parse_ifname_ok("a:1", 3));
+	assert_false(parse_ifname_ok("a\0b", 3));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +164,7 @@ int main(void)
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_bool),
 		cmocka_unit_test(test_token),
+		cmocka_unit_test(test_ifname),
 		cmocka_unit_test(test_mac),
 		cmocka_unit_test(test_link_basename),
 	};
