@@ -314,6 +314,7 @@ par7() {
 }
 sec cni.par7.add par7 ADD
 check "7 ADDs at once: all exit 0" "0 0 0 0 0 0 0 " "$(cat /tmp/sec.out)"
+sec cni.par7.out sh -c 'for f in /tmp/p7.?; do echo "== $f"; cat "$f"; done' 
 n=0
 i=0
 while [ $i -lt 7 ]; do
