@@ -61,7 +61,7 @@ const struct vflink_dev *rtnl_vf_links_find(const struct rtnl_vf_links *l,
 	return NULL;
 }
 
-int rtnl_dump_vf_links(bool stats, struct rtnl_vf_links *out)
+static int dump_once(bool stats, struct rtnl_vf_links *out)
 {
 	char req[MNL_SOCKET_BUFFER_SIZE];
 	struct dump d = { .out = out };
@@ -145,6 +145,20 @@ out:
 	mnl_socket_close(nl);
 	if (r < 0)
 		rtnl_vf_links_free(out);
+	return r;
+}
+
+/*
+ * A dump the link table changed under (a netdev moved to another
+ * namespace, renamed: NLM_F_DUMP_INTR, which libmnl gives as EINTR) is
+ * not consistent: asked again, as iproute2 does.
+ */
+int rtnl_dump_vf_links(bool stats, struct rtnl_vf_links *out)
+{
+	int r = -EINTR;
+
+	for (int i = 0; i < 10 && r == -EINTR; i++)
+		r = dump_once(stats, out);
 	return r;
 }
 
