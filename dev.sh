@@ -31,6 +31,8 @@ PACKAGES=(
 	# neutron's parsers and matchers, the operator's CRD schemas, DPDK's
 	# dpdk-devbind and EAL (unshare -m for their private view of /sys)
 	python3-nova python3-neutron python3-jsonschema python3-yaml dpdk util-linux
+	# audit --junit: junitparser reads the JUnit XML as CI tools do
+	python3-junitparser
 	# the CNI plugin's lab scenario: the reference host-local and tuning
 	containernetworking-plugins
 	# and a real CNI client for it: a driver on Debian's libcni, built offline

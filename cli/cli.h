@@ -159,6 +159,7 @@ int cmd_plan(struct cli *c, int argc, char **argv);
 int cmd_apply(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_match(struct cli *c, int argc, char **argv);
+int cmd_audit(struct cli *c, int argc, char **argv);
 
 /* The change log and syslog of one apply, restore or recovery (cli/changelog.c). */
 struct cli_changelog {

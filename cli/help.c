@@ -184,6 +184,22 @@ static const struct help_entry entries[] = {
 	    "sriovctl match nova '{\"address\": \"0000:3b:00.0\", \"physical_network\": \"physnet1\"}'",
 	    "sriovctl match k8s-device-plugin '{\"pfNames\": [\"ens1f0#0-3\"]}'",
 	    "sriovctl match k8s-sriov-operator '{\"pfNames\": [\"ens1f0#0-3\"]}'" } },
+	{ "audit", NULL, "audit [DEVICE...] [--baseline FILE] [--junit FILE] [--all]\n"
+			 "audit --list-rules",
+	  "The VFs handed to a guest (vfio-pci, a process holding its vfio device) or a\n"
+	  "pod (its netdev in another network namespace) against a security baseline:\n"
+	  "the built-in one, or FILE over it (docs/audit.md). Each finding names the\n"
+	  "rule, the device, what was expected and found, who holds the VF and the\n"
+	  "command that fixes it. Exit 0 clean, 1 on a violation (or an unknown\n"
+	  "DEVICE), 2 for bad usage or a baseline with errors (FILE:LINE:COLUMN).",
+	  { { "--baseline FILE", "the baseline YAML, over the built-in defaults" },
+	    { "--junit FILE", "also the findings as JUnit XML (replaced atomically)" },
+	    { "--all", "text: every finding, passes and skips too" },
+	    { "--list-rules", "the rules: id, default, title" },
+	    { "-j, --json", "the report as JSON (sriovctl.audit/v1)" },
+	    { NULL, NULL } },
+	  { "sriovctl audit", "sriovctl audit ens1f0 --baseline /etc/sriovctl/baseline.yaml",
+	    "sriovctl audit --junit audit.xml --json" } },
 	{ "help", NULL, "help [VERB [SUB]]",
 	  "This text, or the help of one command.",
 	  { { NULL, NULL } },
@@ -264,6 +280,13 @@ static void put_entry(const struct help_entry *e, FILE *f)
 		for (int i = 0; i < SRIOV_MATCH__COUNT; i++)
 			fprintf(f, "  %-22s %s\n", sriov_match_format_name(i),
 				sriov_match_format_summary(i));
+	}
+	if (!e->sub && strcmp(e->verb, "audit") == 0) {
+		const struct sriov_audit_rule_info *ri;
+
+		fputs("\nRules:\n", f);
+		for (size_t i = 0; (ri = sriov_audit_rule_at(i)); i++)
+			fprintf(f, "  %-15s %s (default: %s)\n", ri->id, ri->title, ri->default_text);
 	}
 	fputs("\nExamples:\n", f);
 	for (size_t i = 0; i < 4 && e->examples[i]; i++)

@@ -80,6 +80,8 @@ static void usage(FILE *f)
 	      "  match FORMAT SPEC|-  which PFs and VFs a consumer's selector takes, and why\n"
 	      "                       not the others: nova (device_spec), k8s-device-plugin,\n"
 	      "                       k8s-sriov-operator (nicSelector)\n"
+	      "  audit [DEVICE...] [--baseline FILE] [--junit FILE]  the VFs handed to guests\n"
+	      "                       and pods against a security baseline (exit 1 on a violation)\n"
 	      "  help [VERB [SUB]]    this text, or the help of one command (also VERB --help)\n"
 	      "\n"
 	      "DEVICE is a netdev (ens1f0), a PCI address (0000:3b:00.0 or 3b:00.0),\n"
@@ -166,6 +168,18 @@ static int dump_man(const char *part)
 		for (size_t i = 0; (ci = sriov_check_info_at(i)); i++)
 			printf(".BR %s%s\n", ci->id,
 			       sriov_check_info_at(i + 1) ? " ," : " .");
+	} else if (strcmp(part, "audit-rules") == 0) {
+		const struct sriov_audit_rule_info *ri;
+
+		for (size_t i = 0; (ri = sriov_audit_rule_at(i)); i++) {
+			fputs(".TP\n.B ", stdout);
+			roff_put(ri->id);
+			fputs("\n", stdout);
+			roff_put(ri->title);
+			fputs(" (default: ", stdout);
+			roff_put(ri->default_text);
+			fputs(").\n", stdout);
+		}
 	} else if (strcmp(part, "export-formats") == 0) {
 		for (int i = 0; i < SRIOV_EXPORT__COUNT; i++) {
 			const struct sriov_export_format_info *x = sriov_export_format_info(i);
@@ -181,7 +195,7 @@ static int dump_man(const char *part)
 			fputs(".\n", stdout);
 		}
 	} else {
-		cli_error("--dump-man takes synopsis, options, check-ids or export-formats");
+		cli_error("--dump-man takes synopsis, options, check-ids, audit-rules or export-formats");
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -326,6 +340,7 @@ static int run(struct cli *c, int argc, char **argv)
 		{ "plan", cmd_plan }, { "apply", cmd_apply },
 		{ "export", cmd_export },
 		{ "match", cmd_match },
+		{ "audit", cmd_audit },
 	};
 	static char *default_argv[] = { "list", NULL };
 	int r;

@@ -9,41 +9,37 @@
 
 static void print_vfs(const struct sriov_policy_vfs *r)
 {
+	/* the order `policy check` has always printed them in */
+	static const enum sriov_vf_attr order[] = {
+		SRIOV_VF_ATTR_DRIVER, SRIOV_VF_ATTR_MAC, SRIOV_VF_ATTR_VLAN,
+		SRIOV_VF_ATTR_QOS, SRIOV_VF_ATTR_VLAN_PROTO,
+		SRIOV_VF_ATTR_SPOOFCHK, SRIOV_VF_ATTR_TRUST,
+		SRIOV_VF_ATTR_MIN_RATE, SRIOV_VF_ATTR_MAX_RATE,
+		SRIOV_VF_ATTR_LINK_STATE, SRIOV_VF_ATTR_QUERY_RSS,
+		SRIOV_VF_ATTR_MTU,
+	};
 	unsigned s = r->set;
 
 	if (r->first == r->last)
 		printf("    VF %u:", r->first);
 	else
 		printf("    VFs %u-%u:", r->first, r->last);
-	if (s & 1u << SRIOV_VF_ATTR_DRIVER)
-		cli_print(" driver %s", r->driver);
-	if (s & 1u << SRIOV_VF_ATTR_MAC) {
-		if (r->mac_auto)
-			printf(" mac auto");
-		else
-			printf(" mac %02x:%02x:%02x:%02x:%02x:%02x", r->mac[0], r->mac[1],
-			       r->mac[2], r->mac[3], r->mac[4], r->mac[5]);
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		struct sriov_vf_attr_value v;
+		char val[64];
+		int e;
+
+		if (!(s & 1u << order[i]))
+			continue;
+		e = sriov_policy_vfs_value(r, order[i], &v);
+		if (order[i] == SRIOV_VF_ATTR_DRIVER) /* a name from the file */
+			cli_print(" %s %s", sriov_vf_attr_key(order[i]), v.str);
+		else if (e == 0 &&
+			 sriov_vf_attr_format(order[i], &v, val, sizeof(val)) == 0)
+			printf(" %s %s", sriov_vf_attr_key(order[i]), val);
+		else /* mac: auto */
+			printf(" %s auto", sriov_vf_attr_key(order[i]));
 	}
-	if (s & 1u << SRIOV_VF_ATTR_VLAN)
-		printf(" vlan %u", r->vlan);
-	if (s & 1u << SRIOV_VF_ATTR_QOS)
-		printf(" qos %u", r->qos);
-	if (s & 1u << SRIOV_VF_ATTR_VLAN_PROTO)
-		printf(" vlan_proto %s", sriov_vf_vlan_proto_name(r->vlan_proto));
-	if (s & 1u << SRIOV_VF_ATTR_SPOOFCHK)
-		printf(" spoofchk %s", r->spoofchk ? "on" : "off");
-	if (s & 1u << SRIOV_VF_ATTR_TRUST)
-		printf(" trust %s", r->trust ? "on" : "off");
-	if (s & 1u << SRIOV_VF_ATTR_MIN_RATE)
-		printf(" min_tx_rate %u", r->min_tx_rate);
-	if (s & 1u << SRIOV_VF_ATTR_MAX_RATE)
-		printf(" max_tx_rate %u", r->max_tx_rate);
-	if (s & 1u << SRIOV_VF_ATTR_LINK_STATE)
-		printf(" link_state %s", sriov_vf_link_state_name(r->link_state));
-	if (s & 1u << SRIOV_VF_ATTR_QUERY_RSS)
-		printf(" query_rss %s", r->query_rss ? "on" : "off");
-	if (s & 1u << SRIOV_VF_ATTR_MTU)
-		printf(" mtu %u", r->mtu);
 	if (r->optional) {
 		const char *sep = " optional [";
 

@@ -63,16 +63,30 @@ int cmd_show(struct cli *c, int argc, char **argv)
 	const struct sriov_pf *pf;
 	const struct sriov_vf *vf;
 	char **args;
+	unsigned flags;
 	int nargs, r;
 
 	r = cli_args(c, argc, argv, 1, 1, &args, &nargs);
 	if (r >= 0)
 		return r;
-	/* Names for the PF shown only: the rest never reaches the output. */
-	r = cli_load(c, SRIOV_LOAD_NO_NAMES | SRIOV_LOAD_NO_VF_MTU, &host);
-	if (r != EXIT_OK)
-		return r;
-	r = sriov_host_resolve(host, args[0], &pf, &vf);
+	/*
+	 * Only the PF shown, its names and groups: the rest never reaches the
+	 * output. A name that does not lead to one PF is judged (and its error
+	 * worded) on the whole inventory.
+	 */
+	flags = SRIOV_LOAD_NO_NAMES | SRIOV_LOAD_NO_VF_MTU |
+		(c->stats ? SRIOV_LOAD_STATS : 0);
+	r = sriov_host_load_device(c->ctx, flags, args[0], &host);
+	if (r == 0 && sriov_host_resolve(host, args[0], &pf, &vf) < 0) {
+		sriov_host_free(host);
+		r = -ENOENT;
+	}
+	if (r < 0) {
+		r = cli_load(c, flags, &host);
+		if (r != EXIT_OK)
+			return r;
+		r = sriov_host_resolve(host, args[0], &pf, &vf);
+	}
 	if (r < 0) {
 		not_found(c, host, args[0], r);
 		sriov_host_free(host);

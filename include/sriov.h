@@ -41,6 +41,7 @@
 #include "sriov/lock.h"
 #include "sriov/export.h"
 #include "sriov/match.h"
+#include "sriov/audit.h"
 #include "sriov/cni.h"
 
 #endif /* SRIOV_H */

@@ -37,6 +37,19 @@ int sriov_host_load(struct sriov_ctx *ctx, unsigned flags,
 void sriov_host_free(struct sriov_host *host);
 
 /*
+ * The same inventory, of one PF only: the one that @name (any name
+ * sriov_host_resolve() takes) is or holds the VF of, found with a few
+ * reads, with its VFs; the views of one device need no other. The host's
+ * own facts (root, cmdline, IOMMU, warnings) are as sriov_host_load()
+ * reads them. Returns 0, -ENOENT when those reads lead to no SR-IOV PF (a
+ * misspelt or ambiguous name, a device without SR-IOV: the full inventory
+ * and sriov_host_resolve() say which), or -errno. Resolve @name in the
+ * result. Free with sriov_host_free().
+ */
+int sriov_host_load_device(struct sriov_ctx *ctx, unsigned flags,
+			   const char *name, struct sriov_host **out);
+
+/*
  * Look up the pci.ids names of @only (a PF of @host), or of every PF when
  * NULL, after a load with SRIOV_LOAD_NO_NAMES: loading the database is most
  * of the cost of showing one PF, and a netdevsim PF needs none. A name

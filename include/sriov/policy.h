@@ -63,6 +63,16 @@ struct sriov_policy_vfs {
 	struct sriov_policy_loc pool_at;
 };
 
+/*
+ * The value range @r gives attribute @a (whether set or not: see ->set),
+ * as the VF-attribute table holds values (sriov/vf_attr.h), for
+ * sriov_vf_attr_format() and comparisons; DRIVER points into @r.
+ * Returns 0, -ENODATA for `mac: auto` (an address only once planned),
+ * -EINVAL for no such attribute.
+ */
+int sriov_policy_vfs_value(const struct sriov_policy_vfs *r,
+			   enum sriov_vf_attr a, struct sriov_vf_attr_value *v);
+
 /* Longest pool name: a Kubernetes resource name's limit. */
 #define SRIOV_POLICY_POOL_MAX 63
 

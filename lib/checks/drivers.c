@@ -13,6 +13,7 @@
 
 #include "checks/checks.h"
 #include "host/modules.h"
+#include "host/pcidev.h"
 
 static void load_modules(struct check_run *r)
 {
@@ -24,7 +25,7 @@ static void check_vfio(struct check_run *r)
 {
 	char remedy[512];
 
-	if (rootfs_exists(r->ctx->rfs, ROOTFS_TOP, "sys/bus/pci/drivers/vfio-pci")) {
+	if (pci_driver_loaded(r->ctx->rfs, "vfio-pci")) {
 		check_add(r, "driver.vfio", SRIOV_SEV_OK, NULL, NULL,
 			  "/sys/bus/pci/drivers/vfio-pci exists: vfio-pci is loaded");
 		return;
@@ -86,8 +87,7 @@ static void check_pf_driver(struct check_run *r, const struct sriov_pf *pf)
 
 static void check_vf_driver(struct check_run *r, const struct sriov_pf *pf)
 {
-	char modalias[128], path[256], module[128], remedy[512];
-	ssize_t n = -ENOENT;
+	char modalias[128], module[128], remedy[512];
 
 	if (strcmp(pf->bus, "pci") != 0)
 		return;
@@ -100,23 +100,10 @@ static void check_vf_driver(struct check_run *r, const struct sriov_pf *pf)
 			return;
 		}
 	}
-	if (pf->n_vfs && pf->vfs[0].address[0]) {
-		snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/modalias",
-			 pf->vfs[0].address);
-		n = rootfs_read(r->ctx->rfs, ROOTFS_TOP, path, modalias,
-				sizeof(modalias) - 1);
-	}
-	if (n > 0) {
-		modalias[n] = '\0';
-		modalias[strcspn(modalias, "\n")] = '\0';
-	} else {
-		/* no VF yet: what its modalias will be (VFs share the PF's class) */
-		snprintf(modalias, sizeof(modalias),
-			 "pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X",
-			 pf->vendor_id, pf->vf_device_id, pf->subsystem_vendor_id,
-			 pf->subsystem_device_id, (pf->class_code >> 16) & 0xff,
-			 (pf->class_code >> 8) & 0xff, pf->class_code & 0xff);
-	}
+	if (pcidev_vf_modalias(r->ctx->rfs, pf,
+			       pf->n_vfs ? pf->vfs[0].address : NULL,
+			       modalias, sizeof(modalias)) == -ENOMEM)
+		r->err = -ENOMEM;
 	if (!r->mods.alias) {
 		check_add(r, "driver.vf", SRIOV_SEV_SKIP, check_pf_name(pf), NULL,
 			  "/lib/modules/%s/modules.alias is not readable",

@@ -648,11 +648,22 @@ static int attach_vf_links(struct sriov_pf *pf, const struct rtnl_vf_links *l)
 	return 0;
 }
 
-static int load_vf_links(struct sriov_host *host, bool stats)
+/*
+ * The VF lists: of every link, or (@one) of the one PF's netdevs only, one
+ * request each, as `ip link show dev X` asks.
+ */
+static int load_vf_links(struct sriov_host *host, bool stats, bool one)
 {
 	struct rtnl_vf_links links;
-	int r = rtnl_dump_vf_links(stats, &links);
+	const char *names[8];
+	size_t n = 0;
+	int r;
 
+	for (size_t i = 0; one && i < host->pfs[0].n_netdevs && n < 8; i++)
+		names[n++] = host->pfs[0].netdevs[i].name;
+	r = one && host->pfs[0].n_netdevs <= 8
+		    ? rtnl_get_vf_links(stats, names, n, &links)
+		    : rtnl_dump_vf_links(stats, &links);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)
@@ -665,8 +676,14 @@ static int load_vf_links(struct sriov_host *host, bool stats)
 	return r;
 }
 
-int sriov_host_load(struct sriov_ctx *ctx, unsigned flags,
-		    struct sriov_host **out)
+/* Where a PF is: on the PCI bus or netdevsim's, by its device name. */
+struct pf_where {
+	bool pci;
+	char name[256];
+};
+
+static int host_load(struct sriov_ctx *ctx, unsigned flags,
+		     const struct pf_where *only, struct sriov_host **out)
 {
 	struct loader L = { .ctx = ctx, .rfs = ctx->rfs, .flags = flags };
 	struct sriov_strv devs = { 0 };
@@ -685,7 +702,10 @@ int sriov_host_load(struct sriov_ctx *ctx, unsigned flags,
 	host->iommu_groups = iommu_count_groups(ctx->rfs);
 	host->iommu_enabled = host->iommu_groups > 0;
 
-	r = rootfs_list(ctx->rfs, ROOTFS_TOP, BUS_DEVICES, &devs);
+	if (!only)
+		r = rootfs_list(ctx->rfs, ROOTFS_TOP, BUS_DEVICES, &devs);
+	else
+		r = only->pci ? strv_push(&devs, only->name) : 0;
 	if (r < 0)
 		goto fail;
 	host->pfs = calloc(devs.n ? devs.n : 1, sizeof(*host->pfs));
@@ -710,14 +730,18 @@ int sriov_host_load(struct sriov_ctx *ctx, unsigned flags,
 		if (r < 0)
 			goto fail;
 	}
-	r = netdevsim_load_pfs(ctx->rfs, &L.netmap, &host->pfs, &host->n_pfs);
+	if (!only || !only->pci)
+		r = netdevsim_load_pfs(ctx->rfs, &L.netmap,
+				       only ? only->name : NULL, &host->pfs,
+				       &host->n_pfs);
 	if (r < 0)
 		goto fail;
 	qsort(host->pfs, host->n_pfs, sizeof(*host->pfs), cmp_pf);
 	if (!(flags & SRIOV_LOAD_NO_NAMES))
 		r = note_names(ctx, host);
 	if (r == 0 && ctx->netlink && host->n_pfs)
-		r = load_vf_links(host, flags & SRIOV_LOAD_STATS);
+		r = load_vf_links(host, flags & SRIOV_LOAD_STATS,
+				  only && host->n_pfs == 1);
 fail:
 	sriov_strv_clear(&devs);
 	free(L.bridges.v);
@@ -728,6 +752,153 @@ fail:
 	else
 		*out = host;
 	return r;
+}
+
+int sriov_host_load(struct sriov_ctx *ctx, unsigned flags,
+		    struct sriov_host **out)
+{
+	return host_load(ctx, flags, NULL, out);
+}
+
+/* The last component of symbolic link @rel, into @buf. 0 or -errno. */
+static int link_base(struct rootfs *rfs, const char *rel, char *buf,
+		     size_t size)
+{
+	char target[PATH_MAX_LEN];
+	const char *base;
+	size_t blen;
+	ssize_t n = rootfs_readlink(rfs, ROOTFS_TOP, rel, target,
+				    sizeof(target));
+
+	if (n < 0)
+		return (int)n;
+	if (parse_link_basename(target, (size_t)n, &base, &blen) < 0 ||
+	    blen >= size)
+		return -EINVAL;
+	memcpy(buf, base, blen);
+	buf[blen] = '\0';
+	return 0;
+}
+
+/* The PCI PF of device @addr: itself, or its physfn for a VF. */
+static int where_pci(struct loader *L, const char *addr, struct pf_where *w)
+{
+	char rel[PATH_MAX_LEN];
+
+	w->pci = true;
+	snprintf(rel, sizeof(rel), BUS_DEVICES "/%s/physfn", addr);
+	if (link_base(L->rfs, rel, w->name, sizeof(w->name)) < 0)
+		snprintf(w->name, sizeof(w->name), "%s", addr);
+	/* a PF with a physfn of its own is for the full inventory to judge */
+	snprintf(rel, sizeof(rel), BUS_DEVICES "/%s/physfn", w->name);
+	if (!is_pf(L, w->name) || rootfs_exists(L->rfs, ROOTFS_TOP, rel))
+		return -ENOENT;
+	return 0;
+}
+
+struct short_match {
+	struct pci_addr want;
+	char found[SRIOV_ADDR_MAX];
+	unsigned n;
+};
+
+static int match_short(const char *name, void *data)
+{
+	struct short_match *m = data;
+	struct pci_addr a;
+
+	if (pci_addr_parse(name, &a, NULL) < 0)
+		return 0;
+	a.domain = m->want.domain;
+	if (pci_addr_cmp(&a, &m->want) == 0 && m->n++ == 0)
+		snprintf(m->found, sizeof(m->found), "%s", name);
+	return 0;
+}
+
+/* A netdevsim device by name, when it has SR-IOV. */
+static bool where_nsim(struct loader *L, const char *dev, struct pf_where *w)
+{
+	char rel[PATH_MAX_LEN];
+
+	snprintf(rel, sizeof(rel), "sys/bus/netdevsim/devices/%s/sriov_numvfs",
+		 dev);
+	if (!rootfs_exists(L->rfs, ROOTFS_TOP, rel))
+		return false;
+	w->pci = false;
+	snprintf(w->name, sizeof(w->name), "%s", dev);
+	return true;
+}
+
+/*
+ * The PF that @name (sriov_host_resolve()'s names) is or holds the VF of,
+ * from a few reads: -ENOENT when they do not tell (a short address in
+ * several domains, no such device), for the full inventory to say why.
+ */
+static int locate_pf(struct loader *L, const char *name, struct pf_where *w)
+{
+	char base[256], rel[PATH_MAX_LEN], dev[256], target[PATH_MAX_LEN];
+	const char *dbase;
+	struct pci_addr a;
+	bool has_domain;
+	size_t len = strcspn(name, "/"), tlen, dlen;
+
+	if (len == 0 || len >= sizeof(base))
+		return -ENOENT;
+	memcpy(base, name, len);
+	base[len] = '\0';
+	if (pci_addr_parse(base, &a, &has_domain) == 0 && !has_domain) {
+		struct short_match m = { .want = a };
+
+		if (rootfs_foreach(L->rfs, ROOTFS_TOP, BUS_DEVICES, match_short,
+				   &m) < 0 || m.n != 1)
+			return -ENOENT;
+		return where_pci(L, m.found, w);
+	}
+	if (pci_addr_parse(base, &a, NULL) == 0 ||
+	    pci_addr_parse_nodedev(base, &a) == 0) {
+		char addr[SRIOV_ADDR_MAX];
+
+		return where_pci(L, pci_addr_format(&a, addr, sizeof(addr)), w);
+	}
+	/* a name to join into a path: no "..", no '/' (other names: full) */
+	if (!parse_token_ok(base, sizeof(base) - 1))
+		return -ENOENT;
+	if (where_nsim(L, base, w))
+		return 0;
+	/* a netdev: its device (…/<device>/net/<name>, as netmap reads it) */
+	snprintf(rel, sizeof(rel), "sys/class/net/%s", base);
+	if (rootfs_readlink(L->rfs, ROOTFS_TOP, rel, target, sizeof(target)) < 0)
+		return -ENOENT;
+	tlen = strlen(target);
+	if (tlen <= len + 5 || strcmp(target + tlen - len, base) != 0 ||
+	    strncmp(target + tlen - len - 5, "/net/", 5) != 0)
+		return -ENOENT;
+	target[tlen - len - 5] = '\0';
+	if (parse_link_basename(target, tlen - len - 5, &dbase, &dlen) < 0 ||
+	    dlen >= sizeof(dev))
+		return -ENOENT;
+	memcpy(dev, dbase, dlen);
+	dev[dlen] = '\0';
+	snprintf(rel, sizeof(rel), BUS_DEVICES "/%s", dev);
+	if (rootfs_exists(L->rfs, ROOTFS_TOP, rel))
+		return where_pci(L, dev, w);
+	return where_nsim(L, dev, w) ? 0 : -ENOENT;
+}
+
+int sriov_host_load_device(struct sriov_ctx *ctx, unsigned flags,
+			   const char *name, struct sriov_host **out)
+{
+	struct loader L = { .ctx = ctx, .rfs = ctx->rfs, .flags = flags };
+	struct pf_where w;
+	int r;
+
+	/* a root without a PCI bus is for the full inventory to refuse */
+	if (!name || !rootfs_exists(L.rfs, ROOTFS_TOP, BUS_DEVICES))
+		return -ENOENT;
+	r = locate_pf(&L, name, &w);
+	if (r < 0)
+		return r;
+	return host_load(ctx, flags, &w, out);
 }
 
 int sriov_host_load_names(struct sriov_ctx *ctx, struct sriov_host *host,

@@ -57,6 +57,7 @@ static int load_one(struct rootfs *rfs, const struct netmap *nm,
 
 struct nsim_scan {
 	struct rootfs *rfs;
+	const char *only;
 	struct sriov_strv names;
 };
 
@@ -65,6 +66,8 @@ static int has_sriov(const char *name, void *data)
 	struct nsim_scan *s = data;
 	char rel[512];
 
+	if (s->only && strcmp(name, s->only) != 0)
+		return 0;
 	snprintf(rel, sizeof(rel), NSIM_DEVICES "/%s/sriov_numvfs", name);
 	if (!rootfs_exists(s->rfs, ROOTFS_TOP, rel))
 		return 0;
@@ -72,9 +75,9 @@ static int has_sriov(const char *name, void *data)
 }
 
 int netdevsim_load_pfs(struct rootfs *rfs, const struct netmap *nm,
-		       struct sriov_pf **pfs, size_t *n)
+		       const char *only, struct sriov_pf **pfs, size_t *n)
 {
-	struct nsim_scan s = { .rfs = rfs };
+	struct nsim_scan s = { .rfs = rfs, .only = only };
 	struct sriov_pf *v;
 	int r;
 

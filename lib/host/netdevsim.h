@@ -14,9 +14,10 @@
 
 /*
  * Append a PF for every /sys/bus/netdevsim/devices/X with sriov_numvfs to
- * *pfs (*n entries, reallocated). 0 or -ENOMEM; no netdevsim bus is 0.
+ * *pfs (*n entries, reallocated), or only for X = @only when not NULL.
+ * 0 or -ENOMEM; no netdevsim bus is 0.
  */
 int netdevsim_load_pfs(struct rootfs *rfs, const struct netmap *nm,
-		       struct sriov_pf **pfs, size_t *n);
+		       const char *only, struct sriov_pf **pfs, size_t *n);
 
 #endif

@@ -185,3 +185,108 @@ int pcidev_virtfn(struct pcidev *d, unsigned index, char *buf, size_t size)
 	buf[blen] = '\0';
 	return 0;
 }
+
+int pcidev_vf_modalias(struct rootfs *rfs, const struct sriov_pf *pf,
+		       const char *vf_address, char *buf, size_t len)
+{
+	struct pcidev d;
+	char *ma = NULL;
+	int r = 0;
+
+	if (vf_address && *vf_address &&
+	    pcidev_open(rfs, vf_address, &d) == 0)
+		r = pcidev_modalias(&d, &ma) == -ENOMEM ? -ENOMEM : 0;
+	if (vf_address && *vf_address)
+		pcidev_close(&d);
+	if (ma && *ma && strlen(ma) < len)
+		snprintf(buf, len, "%s", ma);
+	else
+		snprintf(buf, len, "pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X",
+			 pf->vendor_id, pf->vf_device_id,
+			 pf->subsystem_vendor_id, pf->subsystem_device_id,
+			 (pf->class_code >> 16) & 0xff,
+			 (pf->class_code >> 8) & 0xff, pf->class_code & 0xff);
+	free(ma);
+	return r;
+}
+
+int pcidev_list(struct pcidev *d, const char *dir, struct sriov_strv *out)
+{
+	if (closed(d))
+		return -EBADF;
+	return rootfs_list(d->r.rfs, d->r.fd, dir, out);
+}
+
+int pcidev_token(struct pcidev *d, const char *rel, char **out)
+{
+	*out = NULL;
+	if (closed(d))
+		return -EBADF;
+	return dev_read_token(&d->r, rel, out);
+}
+
+static int write_str(struct rootfs *rfs, int dirfd, const char *path,
+		     const char *s)
+{
+	return rootfs_write(rfs, dirfd, path, s, strlen(s));
+}
+
+int pcidev_set_override(struct pcidev *d, const char *value)
+{
+	if (closed(d))
+		return -EBADF;
+	/* a lone newline clears it; the kernel reads it back as "(null)" */
+	return write_str(d->r.rfs, d->r.fd, "driver_override",
+			 value ? value : "\n");
+}
+
+/* sys/bus/pci/drivers/@driver/@file: the driver's own directory. */
+static int driver_write(struct pcidev *d, const char *driver,
+			const char *file)
+{
+	char path[160];
+
+	if (closed(d))
+		return -EBADF;
+	if (!driver_name_valid(driver))
+		return -EINVAL;
+	snprintf(path, sizeof(path), "sys/bus/pci/drivers/%s/%s", driver,
+		 file);
+	return write_str(d->r.rfs, ROOTFS_TOP, path, d->address);
+}
+
+int pcidev_unbind(struct pcidev *d)
+{
+	char *drv = NULL;
+	int r = pcidev_driver(d, &drv);
+
+	if (r == 0 && !drv)
+		r = -ENOENT;
+	if (r == 0)
+		r = driver_write(d, drv, "unbind");
+	free(drv);
+	return r;
+}
+
+int pcidev_bind(struct pcidev *d, const char *driver)
+{
+	return driver_write(d, driver, "bind");
+}
+
+int pcidev_probe(struct pcidev *d)
+{
+	if (closed(d))
+		return -EBADF;
+	return write_str(d->r.rfs, ROOTFS_TOP, "sys/bus/pci/drivers_probe",
+			 d->address);
+}
+
+bool pci_driver_loaded(struct rootfs *rfs, const char *driver)
+{
+	char path[160];
+
+	if (!driver_name_valid(driver))
+		return false;
+	snprintf(path, sizeof(path), "sys/bus/pci/drivers/%s", driver);
+	return rootfs_exists(rfs, ROOTFS_TOP, path);
+}

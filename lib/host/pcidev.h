@@ -58,4 +58,36 @@ int pcidev_netdev(struct pcidev *d, char **out);
  */
 int pcidev_virtfn(struct pcidev *d, unsigned index, char *buf, size_t size);
 
+/*
+ * The modalias of VF @vf_address of @pf into @buf; when there is no such
+ * VF (NULL, "") or it cannot be read, what it will be: VFs share the PF's
+ * class and subsystem, with the PF's VF device id. 0 or -ENOMEM.
+ */
+int pcidev_vf_modalias(struct rootfs *rfs, const struct sriov_pf *pf,
+		       const char *vf_address, char *buf, size_t len);
+
+/*
+ * Entries of its subdirectory @dir ("nvme"), sorted; -ENOENT when it has
+ * none. Free with sriov_strv_clear().
+ */
+int pcidev_list(struct pcidev *d, const char *dir, struct sriov_strv *out);
+/* The one-token value of attribute @rel below it ("nvme/nvme0/state"). */
+int pcidev_token(struct pcidev *d, const char *rel, char **out);
+
+/*
+ * Driver binding, the kernel's interface of writes (never through a link;
+ * the caller reads back the driver link): its driver_override (@value
+ * NULL clears it); its address to its driver's unbind, the driver as its
+ * driver link names it (-ENOENT when it has none); to driver @driver's
+ * bind; to the PCI core's drivers_probe. 0 or -errno; -EINVAL for a
+ * driver name that could not be one.
+ */
+int pcidev_set_override(struct pcidev *d, const char *value);
+int pcidev_unbind(struct pcidev *d);
+int pcidev_bind(struct pcidev *d, const char *driver);
+int pcidev_probe(struct pcidev *d);
+
+/* Whether PCI driver @driver is registered (sys/bus/pci/drivers/NAME). */
+bool pci_driver_loaded(struct rootfs *rfs, const char *driver);
+
 #endif

@@ -61,46 +61,42 @@ const struct vflink_dev *rtnl_vf_links_find(const struct rtnl_vf_links *l,
 	return NULL;
 }
 
-static int dump_once(bool stats, struct rtnl_vf_links *out)
+/*
+ * One RTM_GETLINK with the VF lists: a dump of every link (@ifname NULL)
+ * or link @ifname alone (acked, so its answer ends with the ack; a link
+ * that does not exist adds nothing). Entries are appended to @out.
+ */
+static int vf_links_request(struct mnl_socket *nl, bool stats,
+			    const char *ifname, struct rtnl_vf_links *out)
 {
 	char req[MNL_SOCKET_BUFFER_SIZE];
 	struct dump d = { .out = out };
-	struct mnl_socket *nl;
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
 	size_t bufsz = MNL_SOCKET_BUFFER_SIZE;
 	char *buf = NULL;
-	unsigned seq = (unsigned)time(NULL), portid;
+	unsigned seq = (unsigned)time(NULL) + (unsigned)out->n;
+	unsigned portid = mnl_socket_get_portid(nl);
 	int r = 0;
 
-	out->v = NULL;
-	out->n = 0;
-	nl = mnl_socket_open(NETLINK_ROUTE);
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		r = -errno;
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
+	/* libmnl 1.0.4 leaves an attribute's padding as it found it */
+	memset(req, 0, sizeof(req));
 	nlh = mnl_nlmsg_put_header(req);
 	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_flags = NLM_F_REQUEST | (ifname ? NLM_F_ACK : NLM_F_DUMP);
 	nlh->nlmsg_seq = seq;
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
+	if (ifname)
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
 	/* Counters make every VF entry ~100 bytes longer: only on request. */
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK,
 			 RTEXT_FILTER_VF | (stats ? 0 : RTEXT_FILTER_SKIP_STATS));
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		r = -errno;
-		goto out;
-	}
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
 	buf = malloc(bufsz);
-	if (!buf) {
-		r = -ENOMEM;
-		goto out;
-	}
+	if (!buf)
+		return -ENOMEM;
 	for (;;) {
 		ssize_t n;
 		int fd = mnl_socket_get_fd(nl);
@@ -137,11 +133,33 @@ static int dump_once(bool stats, struct rtnl_vf_links *out)
 		}
 		if (r < 0) {
 			r = d.err ? d.err : -errno;
+			/* the link went away since sysfs listed it */
+			if (ifname && r == -ENODEV)
+				r = 0;
 			break;
 		}
 	}
-out:
 	free(buf);
+	return r;
+}
+
+static int vf_links(bool stats, const char *const *ifnames, size_t n,
+		    struct rtnl_vf_links *out)
+{
+	struct mnl_socket *nl;
+	int r = 0;
+
+	out->v = NULL;
+	out->n = 0;
+	nl = mnl_socket_open(NETLINK_ROUTE);
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		r = -errno;
+	else if (!ifnames)
+		r = vf_links_request(nl, stats, NULL, out);
+	for (size_t i = 0; ifnames && i < n && r == 0; i++)
+		r = vf_links_request(nl, stats, ifnames[i], out);
 	mnl_socket_close(nl);
 	if (r < 0)
 		rtnl_vf_links_free(out);
@@ -151,15 +169,28 @@ out:
 /*
  * A dump the link table changed under (a netdev moved to another
  * namespace, renamed: NLM_F_DUMP_INTR, which libmnl gives as EINTR) is
- * not consistent: asked again, as iproute2 does.
+ * not consistent: asked again, as iproute2 does. Parallel CNI ADDs that
+ * move netdevs made one ADD see no VF attributes before (lab boot K).
  */
-int rtnl_dump_vf_links(bool stats, struct rtnl_vf_links *out)
+static int vf_links_consistent(bool stats, const char *const *ifnames,
+			       size_t n, struct rtnl_vf_links *out)
 {
 	int r = -EINTR;
 
 	for (int i = 0; i < 10 && r == -EINTR; i++)
-		r = dump_once(stats, out);
+		r = vf_links(stats, ifnames, n, out);
 	return r;
+}
+
+int rtnl_dump_vf_links(bool stats, struct rtnl_vf_links *out)
+{
+	return vf_links_consistent(stats, NULL, 0, out);
+}
+
+int rtnl_get_vf_links(bool stats, const char *const *ifnames, size_t n,
+		      struct rtnl_vf_links *out)
+{
+	return vf_links_consistent(stats, ifnames, n, out);
 }
 
 /* ------------------------------------------------- requests and acks */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * rtnetlink through libmnl: the socket (extended acks on), a request and
- * its ack, and one RTM_GETLINK dump of every link with its VF list
- * (RTEXT_FILTER_VF) for the inventory. The requests themselves are built
+ * its ack, and RTM_GETLINK of every link (a dump) or of named links with
+ * their VF lists (RTEXT_FILTER_VF) for the inventory. The requests themselves are built
  * in net/vfset.c (VF attributes) and net/linkset.c (MTU, link state).
  */
 #ifndef SRIOV_NET_RTNL_H
@@ -31,6 +31,14 @@ struct rtnl_vf_links {
  */
 int rtnl_dump_vf_links(bool stats, struct rtnl_vf_links *out);
 void rtnl_vf_links_free(struct rtnl_vf_links *links);
+
+/*
+ * The same entries for links @ifnames[0..n) only, one request each (what
+ * `ip link show dev X` asks): for one PF, without serializing every link.
+ * A name that is no link gives no entry. 0 or -errno; free as above.
+ */
+int rtnl_get_vf_links(bool stats, const char *const *ifnames, size_t n,
+		      struct rtnl_vf_links *out);
 
 /* The entry for @ifname, or NULL. */
 const struct vflink_dev *rtnl_vf_links_find(const struct rtnl_vf_links *l,

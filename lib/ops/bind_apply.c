@@ -13,33 +13,9 @@
 #include <time.h>
 
 #include "ctx.h"
+#include "host/pcidev.h"
 #include "io/module.h"
 #include "util/strv.h"
-
-static int write_str(struct sriov_ctx *ctx, const char *path, const char *s)
-{
-	return rootfs_write(ctx->rfs, ROOTFS_TOP, path, s, strlen(s));
-}
-
-static int write_override(struct sriov_ctx *ctx, const char *addr,
-			  const char *value)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/driver_override",
-		 addr);
-	/* a lone newline clears it; the kernel reads it back as "(null)" */
-	return write_str(ctx, path, value ? value : "\n");
-}
-
-static int unbind_dev(struct sriov_ctx *ctx, const char *addr)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/driver/unbind",
-		 addr);
-	return write_str(ctx, path, addr);
-}
 
 void bind_nap_ms(long ms)
 {
@@ -50,11 +26,10 @@ void bind_nap_ms(long ms)
 }
 
 /* The driver now bound; polls up to @ms for @want (a probe may be async). */
-static int driver_now(struct sriov_ctx *ctx, const char *addr,
-		      const char *want, long ms, char **out)
+static int driver_now(struct pcidev *d, const char *want, long ms, char **out)
 {
 	for (;;) {
-		int r = sriov_pci_device_driver(ctx, addr, out);
+		int r = pcidev_driver(d, out);
 
 		if (r < 0 || str_same(*out, want) || ms <= 0)
 			return r;
@@ -65,13 +40,13 @@ static int driver_now(struct sriov_ctx *ctx, const char *addr,
 	}
 }
 
-static int run_step(struct sriov_ctx *ctx, struct sriov_bind_plan *p,
-		    struct sriov_bind_step *s, char *err, size_t errlen)
+static int step_writes(struct pcidev *d, struct sriov_bind_plan *p,
+		       struct sriov_bind_step *s, char *err, size_t errlen)
 {
 	int r, probe_err = 0;
 
 	if (s->write_override) {
-		r = write_override(ctx, s->address, s->new_override);
+		r = pcidev_set_override(d, s->new_override);
 		if (r < 0) {
 			errset(err, errlen, 0, "%s: writing '%s' to driver_override failed: %s",
 			    s->address, s->new_override ? s->new_override : "",
@@ -81,7 +56,7 @@ static int run_step(struct sriov_ctx *ctx, struct sriov_bind_plan *p,
 		s->changed = true;
 	}
 	if (s->unbind) {
-		r = unbind_dev(ctx, s->address);
+		r = pcidev_unbind(d);
 		s->changed = true;
 		if (r < 0 && r != -ENOENT) {
 			errset(err, errlen, 0, "%s: unbinding it from %s failed: %s",
@@ -92,12 +67,11 @@ static int run_step(struct sriov_ctx *ctx, struct sriov_bind_plan *p,
 	if (s->probe) {
 		/* the kernel swallows most probe errors: the result is judged
 		 * by the driver link below */
-		probe_err = write_str(ctx, "sys/bus/pci/drivers_probe",
-				      s->address);
+		probe_err = pcidev_probe(d);
 		s->changed = true;
 	}
-	r = driver_now(ctx, s->address, s->want,
-		       p->mode == SRIOV_BIND_DRIVER ? 1000 : 0, &s->new_driver);
+	r = driver_now(d, s->want, p->mode == SRIOV_BIND_DRIVER ? 1000 : 0,
+		       &s->new_driver);
 	if (r < 0) {
 		errset(err, errlen, 0, "%s: cannot read its driver: %s", s->address,
 		    strerror(-r));
@@ -118,31 +92,49 @@ static int run_step(struct sriov_ctx *ctx, struct sriov_bind_plan *p,
 	return -ENXIO;
 }
 
+/* One step on the device's directory, opened once for its writes and reads. */
+static int run_step(struct sriov_ctx *ctx, struct sriov_bind_plan *p,
+		    struct sriov_bind_step *s, char *err, size_t errlen)
+{
+	struct pcidev d;
+	int r;
+
+	r = pcidev_open(ctx->rfs, s->address, &d);
+	if (r == 0)
+		r = step_writes(&d, p, s, err, errlen);
+	else
+		errset(err, errlen, 0, "%s: its sysfs directory cannot be opened: %s",
+		       s->address, strerror(-r));
+	pcidev_close(&d);
+	return r;
+}
+
 /* Put @s back as it was: driver_override, then the driver. */
 static int undo_step(struct sriov_ctx *ctx, struct sriov_bind_step *s,
 		     char *msg, size_t msglen)
 {
-	char path[256], *cur = NULL;
+	struct pcidev d;
+	char *cur = NULL;
 	int r = 0, w;
 
+	/* not opened: every write below fails (-EBADF) and is reported */
+	pcidev_open(ctx->rfs, s->address, &d);
 	if (s->write_override) {
-		w = write_override(ctx, s->address, s->old_override);
+		w = pcidev_set_override(&d, s->old_override);
 		if (w < 0) {
 			bind_append(msg, msglen, "; %s: restoring driver_override failed: %s",
 			       s->address, strerror(-w));
 			r = w;
 		}
 	}
-	w = sriov_pci_device_driver(ctx, s->address, &cur);
+	w = pcidev_driver(&d, &cur);
 	if (w == 0 && !str_same(cur, s->old_driver)) {
 		if (cur)
-			unbind_dev(ctx, s->address);
+			pcidev_unbind(&d);
 		if (s->old_driver) {
 			/* straight to the old driver: a reprobe could pick
 			 * another one */
-			snprintf(path, sizeof(path), "sys/bus/pci/drivers/%s/bind",
-				 s->old_driver);
-			w = write_str(ctx, path, s->address);
+			w = pcidev_bind(&d, s->old_driver);
 			if (w < 0 && w != -EBUSY) {
 				bind_append(msg, msglen, "; %s: binding it back to %s failed: %s",
 				       s->address, s->old_driver, strerror(-w));
@@ -153,7 +145,8 @@ static int undo_step(struct sriov_ctx *ctx, struct sriov_bind_step *s,
 	free(cur);
 	free(s->new_driver);
 	s->new_driver = NULL;
-	w = sriov_pci_device_driver(ctx, s->address, &s->new_driver);
+	w = pcidev_driver(&d, &s->new_driver);
+	pcidev_close(&d);
 	if (r == 0 && w == 0 && !str_same(s->new_driver, s->old_driver)) {
 		bind_append(msg, msglen, "; %s: could not be put back on %s",
 		       s->address, s->old_driver ? s->old_driver : "no driver");
@@ -184,16 +177,13 @@ void bind_roll_back(struct sriov_ctx *ctx, struct sriov_bind_plan *plan,
 int sriov_bind_apply(struct sriov_ctx *ctx, struct sriov_bind_plan *plan,
 		     char *err, size_t errlen)
 {
-	char path[128];
 	int r;
 
 	if (plan->load_module) {
 		r = module_load(plan->driver, err, errlen);
 		if (r < 0)
 			return r;
-		snprintf(path, sizeof(path), "sys/bus/pci/drivers/%s",
-			 plan->driver);
-		if (!rootfs_exists(ctx->rfs, ROOTFS_TOP, path)) {
+		if (!pci_driver_loaded(ctx->rfs, plan->driver)) {
 			errset(err, errlen, 0, "the module for %s was loaded but no PCI driver of that name appeared (/sys/bus/pci/drivers/%s)",
 			    plan->driver, plan->driver);
 			return -ENOENT;

@@ -19,29 +19,6 @@
 #include "host/modules.h"
 #include "host/pcidev.h"
 
-/* The VF's modalias; before its device is readable, what it will be. */
-static void vf_modalias(struct sriov_ctx *ctx, const struct sriov_vf_ref *ref,
-			char *buf, size_t len)
-{
-	const struct sriov_pf *pf = ref->pf;
-	struct pcidev d;
-	char *ma = NULL;
-
-	if (pcidev_open(ctx->rfs, ref->vf->address, &d) == 0 &&
-	    pcidev_modalias(&d, &ma) == 0 && ma && strlen(ma) < len) {
-		snprintf(buf, len, "%s", ma);
-	} else {
-		/* VFs share the PF's class */
-		snprintf(buf, len, "pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X",
-			 pf->vendor_id, pf->vf_device_id,
-			 pf->subsystem_vendor_id, pf->subsystem_device_id,
-			 (pf->class_code >> 16) & 0xff,
-			 (pf->class_code >> 8) & 0xff, pf->class_code & 0xff);
-	}
-	free(ma);
-	pcidev_close(&d);
-}
-
 static bool probes(const struct sriov_bind_plan *p, const char *addr)
 {
 	for (size_t i = 0; i < p->n; i++)
@@ -86,7 +63,9 @@ static int claims_check(struct sriov_ctx *ctx, const struct sriov_bind_plan *p,
 
 		if (!probes(p, ref->vf->address))
 			continue;
-		vf_modalias(ctx, ref, ma, sizeof(ma));
+		if (pcidev_vf_modalias(ctx->rfs, ref->pf, ref->vf->address, ma,
+				       sizeof(ma)) < 0)
+			return -ENOMEM;
 		if (strcmp(ma, last) == 0)
 			continue;
 		snprintf(last, sizeof(last), "%s", ma);
@@ -117,7 +96,7 @@ int bind_driver_check(struct sriov_ctx *ctx, struct sriov_bind_plan *p,
 		      size_t errlen)
 {
 	struct host_modules m;
-	char path[160], module[128], near[128];
+	char module[128], near[128];
 	bool work = false, loaded;
 	int r;
 
@@ -125,8 +104,7 @@ int bind_driver_check(struct sriov_ctx *ctx, struct sriov_bind_plan *p,
 		work |= p->v[i].probe;
 	if (!work)
 		return 0;
-	snprintf(path, sizeof(path), "sys/bus/pci/drivers/%s", p->driver);
-	loaded = rootfs_exists(ctx->rfs, ROOTFS_TOP, path);
+	loaded = pci_driver_loaded(ctx->rfs, p->driver);
 	r = host_modules_load(ctx->rfs, &m);
 	if (r < 0)
 		goto out;

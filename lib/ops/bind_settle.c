@@ -13,6 +13,7 @@
 
 #include "ctx.h"
 #include "host/iommu.h"
+#include "host/pcidev.h"
 #include "util/strv.h"
 
 /*
@@ -22,27 +23,30 @@
 static bool device_ready(struct sriov_ctx *ctx, const char *addr)
 {
 	struct sriov_strv v = { 0 };
-	char path[192], buf[32];
+	struct pcidev d;
+	char *s = NULL;
 	bool ready = false;
 
-	snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/net", addr);
-	if (rootfs_list(ctx->rfs, ROOTFS_TOP, path, &v) == 0 && v.n)
-		ready = true;
-	sriov_strv_clear(&v);
-	snprintf(path, sizeof(path), "sys/bus/pci/devices/%s/nvme", addr);
-	if (!ready && rootfs_list(ctx->rfs, ROOTFS_TOP, path, &v) == 0) {
-		for (size_t i = 0; i < v.n && !ready; i++) {
-			ssize_t n;
-
-			snprintf(path, sizeof(path),
-				 "sys/bus/pci/devices/%s/nvme/%s/state", addr,
-				 v.v[i]);
-			n = rootfs_read(ctx->rfs, ROOTFS_TOP, path, buf,
-					sizeof(buf));
-			ready = n >= 4 && strncmp(buf, "live", 4) == 0;
-		}
-		sriov_strv_clear(&v);
+	if (pcidev_open(ctx->rfs, addr, &d) < 0) {
+		pcidev_close(&d);
+		return false;
 	}
+	if (pcidev_netdev(&d, &s) == 0 && s)
+		ready = true;
+	free(s);
+	if (!ready && pcidev_list(&d, "nvme", &v) == 0) {
+		for (size_t i = 0; i < v.n && !ready; i++) {
+			char rel[96];
+
+			snprintf(rel, sizeof(rel), "nvme/%s/state", v.v[i]);
+			s = NULL;
+			ready = pcidev_token(&d, rel, &s) == 0 && s &&
+				strcmp(s, "live") == 0;
+			free(s);
+		}
+	}
+	sriov_strv_clear(&v);
+	pcidev_close(&d);
 	return ready;
 }
 

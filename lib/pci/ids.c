@@ -10,7 +10,25 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <dlfcn.h>
 #include <pci/pci.h>
+
+/*
+ * libpci is opened when names are first looked up, not linked: with the
+ * libudev it links, it cost every command a third of its start-up in
+ * symbol lookups, names or not (show of a netdevsim PF has none).
+ */
+#define LIBPCI_SONAME "libpci.so.3"
+
+struct pci_api {
+	void *dl;
+	__typeof__(&pci_alloc) alloc;
+	__typeof__(&pci_cleanup) cleanup;
+	__typeof__(&pci_set_name_list_path) set_path;
+	__typeof__(&pci_load_name_list) load;
+	__typeof__(&pci_free_name_list) free_names;
+	__typeof__(&pci_lookup_name) lookup;
+};
 
 /* A load in progress: where libpci's error handler returns to. */
 struct ids_load {
@@ -19,6 +37,7 @@ struct ids_load {
 };
 
 struct pci_ids {
+	struct pci_api api;
 	struct pci_access *pacc;
 	bool explicit_path;   /* given by the caller: its absence is news */
 	bool tried;           /* the database was read (or refused) */
@@ -57,14 +76,50 @@ static void ids_quiet(char *msg, ...)
 	(void)msg;
 }
 
+static void set_warning(struct pci_ids *ids, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* NULL, or why libpci cannot be used. */
+static const char *api_open(struct pci_api *a)
+{
+	a->dl = dlopen(LIBPCI_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!a->dl)
+		return dlerror();
+	a->alloc = (__typeof__(a->alloc))dlsym(a->dl, "pci_alloc");
+	a->cleanup = (__typeof__(a->cleanup))dlsym(a->dl, "pci_cleanup");
+	a->set_path = (__typeof__(a->set_path))dlsym(a->dl,
+						     "pci_set_name_list_path");
+	a->load = (__typeof__(a->load))dlsym(a->dl, "pci_load_name_list");
+	a->free_names = (__typeof__(a->free_names))dlsym(a->dl,
+							 "pci_free_name_list");
+	a->lookup = (__typeof__(a->lookup))dlsym(a->dl, "pci_lookup_name");
+	if (a->alloc && a->cleanup && a->set_path && a->load &&
+	    a->free_names && a->lookup)
+		return NULL;
+	dlclose(a->dl);
+	a->dl = NULL;
+	return "it lacks a function sriovctl uses";
+}
+
 int pci_ids_new(const char *path, struct pci_ids **out)
 {
 	struct pci_ids *ids = calloc(1, sizeof(*ids));
+	const char *why;
 
 	if (!ids)
 		return -ENOMEM;
-	ids->pacc = pci_alloc();
+	why = api_open(&ids->api);
+	if (why) {
+		/* no names, as without a database: said once, not fatal */
+		ids->tried = true;
+		set_warning(ids, "pci.ids: cannot load %s (%s): device names are not shown",
+			    LIBPCI_SONAME, why);
+		*out = ids;
+		return 0;
+	}
+	ids->pacc = ids->api.alloc();
 	if (!ids->pacc) {
+		dlclose(ids->api.dl);
 		free(ids);
 		return -ENOMEM;
 	}
@@ -75,11 +130,10 @@ int pci_ids_new(const char *path, struct pci_ids **out)
 		char *p = strdup(path);
 
 		if (!p) {
-			pci_cleanup(ids->pacc);
-			free(ids);
+			pci_ids_free(ids);
 			return -ENOMEM;
 		}
-		pci_set_name_list_path(ids->pacc, p, 1);
+		ids->api.set_path(ids->pacc, p, 1);
 		ids->explicit_path = true;
 	}
 	*out = ids;
@@ -90,13 +144,13 @@ void pci_ids_free(struct pci_ids *ids)
 {
 	if (!ids)
 		return;
-	pci_cleanup(ids->pacc);
+	if (ids->pacc)
+		ids->api.cleanup(ids->pacc);
+	if (ids->api.dl)
+		dlclose(ids->api.dl);
 	free(ids->warning);
 	free(ids);
 }
-
-static void set_warning(struct pci_ids *ids, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
 static void set_warning(struct pci_ids *ids, const char *fmt, ...)
 {
@@ -127,13 +181,13 @@ static void ids_load(struct pci_ids *ids)
 	if (setjmp(ids->load.env) != 0) {
 		ids_loading = prev;
 		/* what was parsed before the bad line is not trusted either */
-		pci_free_name_list(ids->pacc);
+		ids->api.free_names(ids->pacc);
 		set_warning(ids, "pci.ids: %s: device names are not shown",
 			    ids->load.msg);
 		return;
 	}
 	errno = 0;
-	ok = pci_load_name_list(ids->pacc);
+	ok = ids->api.load(ids->pacc);
 	ids_loading = prev;
 	/* libpci may have renamed it (a missing .gz) */
 	file = ids->pacc->id_file_name;
@@ -171,11 +225,11 @@ char *pci_ids_name(struct pci_ids *ids, uint16_t vendor, int device)
 	if (!ids->usable)
 		return NULL;
 	if (device >= 0)
-		name = pci_lookup_name(ids->pacc, buf, sizeof(buf),
+		name = ids->api.lookup(ids->pacc, buf, sizeof(buf),
 				       flags | PCI_LOOKUP_DEVICE, (int)vendor,
 				       device);
 	else
-		name = pci_lookup_name(ids->pacc, buf, sizeof(buf),
+		name = ids->api.lookup(ids->pacc, buf, sizeof(buf),
 				       flags | PCI_LOOKUP_VENDOR, (int)vendor);
 	return name ? strdup(name) : NULL;
 }

@@ -19,6 +19,61 @@ const char *policy_pf_field_name(int f)
 	return f >= 0 && f < SRIOV_PPF__COUNT ? pf_fields[f] : NULL;
 }
 
+int sriov_policy_vfs_value(const struct sriov_policy_vfs *r,
+			   enum sriov_vf_attr a, struct sriov_vf_attr_value *v)
+{
+	memset(v, 0, sizeof(*v));
+	switch (a) {
+	case SRIOV_VF_ATTR_MAC:
+		if (r->mac_auto)
+			return -ENODATA;
+		memcpy(v->mac, r->mac, 6);
+		return 0;
+	case SRIOV_VF_ATTR_VLAN:       v->u = r->vlan; return 0;
+	case SRIOV_VF_ATTR_QOS:        v->u = r->qos; return 0;
+	case SRIOV_VF_ATTR_VLAN_PROTO: v->u = r->vlan_proto; return 0;
+	case SRIOV_VF_ATTR_MIN_RATE:   v->u = r->min_tx_rate; return 0;
+	case SRIOV_VF_ATTR_MAX_RATE:   v->u = r->max_tx_rate; return 0;
+	case SRIOV_VF_ATTR_SPOOFCHK:   v->u = r->spoofchk; return 0;
+	case SRIOV_VF_ATTR_TRUST:      v->u = r->trust; return 0;
+	case SRIOV_VF_ATTR_QUERY_RSS:  v->u = r->query_rss; return 0;
+	case SRIOV_VF_ATTR_LINK_STATE: v->u = (unsigned)r->link_state; return 0;
+	case SRIOV_VF_ATTR_MTU:        v->u = r->mtu; return 0;
+	case SRIOV_VF_ATTR_DRIVER:     v->str = r->driver; return 0;
+	case SRIOV_VF_ATTR__COUNT:     break;
+	}
+	return -EINVAL;
+}
+
+int policy_vfs_set(struct sriov_policy_vfs *r, enum sriov_vf_attr a,
+		   const struct sriov_vf_attr_value *v)
+{
+	char *d;
+
+	switch (a) {
+	case SRIOV_VF_ATTR_MAC:        memcpy(r->mac, v->mac, 6); return 0;
+	case SRIOV_VF_ATTR_VLAN:       r->vlan = v->u; return 0;
+	case SRIOV_VF_ATTR_QOS:        r->qos = v->u; return 0;
+	case SRIOV_VF_ATTR_VLAN_PROTO: r->vlan_proto = (uint16_t)v->u; return 0;
+	case SRIOV_VF_ATTR_MIN_RATE:   r->min_tx_rate = v->u; return 0;
+	case SRIOV_VF_ATTR_MAX_RATE:   r->max_tx_rate = v->u; return 0;
+	case SRIOV_VF_ATTR_SPOOFCHK:   r->spoofchk = v->u; return 0;
+	case SRIOV_VF_ATTR_TRUST:      r->trust = v->u; return 0;
+	case SRIOV_VF_ATTR_QUERY_RSS:  r->query_rss = v->u; return 0;
+	case SRIOV_VF_ATTR_LINK_STATE: r->link_state = (int)v->u; return 0;
+	case SRIOV_VF_ATTR_MTU:        r->mtu = v->u; return 0;
+	case SRIOV_VF_ATTR_DRIVER:
+		if (!(d = strdup(v->str)))
+			return -ENOMEM;
+		free(r->driver);
+		r->driver = d;
+		return 0;
+	case SRIOV_VF_ATTR__COUNT:
+		break;
+	}
+	return -EINVAL;
+}
+
 int sriov_policy_new(struct sriov_policy **out)
 {
 	*out = calloc(1, sizeof(**out));

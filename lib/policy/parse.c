@@ -175,6 +175,7 @@ static bool vf_value(struct pw *c, const struct sriov_vf_attr_info *t,
 	const char *s = pw_scalar(v);
 	bool plain = s && v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	char msg[256];
+	int e;
 
 	/* YAML's types: a quoted number or boolean is a string. */
 	if (!s || (!plain && t->type == SRIOV_VF_ATTR_T_UINT)) {
@@ -197,32 +198,15 @@ static bool vf_value(struct pw *c, const struct sriov_vf_attr_info *t,
 		pw_err(c, v, "%s: %s", key, msg);
 		return false;
 	}
-	switch (t->attr) {
-	case SRIOV_VF_ATTR_MAC:
-		if (memcmp(val.mac, zero, 6) == 0) {
-			pw_err(c, v, "mac: 00:00:00:00:00:00 is not an address; "
-			     "leave mac out to keep the VF's own");
-			return false;
-		}
-		memcpy(r->mac, val.mac, 6);
-		break;
-	case SRIOV_VF_ATTR_VLAN:       r->vlan = val.u; break;
-	case SRIOV_VF_ATTR_QOS:        r->qos = val.u; break;
-	case SRIOV_VF_ATTR_VLAN_PROTO: r->vlan_proto = (uint16_t)val.u; break;
-	case SRIOV_VF_ATTR_SPOOFCHK:   r->spoofchk = val.u; break;
-	case SRIOV_VF_ATTR_TRUST:      r->trust = val.u; break;
-	case SRIOV_VF_ATTR_QUERY_RSS:  r->query_rss = val.u; break;
-	case SRIOV_VF_ATTR_MIN_RATE:   r->min_tx_rate = val.u; break;
-	case SRIOV_VF_ATTR_MAX_RATE:   r->max_tx_rate = val.u; break;
-	case SRIOV_VF_ATTR_LINK_STATE: r->link_state = (int)val.u; break;
-	case SRIOV_VF_ATTR_MTU:        r->mtu = val.u; break;
-	case SRIOV_VF_ATTR_DRIVER:
-		if (!(r->driver = strdup(val.str))) {
+	if (t->attr == SRIOV_VF_ATTR_MAC && memcmp(val.mac, zero, 6) == 0) {
+		pw_err(c, v, "mac: 00:00:00:00:00:00 is not an address; "
+		     "leave mac out to keep the VF's own");
+		return false;
+	}
+	e = policy_vfs_set(r, t->attr, &val);
+	if (e < 0) {
+		if (e == -ENOMEM)
 			c->err = -ENOMEM;
-			return false;
-		}
-		break;
-	default:
 		return false;
 	}
 	return true;

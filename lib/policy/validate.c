@@ -53,27 +53,25 @@ static const struct sriov_policy_loc *field_at(const struct sriov_policy_vfs *v,
 static int vfs_cmp(const struct sriov_policy_vfs *a, const struct sriov_policy_vfs *b,
 		   int f)
 {
+	struct sriov_vf_attr_value x, y;
+	int rx, ry;
+
 	if (f == FIELD_POOL)
 		return strcmp(a->pool, b->pool);
-	switch (f) {
-	case SRIOV_VF_ATTR_DRIVER:
-		return strcmp(a->driver, b->driver);
-	case SRIOV_VF_ATTR_MAC:
-		if (a->mac_auto != b->mac_auto)
-			return CMP(a->mac_auto, b->mac_auto);
-		return a->mac_auto ? 0 : memcmp(a->mac, b->mac, 6);
-	case SRIOV_VF_ATTR_VLAN:         return CMP(a->vlan, b->vlan);
-	case SRIOV_VF_ATTR_QOS:          return CMP(a->qos, b->qos);
-	case SRIOV_VF_ATTR_VLAN_PROTO:   return CMP(a->vlan_proto, b->vlan_proto);
-	case SRIOV_VF_ATTR_SPOOFCHK:     return CMP(a->spoofchk, b->spoofchk);
-	case SRIOV_VF_ATTR_TRUST:        return CMP(a->trust, b->trust);
-	case SRIOV_VF_ATTR_MIN_RATE:  return CMP(a->min_tx_rate, b->min_tx_rate);
-	case SRIOV_VF_ATTR_MAX_RATE:  return CMP(a->max_tx_rate, b->max_tx_rate);
-	case SRIOV_VF_ATTR_LINK_STATE:   return CMP(a->link_state, b->link_state);
-	case SRIOV_VF_ATTR_QUERY_RSS:    return CMP(a->query_rss, b->query_rss);
-	case SRIOV_VF_ATTR_MTU:          return CMP(a->mtu, b->mtu);
+	rx = sriov_policy_vfs_value(a, (enum sriov_vf_attr)f, &x);
+	ry = sriov_policy_vfs_value(b, (enum sriov_vf_attr)f, &y);
+	if (rx != ry)
+		return CMP(ry, rx); /* mac: auto after any address */
+	if (rx < 0)
+		return 0;
+	switch (sriov_vf_attr_info((enum sriov_vf_attr)f)->type) {
+	case SRIOV_VF_ATTR_T_MAC:
+		return memcmp(x.mac, y.mac, 6);
+	case SRIOV_VF_ATTR_T_DRIVER:
+		return strcmp(x.str, y.str);
+	default:
+		return CMP(x.u, y.u);
 	}
-	return 0;
 }
 
 bool policy_vfs_same(const struct sriov_policy_vfs *a,

@@ -98,35 +98,28 @@ static void match(struct em *m, const struct sriov_policy_pf *pf)
 /* VF setting @f of range @r in the policy's spelling. */
 static void vf_value(struct em *m, const struct sriov_policy_vfs *r, int f)
 {
+	struct sriov_vf_attr_value v;
 	char b[32];
 
-	switch (f) {
-	case SRIOV_VF_ATTR_DRIVER:
-		str(m, r->driver, false);
+	if (sriov_policy_vfs_value(r, (enum sriov_vf_attr)f, &v) == -ENODATA) {
+		str(m, "auto", false); /* mac: auto */
 		return;
-	case SRIOV_VF_ATTR_MAC:
-		if (r->mac_auto) {
-			str(m, "auto", false);
-			return;
-		}
-		snprintf(b, sizeof(b), "%02x:%02x:%02x:%02x:%02x:%02x", r->mac[0],
-			 r->mac[1], r->mac[2], r->mac[3], r->mac[4], r->mac[5]);
-		str(m, b, true);
+	}
+	switch (sriov_vf_attr_info((enum sriov_vf_attr)f)->type) {
+	case SRIOV_VF_ATTR_T_UINT:
+		uint_(m, v.u);
 		return;
-	case SRIOV_VF_ATTR_VLAN:       uint_(m, r->vlan); return;
-	case SRIOV_VF_ATTR_QOS:        uint_(m, r->qos); return;
-	case SRIOV_VF_ATTR_MIN_RATE:   uint_(m, r->min_tx_rate); return;
-	case SRIOV_VF_ATTR_MAX_RATE:   uint_(m, r->max_tx_rate); return;
-	case SRIOV_VF_ATTR_MTU:        uint_(m, r->mtu); return;
-	case SRIOV_VF_ATTR_VLAN_PROTO:
-		str(m, sriov_vf_vlan_proto_name(r->vlan_proto), false);
+	case SRIOV_VF_ATTR_T_BOOL: /* YAML's booleans */
+		str(m, v.u ? "true" : "false", false);
 		return;
-	case SRIOV_VF_ATTR_LINK_STATE:
-		str(m, sriov_vf_link_state_name(r->link_state), false);
+	case SRIOV_VF_ATTR_T_DRIVER:
+		str(m, v.str, false);
 		return;
-	case SRIOV_VF_ATTR_SPOOFCHK:   str(m, r->spoofchk ? "true" : "false", false); return;
-	case SRIOV_VF_ATTR_TRUST:      str(m, r->trust ? "true" : "false", false); return;
-	case SRIOV_VF_ATTR_QUERY_RSS:  str(m, r->query_rss ? "true" : "false", false); return;
+	default: /* a MAC quoted: YAML 1.1 reads 12:34:56 as a number */
+		sriov_vf_attr_format((enum sriov_vf_attr)f, &v, b, sizeof(b));
+		str(m, b, sriov_vf_attr_info((enum sriov_vf_attr)f)->type ==
+			  SRIOV_VF_ATTR_T_MAC);
+		return;
 	}
 }
 

@@ -163,6 +163,8 @@ COMMANDS = [
     ["apply", "--dry-run", "-f", POLICY], ["save"],
     ["pf", "ens1f0np0", "set-vfs", "4", "--dry-run"],
     ["vf", "ens1f0np0/vf0", "bind", "vfio-pci", "--dry-run", "--force"],
+    ["audit"], ["audit", "--json"], ["audit", "--all"], ["audit", "--list-rules"],
+    ["audit", "--list-rules", "--json"],
     ["--help"], ["help"], ["--version"],
 ]
 

@@ -631,7 +631,7 @@ def add_dpdk(stage):
     _copy_file(LIBGCC, stage, LIBGCC.lstrip("/"))
 
 
-# The CNI plugin and Debian's reference plugins for cni.sh (boot I), in
+# The CNI plugin and Debian's reference plugins for cni.sh (boot K), in
 # the CNI bin dir a runtime would use. The reference plugins are static Go
 # binaries.
 CNI_REFERENCE = ["host-local", "tuning", "host-device"]
@@ -670,6 +670,26 @@ def add_cni(stage, sriovctl):
         add_program(stage, src, f"opt/cni/bin/{name}")
 
 
+# Libraries sriovctl opens at run time (dlopen), which ldd does not list:
+# libkmod, to load a driver's module (lib/io/module.c), libpci for the
+# names of pci.ids (lib/pci/ids.c).
+DLOPENED = ["libkmod.so.2", "libpci.so.3"]
+
+
+def add_dlopened(stage, soname):
+    """soname where the guest's dynamic loader looks for it, with what it
+    links."""
+    for line in run([tool("ldconfig"), "-p"], 60).stdout.splitlines():
+        m = re.match(rf"\s*{re.escape(soname)} \(libc6,x86-64\) => (/\S+)",
+                     line)
+        if m:
+            break
+    else:
+        raise LabError(f"{soname}: not in the dynamic loader's cache")
+    add_program(stage, m.group(1))
+    _copy_file(m.group(1), stage, _guest_path(m.group(1)).lstrip("/"))
+
+
 def built_helper(var, name, sriovctl):
     """A helper program of the lab: $var (meson sets it), else the one the
     same build made beside sriovctl (BUILD/cli/sriovctl ->
@@ -706,6 +726,8 @@ def build_initramfs(prep, sriovctl, out, tools=(), bench=None):
         # The real programs go first in the guest's PATH (busybox's ip has
         # no "vf" support).
         add_program(stage, sriovctl, "usr/local/bin/sriovctl")
+        for soname in DLOPENED:
+            add_dlopened(stage, soname)
         # Helper programs built with the project: numvfs.sh's vfio holder,
         # reapply.sh's uevent listener, rootfs.sh's seccomp filter.
         for var, name in (("SRIOV_LAB_VFIO_HOLD", "vfio-hold"),
@@ -786,7 +808,7 @@ BUILTIN_SCRIPTS = ["nvme", "igb", "netdevsim"]
 # Self-checking scenarios that run in a boot of their own, not in A.
 OTHER_BOOT_SCRIPTS = {"B": ["bind-noiommu", "check-noiommu"], "C": ["bind-acs"], "D": ["scale"],
                       "E": ["reapply"], "F": ["udev"], "G": ["journal"],
-                      "H": ["dpdk"], "K": ["cni"]}
+                      "H": ["dpdk"], "K": ["cni"], "U": ["audit"]}
 EXTRA_SCRIPTS = sorted(p.stem for p in GUEST.glob("*.sh")
                        if p.stem not in BUILTIN_SCRIPTS + ["lib"]
                        + sum(OTHER_BOOT_SCRIPTS.values(), []))
@@ -801,7 +823,7 @@ BOOTS = {
     "C": BootSpec("C", "ACS off on the NVMe's root port", iommu=True,
                   acs_off=True, igb=False,
                   scripts=["nvme"] + OTHER_BOOT_SCRIPTS["C"]),
-    "D": BootSpec("D", "netdevsim at scale: truncated VF lists, one dump",
+    "D": BootSpec("D", "netdevsim at scale: truncated VF lists, one request",
                   iommu=True, acs_off=False, igb=False,
                   scripts=OTHER_BOOT_SCRIPTS["D"], tools=["strace"]),
     # its own boot: it reloads the igb PF's driver
@@ -825,6 +847,10 @@ BOOTS = {
     "K": BootSpec("K", "the CNI plugin on igb VFs: ADD/CHECK/DEL/GC with "
                   "host-local and tuning", iommu=True, acs_off=False, igb=True,
                   scripts=OTHER_BOOT_SCRIPTS["K"], tools=["cni"]),
+    # its own boot: it hands igb VFs out, one into another namespace
+    "U": BootSpec("U", "sriovctl audit on igb VFs handed to a guest and a pod",
+                  iommu=True, acs_off=False, igb=True,
+                  scripts=OTHER_BOOT_SCRIPTS["U"]),
 }
 
 
@@ -971,7 +997,7 @@ def boot(prep, spec, initrd, results, timeout=BOOT_TIMEOUT, acc=None):
 
 # Longest first (measured 2026-12-02 under TCG: A 180 s, F 64, G 60, E 35,
 # D 29, B 22, C 16).
-BOOT_ORDER = "AHKFGEDBC"
+BOOT_ORDER = "AHKFGUEDBC"
 
 
 def boot_all(prep, names, initrd, results, jobs):
@@ -2083,6 +2109,10 @@ def evaluate(boots, tap):
     if K:
         boot_check(tap, K)
         guest_checks(tap, K, "K cni", OTHER_BOOT_SCRIPTS["K"])
+    U = boots.get("U")
+    if U:
+        boot_check(tap, U)
+        guest_checks(tap, U, "U audit", OTHER_BOOT_SCRIPTS["U"])
 
 
 def artifacts(boots, results):
@@ -2280,8 +2310,8 @@ def main(argv=None):
     p.add_argument("--sriovctl")
     p = sub.add_parser("run")
     p.add_argument("--sriovctl")
-    p.add_argument("--boots", default="ABCDEFGHK",
-                   help="which boots (default ABCDEFGHK)")
+    p.add_argument("--boots", default="ABCDEFGHKU",
+                   help="which boots (default ABCDEFGHKU)")
     p.add_argument("--jobs", type=int,
                    default=int(os.environ.get("SRIOV_LAB_JOBS", "0")) or
                    default_jobs(),
