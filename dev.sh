@@ -37,6 +37,12 @@ PACKAGES=(
 	# checked with libxcrypt's crypt() ($2b$ bcrypt); Prometheus' promtool
 	# and server judge its output
 	libmicrohttpd-dev libgnutls28-dev libcrypt-dev prometheus
+	# the CNI plugin's lab scenario: the reference host-local and tuning
+	containernetworking-plugins
+	# and a real CNI client for it: a driver on Debian's libcni, built offline
+	golang-go golang-github-appc-cni-dev
+	# deploy/kubernetes/ judged by the Kubernetes client's models
+	python3-kubernetes
 )
 
 need_root() {

@@ -106,8 +106,15 @@ int cmd_show(struct cli *c, int argc, char **argv)
 		r = sriov_render_vf_json(host, pf, vf, c->pretty, stdout);
 	else if (c->json)
 		r = sriov_render_json(host, pf, true, c->pretty, stdout);
-	else if (vf)
+	else if (vf) {
+		char who[300];
+
 		r = sriov_render_vf_text(pf, vf, stdout);
+		/* The CNI plugin's owner record: which pod has the VF. */
+		if (r == 0 && vf->address[0] &&
+		    sriov_cni_vf_holder(c->ctx, vf->address, who, sizeof(who)) == 0 && who[0])
+			cli_print("  %-16sattached to %s (%s)\n", "cni", who, SRIOV_CNI_STATE_DIR);
+	}
 	else
 		r = sriov_render_pf_text(pf, stdout);
 	sriov_host_free(host);

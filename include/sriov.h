@@ -44,5 +44,6 @@
 #include "sriov/audit.h"
 #include "sriov/metrics.h"
 #include "sriov/watch.h"
+#include "sriov/cni.h"
 
 #endif /* SRIOV_H */

@@ -28,6 +28,13 @@ extern "C" {
 int sriov_lock_host(struct sriov_ctx *ctx, unsigned timeout_ms, int *holder);
 
 /*
+ * The same lock on the file @path outside the root (created when
+ * missing, with the same refusals): the CNI plugin's per-VF locks in its
+ * state directory. Returns the fd, -EWOULDBLOCK, -EINTR or -errno.
+ */
+int sriov_lock_file(const char *path, unsigned timeout_ms, int *holder);
+
+/*
  * The command name of process @pid (proc/PID/comm under the ctx's root),
  * for "held by pid N (COMM)"; "?" when it cannot be read.
  */

@@ -166,15 +166,31 @@ static int vf_links(bool stats, const char *const *ifnames, size_t n,
 	return r;
 }
 
+/*
+ * A dump the link table changed under (a netdev moved to another
+ * namespace, renamed: NLM_F_DUMP_INTR, which libmnl gives as EINTR) is
+ * not consistent: asked again, as iproute2 does. Parallel CNI ADDs that
+ * move netdevs made one ADD see no VF attributes before (lab boot K).
+ */
+static int vf_links_consistent(bool stats, const char *const *ifnames,
+			       size_t n, struct rtnl_vf_links *out)
+{
+	int r = -EINTR;
+
+	for (int i = 0; i < 10 && r == -EINTR; i++)
+		r = vf_links(stats, ifnames, n, out);
+	return r;
+}
+
 int rtnl_dump_vf_links(bool stats, struct rtnl_vf_links *out)
 {
-	return vf_links(stats, NULL, 0, out);
+	return vf_links_consistent(stats, NULL, 0, out);
 }
 
 int rtnl_get_vf_links(bool stats, const char *const *ifnames, size_t n,
 		      struct rtnl_vf_links *out)
 {
-	return vf_links(stats, ifnames, n, out);
+	return vf_links_consistent(stats, ifnames, n, out);
 }
 
 /* ------------------------------------------------- requests and acks */

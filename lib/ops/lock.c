@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -54,34 +55,20 @@ static int read_pid(int fd)
 	return end != buf && pid > 0 && pid < (1L << 22) ? (int)pid : 0;
 }
 
-int sriov_lock_host(struct sriov_ctx *ctx, unsigned timeout_ms, int *holder)
+/*
+ * Wait for the flock on @fd (closed on failure), then write our pid into
+ * it. Bounded: poll rather than block in flock(), and a caught signal
+ * ends the wait. A child left blocked in a sriov_numvfs write inherits
+ * the fd and keeps the lock until the kernel lets it go: the host is
+ * still being changed until then.
+ */
+static int lock_fd(int fd, unsigned timeout_ms, int *holder)
 {
 	unsigned long long deadline = now_ms() + timeout_ms;
 	sigset_t all, old;
 	char pid[32];
-	int fd, r, n;
+	int r, n;
 
-	if (holder)
-		*holder = 0;
-	/* A generated tree may have no run/; a real host always has /run. */
-	if (strcmp(rootfs_path(ctx->rfs), "/") != 0) {
-		r = rootfs_mkdir(ctx->rfs, "run", 0755);
-		if (r < 0 && r != -EEXIST)
-			return r;
-	}
-	/*
-	 * Never through a link, only a regular file with one name and our
-	 * owner: the truncation below is then of the lock and nothing else.
-	 */
-	fd = rootfs_create(ctx->rfs, SRIOV_LOCK_PATH, O_RDWR, 0644);
-	if (fd < 0)
-		return fd;
-	/*
-	 * Bounded: poll rather than block in flock(), and a caught signal
-	 * ends the wait. A child left blocked in a sriov_numvfs write
-	 * inherits the fd and keeps the lock until the kernel lets it go:
-	 * the host is still being changed until then.
-	 */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -104,6 +91,57 @@ int sriov_lock_host(struct sriov_ctx *ctx, unsigned timeout_ms, int *holder)
 		return r ? r : -EIO;
 	}
 	return fd;
+}
+
+int sriov_lock_host(struct sriov_ctx *ctx, unsigned timeout_ms, int *holder)
+{
+	int fd, r;
+
+	if (holder)
+		*holder = 0;
+	/* A generated tree may have no run/; a real host always has /run. */
+	if (strcmp(rootfs_path(ctx->rfs), "/") != 0) {
+		r = rootfs_mkdir(ctx->rfs, "run", 0755);
+		if (r < 0 && r != -EEXIST)
+			return r;
+	}
+	/*
+	 * Never through a link, only a regular file with one name and our
+	 * owner: the truncation below is then of the lock and nothing else.
+	 */
+	fd = rootfs_create(ctx->rfs, SRIOV_LOCK_PATH, O_RDWR, 0644);
+	if (fd < 0)
+		return fd;
+	return lock_fd(fd, timeout_ms, holder);
+}
+
+int sriov_lock_file(const char *path, unsigned timeout_ms, int *holder)
+{
+	struct stat st;
+	int fd, r = 0;
+
+	if (holder)
+		*holder = 0;
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+		  0644);
+	if (fd < 0)
+		return -errno;
+	/* The same rules as the host lock's file. */
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (S_ISDIR(st.st_mode))
+		r = -EISDIR;
+	else if (!S_ISREG(st.st_mode))
+		r = -EBADFD;
+	else if (st.st_nlink != 1)
+		r = -EMLINK;
+	else if (st.st_uid != geteuid())
+		r = -EPERM;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return lock_fd(fd, timeout_ms, holder);
 }
 
 void sriov_process_comm(struct sriov_ctx *ctx, int pid, char *buf,

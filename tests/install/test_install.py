@@ -50,6 +50,18 @@ class Layout(Installed):
         man = os.path.join(self.prefix, self.opts["mandir"], "man8/sriovctl-exporter.8")
         self.assertTrue(os.path.isfile(self.dest(man)), man)
 
+    def test_cni_plugin(self):
+        """The CNI plugin under LIBEXECDIR/cni, named as sriov-cni's binary
+        (docs/cni.md: copied into the CNI bin dir from there)."""
+        exe = self.dest(os.path.join(self.prefix, self.opts["libexecdir"],
+                                     "cni", "sriov"))
+        self.assertTrue(os.access(exe, os.X_OK), exe)
+        p = subprocess.run([exe], input='{"cniVersion":"1.1.0"}',
+                           env={"CNI_COMMAND": "VERSION"},
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn('"1.1.0"', p.stdout)
+
     def test_units_in_systemd_search_path(self):
         for name in ("sriovctl-apply.service", "sriovctl-apply@.service",
                      "sriovctl-exporter.service"):

@@ -631,6 +631,45 @@ def add_dpdk(stage):
     _copy_file(LIBGCC, stage, LIBGCC.lstrip("/"))
 
 
+# The CNI plugin and Debian's reference plugins for cni.sh (boot K), in
+# the CNI bin dir a runtime would use. The reference plugins are static Go
+# binaries.
+CNI_REFERENCE = ["host-local", "tuning", "host-device"]
+LIBCNI_SRC = "/usr/share/gocode/src/github.com/containernetworking/cni/libcni"
+
+
+def add_cni(stage, sriovctl):
+    plugin = os.environ.get("SRIOV_LAB_CNI") or str(
+        Path(sriovctl).resolve().parent.parent / "cni" / "sriov")
+    if not os.access(plugin, os.X_OK):
+        raise LabError(f"{plugin}: missing (ninja -C BUILD builds cni/sriov)")
+    add_program(stage, plugin, "opt/cni/bin/sriov")
+    # cnidrv: a real CNI client on Debian's libcni, built offline
+    go = shutil.which("go")
+    if not go or not Path(LIBCNI_SRC).is_dir():
+        raise LabError("go or libcni missing (packages golang-go "
+                       "golang-github-appc-cni-dev)")
+    work = Path(tempfile.mkdtemp(prefix="sriovctl-lab-cnidrv."))
+    try:
+        env = dict(os.environ, GO111MODULE="off", CGO_ENABLED="0",
+                   GOPATH=f"{work}/gopath:/usr/share/gocode",
+                   GOCACHE=f"{work}/cache", GOFLAGS="")
+        subprocess.run([go, "build", "-o", str(work / "cnidrv"), "."],
+                       cwd=Path(__file__).resolve().parent / "cnidrv",
+                       env=env, check=True, timeout=300,
+                       capture_output=True)
+        add_program(stage, work / "cnidrv", "usr/local/bin/cnidrv")
+    except subprocess.CalledProcessError as e:
+        raise LabError(f"building cnidrv: {e.stderr.decode(errors='replace')}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for name in CNI_REFERENCE:
+        src = Path("/usr/lib/cni") / name
+        if not src.exists():
+            raise LabError(f"{src}: missing (package containernetworking-plugins)")
+        add_program(stage, src, f"opt/cni/bin/{name}")
+
+
 # Libraries sriovctl opens at run time (dlopen), which ldd does not list:
 # libkmod, to load a driver's module (lib/io/module.c), libpci for the
 # names of pci.ids (lib/pci/ids.c).
@@ -717,6 +756,8 @@ def build_initramfs(prep, sriovctl, out, tools=(), bench=None):
             elif t == "exporter":
                 add_program(stage, built_exporter(sriovctl),
                             "usr/local/bin/sriovctl-exporter")
+            elif t == "cni":
+                add_cni(stage, sriovctl)
             else:
                 add_program(stage, tool(t), f"usr/local/bin/{t}")
         ids = Path("/usr/share/misc/pci.ids")
@@ -780,8 +821,8 @@ BUILTIN_SCRIPTS = ["nvme", "igb", "netdevsim"]
 # Self-checking scenarios that run in a boot of their own, not in A.
 OTHER_BOOT_SCRIPTS = {"B": ["bind-noiommu", "check-noiommu"], "C": ["bind-acs"], "D": ["scale"],
                       "E": ["reapply"], "F": ["udev"], "G": ["journal"],
-                      "H": ["dpdk"],
-                      "I": ["exporter"], "U": ["audit"]}
+                      "H": ["dpdk"], "I": ["exporter"], "K": ["cni"],
+                      "U": ["audit"]}
 EXTRA_SCRIPTS = sorted(p.stem for p in GUEST.glob("*.sh")
                        if p.stem not in BUILTIN_SCRIPTS + ["lib"]
                        + sum(OTHER_BOOT_SCRIPTS.values(), []))
@@ -816,6 +857,10 @@ BOOTS = {
     "H": BootSpec("H", "DPDK's testpmd on an igb VF, with sriovctl export dpdk's "
                   "arguments", iommu=True, acs_off=False, igb=True,
                   scripts=OTHER_BOOT_SCRIPTS["H"], tools=["dpdk"]),
+    # its own boot: VFs move into network namespaces and back
+    "K": BootSpec("K", "the CNI plugin on igb VFs: ADD/CHECK/DEL/GC with "
+                  "host-local and tuning", iommu=True, acs_off=False, igb=True,
+                  scripts=OTHER_BOOT_SCRIPTS["K"], tools=["cni"]),
     # its own boot: it hands igb VFs out, one into another namespace
     "U": BootSpec("U", "sriovctl audit on igb VFs handed to a guest and a pod",
                   iommu=True, acs_off=False, igb=True,
@@ -971,7 +1016,7 @@ def boot(prep, spec, initrd, results, timeout=BOOT_TIMEOUT, acc=None):
 
 # Longest first (measured 2026-12-02 under TCG: A 180 s, F 64, G 60, E 35,
 # D 29, B 22, C 16).
-BOOT_ORDER = "AHFGUEDBC"
+BOOT_ORDER = "AHKIFGUEDBC"
 
 
 def boot_all(prep, names, initrd, results, jobs):
@@ -2079,6 +2124,10 @@ def evaluate(boots, tap):
     if H:
         boot_check(tap, H)
         guest_checks(tap, H, "H dpdk", OTHER_BOOT_SCRIPTS["H"])
+    K = boots.get("K")
+    if K:
+        boot_check(tap, K)
+        guest_checks(tap, K, "K cni", OTHER_BOOT_SCRIPTS["K"])
     U = boots.get("U")
     if U:
         boot_check(tap, U)
@@ -2254,13 +2303,14 @@ def cmd_bench(args):
     results = Path(args.results)
     results.mkdir(parents=True, exist_ok=True)
     choose_accel(prep, results)
-    tools = tuple(t for t in args.tools.split(",") if t)
+    tools = (tuple(t for t in args.tools.split(",") if t) +
+             (("cni",) if args.cni else ()))
     initrd = build_initramfs(prep, sriovctl_path(args.sriovctl),
                              results / "initramfs-bench.cpio.gz",
                              tools=tools, bench=Path(args.script))
     spec = BootSpec("bench", f"benchmark {Path(args.script).name}",
-                    iommu=True, acs_off=False, igb=False, scripts=["bench"],
-                    tools=tools)
+                    iommu=True, acs_off=False, igb=args.igb,
+                    scripts=["bench"], tools=tools)
     b = boot(prep, spec, initrd, results)
     sys.stdout.write(b.serial.read_text(errors="replace")
                      if b.serial.exists() else "")
@@ -2284,8 +2334,8 @@ def main(argv=None):
     p.add_argument("--sriovctl")
     p = sub.add_parser("run")
     p.add_argument("--sriovctl")
-    p.add_argument("--boots", default="ABCDEFGHIU",
-                   help="which boots (default ABCDEFGHIU)")
+    p.add_argument("--boots", default="ABCDEFGHIKU",
+                   help="which boots (default ABCDEFGHIKU)")
     p.add_argument("--jobs", type=int,
                    default=int(os.environ.get("SRIOV_LAB_JOBS", "0")) or
                    default_jobs(),
@@ -2301,6 +2351,10 @@ def main(argv=None):
     p.add_argument("--tools", default="strace",
                    help="extra programs in the initramfs, comma-separated "
                    "(default strace; exporter: sriovctl-exporter)")
+    p.add_argument("--igb", action="store_true",
+                   help="with the igb NIC (igb VFs)")
+    p.add_argument("--cni", action="store_true",
+                   help="with the CNI plugins of boot K in /opt/cni/bin")
     args = ap.parse_args(argv)
     signal.signal(signal.SIGTERM, _on_sigterm)
     if args.cmd == "run":
