@@ -41,5 +41,6 @@
 #include "sriov/lock.h"
 #include "sriov/export.h"
 #include "sriov/match.h"
+#include "sriov/quirk.h"
 
 #endif /* SRIOV_H */
