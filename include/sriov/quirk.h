@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sriov/context.h"
 #include "sriov/model.h"
@@ -138,6 +139,16 @@ const char *sriov_quirk_errno_name(int err);
  * "at most 7 VFs", into @buf. Returns the length snprintf gives.
  */
 int sriov_quirk_effects_format(const struct sriov_quirk *k, char *buf, size_t len);
+
+/*
+ * `sriovctl show PF`: sriov_render_pf_text() and sriov_render_json() (one
+ * PF, with peers) with the entries of @q that apply to @pf: a "quirks"
+ * section / array, left out when none applies. Returns 0 or -errno.
+ */
+int sriov_render_pf_text_quirks(const struct sriov_pf *pf, const struct sriov_quirks *q,
+				FILE *out);
+int sriov_render_json_quirks(const struct sriov_host *host, const struct sriov_pf *pf,
+			     const struct sriov_quirks *q, bool pretty, FILE *out);
 
 #ifdef __cplusplus
 }
