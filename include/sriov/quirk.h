@@ -18,6 +18,7 @@
 #include "sriov/model.h"
 #include "sriov/policy.h"
 #include "sriov/vf_attr.h"
+#include "sriov/vf_set.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -127,6 +128,15 @@ const struct sriov_quirk *sriov_quirks_refusing(const struct sriov_quirks *q,
 const struct sriov_quirk *sriov_quirks_max_vfs(const struct sriov_quirks *q,
 					       const struct sriov_pf *pf,
 					       unsigned *max);
+
+/*
+ * The entry that says @pf's driver refuses VF setting @st (a zero min-rate
+ * is no request: never refused), or NULL: what `vf set` and its dry run
+ * know before the kernel answers.
+ */
+const struct sriov_quirk *sriov_quirks_setting_refused(const struct sriov_quirks *q,
+						       const struct sriov_pf *pf,
+						       const struct sriov_vf_setting *st);
 
 /* "max_vfs", "refuses", ...: the key of @e in the file. */
 const char *sriov_quirk_effect_key(enum sriov_quirk_effect e);
