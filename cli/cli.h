@@ -143,6 +143,9 @@ int cli_lock_unjournaled(struct cli *c, unsigned wait_ms);
 /* Load the inventory, reporting failures; returns an exit code. */
 int cli_load(struct cli *c, unsigned flags, struct sriov_host **out);
 
+/* The quirk table (docs/quirks.md), its file errors as warnings; an exit code. */
+int cli_quirks(struct cli *c, struct sriov_quirks **out);
+
 /* The host's warnings on stderr, for the text views (JSON carries them). */
 void cli_host_warnings(const struct cli *c, const struct sriov_host *host);
 

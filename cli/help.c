@@ -51,14 +51,17 @@ static const struct help_entry entries[] = {
 	  "A PF in full (SR-IOV capability, bridges and ACS, its VFs), or one VF.",
 	  { { "-s, --stats", "per-VF counters (IFLA_VF_STATS)" } },
 	  { "sriovctl show ens1f0", "sriovctl show ens1f0/vf3 --json" } },
-	{ "vf", "set", "vf VF set ATTR VALUE... [--dry-run]",
+	{ "vf", "set", "vf VF set ATTR VALUE... [--force] [--dry-run]",
 	  "Set VF attributes through the PF over rtnetlink, as 'ip link set PF vf N'\n"
 	  "does: mac M, vlan ID [qos Q] [proto 802.1Q|802.1ad], spoofchk, trust,\n"
 	  "query-rss on|off, min-rate, max-rate Mb/s, link-state auto|enable|disable.\n"
 	  "ip's and the policy's spellings are accepted too (max_tx_rate, state,\n"
 	  "vlan_qos; yes|no, true|false, 1|0): docs/vf-attributes.md. The live host\n"
-	  "only; --dry-run runs every check and prints old -> new, also with --root.",
-	  { { "-n, --dry-run", "print what would change; write nothing" } },
+	  "only; --dry-run runs every check and prints old -> new, also with --root.\n"
+	  "A setting the quirk table says the driver refuses is refused up front\n"
+	  "(docs/quirks.md).",
+	  { { "--force", "try what the quirk table says the driver refuses" },
+	    { "-n, --dry-run", "print what would change; write nothing" } },
 	  { "sriovctl vf ens1f0/vf0 set mac 02:00:00:00:00:01 vlan 10",
 	    "sriovctl vf ens1f0/vf2 set spoofchk off trust on",
 	    "sriovctl vf ens1f0/vf2 set max_tx_rate 5000 -n" } },
@@ -78,10 +81,11 @@ static const struct help_entry entries[] = {
 	    { NULL, NULL } },
 	  { "sriovctl vf ens1f0/vf1,3 unbind" } },
 	{ "pf", "set-vfs", "pf PF set-vfs N [--autoprobe on|off] [--timeout S] [--force] [--dry-run]",
-	  "Set the PF's VF count (through 0), refusing while VFs are in use.",
+	  "Set the PF's VF count (through 0), refusing while VFs are in use, and a\n"
+	  "count the quirk table says the driver refuses (docs/quirks.md).",
 	  { { "--autoprobe on|off", "write sriov_drivers_autoprobe first" },
-	    { "--timeout S", "seconds to wait for each write and the VFs (default 30)" },
-	    { "--force", "remove VFs although they are in use" },
+	    { "--timeout S", "seconds to wait (default 30, more at a driver's known pace)" },
+	    { "--force", "remove VFs in use; try a count the quirk table refuses" },
 	    { "-n, --dry-run", "print the writes, make none (the only mode with --root)" },
 	    { NULL, NULL } },
 	  { "sriovctl pf ens1f0 set-vfs 4", "sriovctl pf 0000:3b:00.0 set-vfs 0 --force" } },

@@ -14,6 +14,7 @@ struct pf_opts {
 	const char *count;  /* set-vfs -1: a count getopt would take for options */
 	int autoprobe;      /* -1 keep */
 	unsigned timeout_s;
+	bool timeout_given;
 	bool force;
 };
 
@@ -86,6 +87,8 @@ static int take_opts(int *argc, char **argv, struct pf_opts *o)
 			cli_error("--timeout takes whole seconds from 1 to %u, not '%s'",
 				  MAX_TIMEOUT_S, val);
 			return EXIT_USAGE;
+		} else {
+			o->timeout_given = true;
 		}
 	}
 	argv[j] = NULL;
@@ -213,9 +216,57 @@ static int report(const char *pfname, const struct sriov_numvfs_plan *p,
 	return rc;
 }
 
+/*
+ * What the quirk table is certain the driver refuses for @n VFs: a count
+ * above its limit, or VFs it takes only from a module parameter. EXIT_OK:
+ * none (or --force).
+ */
+static int set_vfs_quirks(const struct sriov_pf *pf, const struct sriov_quirks *q,
+			  const char *pfname, unsigned n)
+{
+	const struct sriov_quirk *k;
+	unsigned max;
+
+	k = sriov_quirks_next(q, pf, SRIOV_QUIRK_MODULE_PARAM, 0, NULL);
+	if (k && n > 0) {
+		cli_error("%s: %s takes its VF count from the module parameter %s=, not sriov_numvfs (quirk %s: %s; source: %s); set it (modprobe %s %s=N, or in /etc/modprobe.d), or --force to try anyway",
+			  pfname, pf->driver, k->module_param, k->id, k->summary, k->source,
+			  pf->driver, k->module_param);
+		return EXIT_FAILED;
+	}
+	k = sriov_quirks_max_vfs(q, pf, &max);
+	if (k && n > max) {
+		cli_error("%s: %u VFs is more than %s enables (quirk %s: %s; source: %s); ask for at most %u, or --force to try anyway",
+			  pfname, n, pf->driver, k->id, k->summary, k->source, max);
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}
+
+/*
+ * The wait for the driver: its known pace per VF (the quirk table) times
+ * the VFs created, doubled for a loaded host, when above the default and
+ * no --timeout was given.
+ */
+static unsigned paced_timeout(const struct sriov_pf *pf, const struct sriov_quirks *q,
+			      unsigned n, unsigned timeout_s)
+{
+	const struct sriov_quirk *k = sriov_quirks_next(q, pf, SRIOV_QUIRK_NUMVFS_PACE, 0, NULL);
+	unsigned long long want;
+
+	if (!k)
+		return timeout_s;
+	want = ((unsigned long long)k->pace_ms * n * 2 + 999) / 1000;
+	if (want > MAX_TIMEOUT_S)
+		want = MAX_TIMEOUT_S;
+	return want > timeout_s ? (unsigned)want : timeout_s;
+}
+
 static int set_vfs(struct cli *c, const char *name, const char *count,
 		   const struct pf_opts *o)
 {
+	struct sriov_quirks *quirks = NULL;
+	unsigned timeout_s = o->timeout_s;
 	struct sriov_numvfs_req req = { .autoprobe = o->autoprobe,
 					.force = o->force };
 	struct sriov_numvfs_plan plan = { 0 };
@@ -249,6 +300,13 @@ static int set_vfs(struct cli *c, const char *name, const char *count,
 		goto out;
 	snprintf(pfname, sizeof(pfname), "%s",
 		 pf->n_netdevs ? pf->netdevs[0].name : pf->address);
+	rc = cli_quirks(c, &quirks);
+	if (rc == EXIT_OK && !o->force)
+		rc = set_vfs_quirks(pf, quirks, pfname, req.num_vfs);
+	if (rc != EXIT_OK)
+		goto out;
+	if (!o->timeout_given)
+		timeout_s = paced_timeout(pf, quirks, req.num_vfs, timeout_s);
 	r = sriov_numvfs_plan(c->ctx, pf, &req, &plan, err, sizeof(err));
 	if (r == -ENOMEM) {
 		cli_error("out of memory");
@@ -279,7 +337,7 @@ static int set_vfs(struct cli *c, const char *name, const char *count,
 		cli_dry_run_footer(plan.n_steps);
 		goto out;
 	}
-	r = sriov_numvfs_apply(c->ctx, &plan, o->timeout_s * 1000u, &res, err,
+	r = sriov_numvfs_apply(c->ctx, &plan, timeout_s * 1000u, &res, err,
 			       sizeof(err));
 	/* ENOMEM from the kernel (MMIO space) is not ours */
 	if (r == -ENOMEM && !res.failed_err) {
@@ -293,11 +351,12 @@ static int set_vfs(struct cli *c, const char *name, const char *count,
 		if (res.timed_out)
 			goto out; /* reading sysfs now could block as well */
 	}
-	if (report(pfname, &plan, &res, o->timeout_s) != EXIT_OK)
+	if (report(pfname, &plan, &res, timeout_s) != EXIT_OK)
 		rc = EXIT_FAILED;
 	if (fflush(stdout) != 0)
 		rc = EXIT_FAILED;
 out:
+	sriov_quirks_free(quirks);
 	sriov_numvfs_result_clear(&res);
 	sriov_numvfs_plan_clear(&plan);
 	sriov_host_free(host);

@@ -118,6 +118,7 @@ static int make_plan(struct cli *c, const struct plan_args *a,
 		     struct sriov_host **host, struct sriov_plan *plan)
 {
 	struct sriov_policy_plan_opts po = { 0 };
+	struct sriov_quirks *quirks = NULL;
 	const struct sriov_pf *pf = NULL;
 	const struct sriov_vf *vf = NULL;
 	char id[40];
@@ -143,7 +144,12 @@ static int make_plan(struct cli *c, const struct plan_args *a,
 		}
 		po.only_pf = pf->address;
 	}
+	rc = cli_quirks(c, &quirks);
+	if (rc != EXIT_OK)
+		return rc;
+	po.quirks = quirks;
 	r = sriov_policy_plan(*host, p, &po, plan);
+	sriov_quirks_free(quirks);
 	if (r < 0) {
 		cli_error("cannot plan the policy: %s", strerror(-r));
 		return EXIT_FAILED;

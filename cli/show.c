@@ -60,6 +60,7 @@ static void not_found(struct cli *c, const struct sriov_host *host,
 int cmd_show(struct cli *c, int argc, char **argv)
 {
 	struct sriov_host *host = NULL;
+	struct sriov_quirks *quirks = NULL;
 	const struct sriov_pf *pf;
 	const struct sriov_vf *vf;
 	char **args;
@@ -102,10 +103,17 @@ int cmd_show(struct cli *c, int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	cli_host_warnings(c, host);
+	if (!vf) {
+		r = cli_quirks(c, &quirks);
+		if (r != EXIT_OK) {
+			sriov_host_free(host);
+			return r;
+		}
+	}
 	if (c->json && vf)
 		r = sriov_render_vf_json(host, pf, vf, c->pretty, stdout);
 	else if (c->json)
-		r = sriov_render_json(host, pf, true, c->pretty, stdout);
+		r = sriov_render_json_quirks(host, pf, quirks, c->pretty, stdout);
 	else if (vf) {
 		char who[300];
 
@@ -116,7 +124,8 @@ int cmd_show(struct cli *c, int argc, char **argv)
 			cli_print("  %-16sattached to %s (%s)\n", "cni", who, SRIOV_CNI_STATE_DIR);
 	}
 	else
-		r = sriov_render_pf_text(pf, stdout);
+		r = sriov_render_pf_text_quirks(pf, quirks, stdout);
+	sriov_quirks_free(quirks);
 	sriov_host_free(host);
 	return r < 0 ? cli_output_error(r, "the output") : EXIT_OK;
 }

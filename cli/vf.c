@@ -65,22 +65,33 @@ static int resolve_vf(struct cli *c, const struct sriov_host *host,
  * netdev, the rates against the current ones, what the driver is known
  * to refuse), then the lines the real run and a policy plan print.
  */
+/* "quirk igb.no-min-rate: igb has ... (EINVAL; source: ...)" for @st. */
+static void refusal_text(const struct sriov_quirk *k, const struct sriov_vf_setting *st,
+			 char *buf, size_t len)
+{
+	snprintf(buf, len, "quirk %s: %s (%s; source: %s)", k->id, k->summary,
+		 sriov_quirk_errno_name(k->refuse_errno[st->attr]), k->source);
+}
+
 static int vf_set_dry_run(const struct sriov_pf *pf, const struct sriov_vf *vf,
-			  const struct sriov_vf_settings *set, const char *vname)
+			  const struct sriov_vf_settings *set, const struct sriov_quirks *q,
+			  const char *vname)
 {
 	int rc = EXIT_OK;
 
 	for (size_t i = 0; i < set->n; i++) {
 		const char *text = set->v[i].text;
-		const char *why = sriov_vf_setting_refused(pf, &set->v[i]);
+		const struct sriov_quirk *k = sriov_quirks_setting_refused(q, pf, &set->v[i]);
 		size_t w = strcspn(text, " ");
-		char old[64];
+		char old[64], why[1536];
 
+		if (k)
+			refusal_text(k, &set->v[i], why, sizeof(why));
 		sriov_vf_link_value(&vf->link, set->v[i].attr, old, sizeof(old));
 		cli_print("%s %.*s: %s -> %s%s%s%s\n", vname, (int)w, text, old,
-			  text[w] ? text + w + 1 : "", why ? " (the driver would refuse it: " : "",
-			  why ? why : "", why ? ")" : "");
-		if (why)
+			  text[w] ? text + w + 1 : "", k ? " (the driver would refuse it: " : "",
+			  k ? why : "", k ? ")" : "");
+		if (k)
 			rc = EXIT_FAILED;
 	}
 	if (rc != EXIT_OK)
@@ -90,9 +101,35 @@ static int vf_set_dry_run(const struct sriov_pf *pf, const struct sriov_vf *vf,
 	return rc;
 }
 
-static int vf_set(struct cli *c, const char *name, int argc, char **argv,
-		  bool dry_run)
+/*
+ * What the quirk table says the driver refuses, refused before anything
+ * is written (--force: tried anyway, the kernel answers). EXIT_OK: none.
+ */
+static int vf_set_refused(const struct sriov_pf *pf, const struct sriov_vf_settings *set,
+			  const struct sriov_quirks *q, const char *vname)
 {
+	int rc = EXIT_OK;
+	char why[1536];
+
+	for (size_t i = 0; i < set->n; i++) {
+		const struct sriov_quirk *k = sriov_quirks_setting_refused(q, pf, &set->v[i]);
+
+		if (!k)
+			continue;
+		refusal_text(k, &set->v[i], why, sizeof(why));
+		sriov_escape_printf(stderr, "sriovctl: %s %s: the driver %s refuses it: %s\n",
+				    vname, set->v[i].text, pf->driver, why);
+		rc = EXIT_FAILED;
+	}
+	if (rc != EXIT_OK)
+		cli_error("%s: nothing was changed; leave the setting out, or --force to try anyway", vname);
+	return rc;
+}
+
+static int vf_set(struct cli *c, const char *name, int argc, char **argv,
+		  bool dry_run, bool force)
+{
+	struct sriov_quirks *quirks = NULL;
 	struct sriov_vf_settings set = { 0 };
 	struct sriov_vf_results res = { 0 };
 	struct sriov_host *host = NULL;
@@ -129,15 +166,23 @@ static int vf_set(struct cli *c, const char *name, int argc, char **argv,
 	if (rc != EXIT_OK)
 		goto out;
 	vf_name(pf, vf, vname, sizeof(vname));
+	rc = cli_quirks(c, &quirks);
+	if (rc != EXIT_OK)
+		goto out;
 	if (dry_run) {
 		r = sriov_vf_settings_check(pf, vf, &set, err, sizeof(err));
 		if (r < 0) {
 			cli_error("%s; nothing was changed", err);
 			rc = EXIT_FAILED;
 		} else {
-			rc = vf_set_dry_run(pf, vf, &set, vname);
+			rc = vf_set_dry_run(pf, vf, &set, force ? NULL : quirks, vname);
 		}
 		goto flush;
+	}
+	if (!force) {
+		rc = vf_set_refused(pf, &set, quirks, vname);
+		if (rc != EXIT_OK)
+			goto out;
 	}
 	r = sriov_vf_settings_apply(pf, vf, &set, &res, err, sizeof(err));
 	if (r < 0) {
@@ -171,6 +216,7 @@ flush:
 	if (fflush(stdout) != 0)
 		rc = EXIT_FAILED;
 out:
+	sriov_quirks_free(quirks);
 	sriov_vf_results_clear(&res);
 	sriov_vf_settings_clear(&set);
 	sriov_host_free(host);
@@ -440,12 +486,12 @@ int cmd_vf(struct cli *c, int argc, char **argv)
 	if (r >= 0)
 		return r;
 	if (strcmp(args[1], "set") == 0) {
-		if (o.group || o.kernel || o.force) {
-			cli_error("vf set: unknown option '%s' (--group, --force and --kernel are for bind/unbind)",
-				  o.group ? "--group" : o.kernel ? "--kernel" : "--force");
+		if (o.group || o.kernel) {
+			cli_error("vf set: unknown option '%s' (--group and --kernel are for bind/unbind)",
+				  o.group ? "--group" : "--kernel");
 			return EXIT_USAGE;
 		}
-		return vf_set(c, args[0], nargs - 2, args + 2, o.dry_run);
+		return vf_set(c, args[0], nargs - 2, args + 2, o.dry_run, o.force);
 	}
 	if (strcmp(args[1], "bind") == 0) {
 		if (o.kernel && (nargs != 2 || o.group)) {

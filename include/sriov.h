@@ -45,5 +45,6 @@
 #include "sriov/metrics.h"
 #include "sriov/watch.h"
 #include "sriov/cni.h"
+#include "sriov/quirk.h"
 
 #endif /* SRIOV_H */

@@ -17,11 +17,17 @@
 extern "C" {
 #endif
 
+struct sriov_quirks;
+
 struct sriov_policy_plan_opts {
 	const char *host_id;     /* machine-id for `mac: auto`; NULL: none
 				    (then `mac: auto` is an error) */
 	const char *only_pf;     /* a PF's address: plan for it alone (the
 				    udev re-apply); NULL: every PF */
+	/* the quirk table (sriov/quirk.h): a VF count above the driver's
+	 * limit, a link setting it refuses and the policy does not mark
+	 * optional, are errors naming the quirk; NULL: not checked */
+	const struct sriov_quirks *quirks;
 };
 
 /*

@@ -91,14 +91,6 @@ int sriov_vf_settings_check(const struct sriov_pf *pf,
 			    const struct sriov_vf_settings *s,
 			    char *err, size_t errlen);
 
-/*
- * Why @pf's driver is known to refuse setting @st ("igb has no minimum
- * rate"), or NULL when it is not known to: what a dry run can tell before
- * the kernel does. The real run learns it from the kernel's answer.
- */
-const char *sriov_vf_setting_refused(const struct sriov_pf *pf,
-				     const struct sriov_vf_setting *st);
-
 /* The outcome of one setting (or of a min/max rate pair sent together). */
 struct sriov_vf_result {
 	const struct sriov_vf_setting *setting;

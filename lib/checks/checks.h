@@ -84,6 +84,7 @@ void check_grub_remedy(int os, const char *params, char *buf, size_t len);
 void checks_host(struct check_run *r);
 void checks_pci(struct check_run *r);
 void checks_drivers(struct check_run *r);
+void checks_quirks(struct check_run *r);
 void checks_vfstate(struct check_run *r);
 void checks_policy(struct check_run *r);
 void checks_perf(struct check_run *r);

@@ -171,6 +171,7 @@ int sriov_check_run(struct sriov_ctx *ctx, const struct sriov_host *host,
 		checks_host(&r);
 		checks_pci(&r);
 		checks_drivers(&r);
+		checks_quirks(&r);
 		checks_vfstate(&r);
 		checks_policy(&r);
 		checks_perf(&r);

@@ -41,6 +41,7 @@ struct vfjob {
 	int lock;
 	struct mnl_socket *hnl;     /* the host's namespace */
 	char vfname[300];           /* "PF/vfN" for messages and the change log */
+	char addr[SRIOV_ADDR_MAX];  /* the VF asked for */
 };
 
 static void vfjob_close(struct vfjob *v)
@@ -111,7 +112,14 @@ static int load_host(struct vfjob *v)
 	v->host = NULL;
 	v->pf = NULL;
 	v->vf = NULL;
-	r = sriov_host_load(v->ctx, SRIOV_LOAD_NO_NAMES | SRIOV_LOAD_NO_CONFIG, &v->host);
+	/* The VF's PF alone (a node may have thousands of VFs); the whole
+	 * host only when those reads find no PF, so that find_vf() can say
+	 * what the address is instead. */
+	r = sriov_host_load_device(v->ctx, SRIOV_LOAD_NO_NAMES | SRIOV_LOAD_NO_CONFIG,
+				   v->addr, &v->host);
+	if (r == -ENOENT)
+		r = sriov_host_load(v->ctx, SRIOV_LOAD_NO_NAMES | SRIOV_LOAD_NO_CONFIG,
+				    &v->host);
 	return r;
 }
 
@@ -150,6 +158,7 @@ static int vfjob_open(struct vfjob *v, struct cni_job *j, const char *addr)
 	memset(v, 0, sizeof(*v));
 	v->j = j;
 	v->lock = -1;
+	snprintf(v->addr, sizeof(v->addr), "%s", addr);
 	r = sriov_ctx_new(j->opts->root, &v->ctx);
 	if (r < 0)
 		return cni_fail(j, SRIOV_CNI_E_IO, "cannot open the root %s: %s",
@@ -525,20 +534,29 @@ static int set_mac_retry(struct mnl_socket *nl, int ifindex, const uint8_t *mac,
 	return r;
 }
 
-/* The settings the driver is known to refuse, before anything is sent. */
+/* The settings the quirk table says the driver refuses, before anything is sent. */
 static int refused_up_front(struct vfjob *v)
 {
 	const struct sriov_vf_settings *set = &v->j->conf.settings;
+	struct sriov_quirks *q = NULL;
+	char err[512] = "";
+	int r = sriov_quirks_load(v->ctx, &q, err, sizeof(err));
 
-	for (size_t i = 0; i < set->n; i++) {
-		const char *why = sriov_vf_setting_refused(v->pf, &set->v[i]);
+	if (r < 0)
+		return cni_fail(v->j, SRIOV_CNI_E_IO, "cannot read the quirk table: %s",
+				err[0] ? err : strerror(-r));
+	for (size_t i = 0; i < set->n && r == 0; i++) {
+		const struct sriov_quirk *k = sriov_quirks_setting_refused(q, v->pf, &set->v[i]);
 
-		if (why)
-			return cni_fail(v->j, SRIOV_CNI_E_REFUSED,
-					"%s: %s: %s; remove it from the configuration (nothing was changed)",
-					v->vfname, set->v[i].text, why);
+		if (k)
+			r = cni_fail(v->j, SRIOV_CNI_E_REFUSED,
+				     "%s: %s: the driver %s refuses it: quirk %s: %s (%s; source: %s); remove it from the configuration (nothing was changed)",
+				     v->vfname, set->v[i].text, v->pf->driver ? v->pf->driver : "(none)",
+				     k->id, k->summary,
+				     sriov_quirk_errno_name(k->refuse_errno[set->v[i].attr]), k->source);
 	}
-	return 0;
+	sriov_quirks_free(q);
+	return r;
 }
 
 /*
@@ -635,14 +653,15 @@ int cni_add(struct cni_job *j)
 			 v.vf->address, v.vfname, v.vf->driver ? v.vf->driver : "none");
 		goto out;
 	}
+	/* a setting the driver refuses is the configuration's fault: say so first */
+	if (refused_up_front(&v) < 0)
+		goto out;
 	if (!v.vf->link.present) {
 		cni_fail(j, SRIOV_CNI_E_DEVICE,
 			 "%s: the PF's driver does not report VF %u over rtnetlink, so its attributes cannot be saved and restored",
 			 v.vfname, v.vf->index);
 		goto out;
 	}
-	if (refused_up_front(&v) < 0)
-		goto out;
 	if (!host_nl(&v)) {
 		cni_fail(j, SRIOV_CNI_E_NETLINK, "cannot open rtnetlink: %s", strerror(errno));
 		goto out;

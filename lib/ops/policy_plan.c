@@ -262,9 +262,44 @@ static int want_link(struct sriov_policy *p, const struct sriov_pf *pf,
 	return 0;
 }
 
+/*
+ * What the quirk table says the PF's driver refuses: a link setting of VF
+ * @idx the policy does not mark optional, once per range (at its first VF).
+ */
+static int check_refused(struct sriov_policy *p, const struct sriov_pf *pf,
+			 unsigned idx, const struct want_vf *v,
+			 const struct sriov_quirks *q)
+{
+	char a[96];
+	int r;
+
+	for (int f = 0; f < SRIOV_VF_ATTR__COUNT; f++) {
+		const struct sriov_policy_vfs *from = v->from[f];
+		const struct sriov_quirk *k;
+
+		if (!from || !(v->set & SRIOV_VF_ATTRS_LINK & (1u << f)) ||
+		    (v->optional_mask & (1u << f)) || idx != from->first)
+			continue;
+		/* a zero minimum asks for no guarantee: taken by every driver */
+		if (f == SRIOV_VF_ATTR_MIN_RATE && v->link.min_tx_rate == 0)
+			continue;
+		k = sriov_quirks_refusing(q, pf, (enum sriov_vf_attr)f);
+		if (!k)
+			continue;
+		r = policy_error(p, &from->at[f],
+				 "%s: PF %s's driver %s refuses it (%s): quirk %s, %s (source: %s); leave it out, or list it in this range's optional: to let the apply go on without it",
+				 sriov_vf_attr_key((enum sriov_vf_attr)f), pf_label(pf, a, sizeof(a)),
+				 pf->driver, sriov_quirk_errno_name(k->refuse_errno[f]), k->id,
+				 k->summary, k->source);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* Phase 2 for one PF: its count, netdev settings, and every VF range. */
 static int resolve_pf(struct sriov_policy *p, struct want_pf *w,
-		      const char *host_id)
+		      const char *host_id, const struct sriov_quirks *q)
 {
 	const struct sriov_pf *pf = w->pf;
 	const struct sriov_policy_pf *e = w->entry;
@@ -281,6 +316,16 @@ static int resolve_pf(struct sriov_policy *p, struct want_pf *w,
 				    "num_vfs %u is above the %u VFs PF %s allows (sriov_totalvfs)",
 				    e->num_vfs, pf->total_vfs,
 				    pf_label(pf, a, sizeof(a)));
+	if (from_policy && q) {
+		unsigned max;
+		const struct sriov_quirk *k = sriov_quirks_max_vfs(q, pf, &max);
+
+		if (k && e->num_vfs > max)
+			return policy_error(p, &e->at[SRIOV_PPF_NUM_VFS],
+					    "num_vfs %u is above the %u VFs driver %s of PF %s enables: quirk %s, %s (source: %s)",
+					    e->num_vfs, max, pf->driver, pf_label(pf, a, sizeof(a)),
+					    k->id, k->summary, k->source);
+	}
 	for (int f = SRIOV_PPF_MTU; e && f <= SRIOV_PPF_LINK_STATE; f++)
 		if (f != SRIOV_PPF_AUTOPROBE && (e->set & (1u << f)) &&
 		    !pf->n_netdevs &&
@@ -304,7 +349,8 @@ static int resolve_pf(struct sriov_policy *p, struct want_pf *w,
 		return 0;
 	for (unsigned i = 0; i < w->num_vfs; i++)
 		if (w->vfs[i].set &&
-		    (r = want_link(p, pf, i, &w->vfs[i], host_id)) < 0)
+		    ((r = want_link(p, pf, i, &w->vfs[i], host_id)) < 0 ||
+		     (q && (r = check_refused(p, pf, i, &w->vfs[i], q)) < 0)))
 			return r;
 	return 0;
 }
@@ -517,7 +563,7 @@ int sriov_policy_plan(const struct sriov_host *host, struct sriov_policy *p,
 		if (!w[i].entry && !w[i].n_sel)
 			continue;
 		w[i].pf = &host->pfs[i];
-		r = resolve_pf(p, &w[i], host_id);
+		r = resolve_pf(p, &w[i], host_id, opts ? opts->quirks : NULL);
 	}
 	if (r == 0 && p->n_errors == errors)
 		r = check_macs(p, w, host->n_pfs);

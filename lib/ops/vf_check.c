@@ -51,31 +51,13 @@ int sriov_vf_settings_check(const struct sriov_pf *pf,
 	return 0;
 }
 
-/*
- * What PF drivers answer to settings they do not implement, from their
- * ndo_set_vf_* operations and seen in the lab: igb has no
- * ndo_set_vf_link_state (EOPNOTSUPP) and refuses any minimum rate in
- * igb_ndo_set_vf_bw (EINVAL).
- */
-static const struct {
-	const char *driver;
-	enum sriov_vf_attr attr;
-	const char *why;
-} refusals[] = {
-	{ "igb", SRIOV_VF_ATTR_LINK_STATE, "igb has no VF link-state operation (EOPNOTSUPP)" },
-	{ "igb", SRIOV_VF_ATTR_MIN_RATE, "igb has no minimum rate (EINVAL)" },
-};
-
-const char *sriov_vf_setting_refused(const struct sriov_pf *pf,
-				     const struct sriov_vf_setting *st)
+/* What the quirk table says @pf's driver refuses (docs/quirks.md). */
+const struct sriov_quirk *sriov_quirks_setting_refused(const struct sriov_quirks *q,
+						       const struct sriov_pf *pf,
+						       const struct sriov_vf_setting *st)
 {
-	for (size_t i = 0; pf->driver && i < sizeof(refusals) / sizeof(refusals[0]); i++)
-		if (st->attr == refusals[i].attr &&
-		    strcmp(pf->driver, refusals[i].driver) == 0) {
-			/* igb takes a zero minimum: no guarantee is no request */
-			if (st->attr == SRIOV_VF_ATTR_MIN_RATE && st->value == 0)
-				continue;
-			return refusals[i].why;
-		}
-	return NULL;
+	/* a zero minimum asks for no guarantee: igb, ixgbe and i40e take it */
+	if (st->attr == SRIOV_VF_ATTR_MIN_RATE && st->value == 0)
+		return NULL;
+	return sriov_quirks_refusing(q, pf, st->attr);
 }

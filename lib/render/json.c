@@ -302,9 +302,54 @@ static json_object *pf_json(const struct sriov_pf *pf, bool with_peers,
 	return o;
 }
 
+/* The entries of @q that apply to @pf; NULL when none does. */
+static json_object *quirks_json(const struct sriov_quirks *q, const struct sriov_pf *pf)
+{
+	json_object *a = NULL;
+	size_t at = 0;
+	char what[1024];
+
+	for (const struct sriov_quirk *k;
+	     (k = sriov_quirks_next(q, pf, SRIOV_QUIRK__COUNT, at, &at)); at++) {
+		json_object *o = json_object_new_object(), *fx = json_object_new_array();
+
+		if (!a)
+			a = json_object_new_array();
+		sriov_quirk_effects_format(k, what, sizeof(what));
+		for (int e = 0; e < SRIOV_QUIRK__COUNT; e++)
+			if (k->effects & (1u << e))
+				json_object_array_add(fx, json_object_new_string(
+					sriov_quirk_effect_key((enum sriov_quirk_effect)e)));
+		ADD(o, "id", json_object_new_string(k->id));
+		ADD(o, "summary", json_object_new_string(k->summary));
+		ADD(o, "effects", fx);
+		ADD(o, "description", json_object_new_string(what));
+		if (k->effects & (1u << SRIOV_QUIRK_MAX_VFS))
+			ADD(o, "max_vfs", json_object_new_int((int)k->max_vfs));
+		ADD(o, "source", json_object_new_string(k->source));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static int render_json(const struct sriov_host *host, const struct sriov_pf *only_pf,
+		       const struct sriov_quirks *q, bool with_peers, bool pretty, FILE *out);
+
 int sriov_render_json(const struct sriov_host *host,
 		      const struct sriov_pf *only_pf, bool with_peers,
 		      bool pretty, FILE *out)
+{
+	return render_json(host, only_pf, NULL, with_peers, pretty, out);
+}
+
+int sriov_render_json_quirks(const struct sriov_host *host, const struct sriov_pf *pf,
+			     const struct sriov_quirks *q, bool pretty, FILE *out)
+{
+	return render_json(host, pf, q, true, pretty, out);
+}
+
+static int render_json(const struct sriov_host *host, const struct sriov_pf *only_pf,
+		       const struct sriov_quirks *q, bool with_peers, bool pretty, FILE *out)
 {
 	json_object *o = json_object_new_object();
 	json_object *iommu = json_object_new_object();
@@ -327,9 +372,15 @@ int sriov_render_json(const struct sriov_host *host,
 	ADD(o, "cmdline", jout_str(host->cmdline));
 	ADD(o, "warnings", jout_strv(&host->warnings));
 	for (size_t i = 0; i < host->n_pfs; i++)
-		if (!only_pf || only_pf == &host->pfs[i])
-			json_object_array_add(pfs, pf_json(&host->pfs[i],
-							   with_peers, empty));
+		if (!only_pf || only_pf == &host->pfs[i]) {
+			json_object *po = pf_json(&host->pfs[i], with_peers, empty);
+			json_object *qa = q && po ? quirks_json(q, &host->pfs[i]) : NULL;
+
+			/* only when some apply: the output of other PFs is as it was */
+			if (qa)
+				ADD(po, "quirks", qa);
+			json_object_array_add(pfs, po);
+		}
 	ADD(o, "pfs", pfs);
 	r = jout_emit(o, pretty, out);
 	json_object_put(empty);

@@ -405,7 +405,37 @@ static int render_other_pf(const struct sriov_pf *pf, const char *name,
 	return r;
 }
 
+/* The quirk-table entries that apply to @pf, one a line; none: nothing. */
+static void print_quirks(const struct sriov_pf *pf, const struct sriov_quirks *q,
+			 FILE *out)
+{
+	char what[1024];
+	size_t at = 0;
+	bool first = true;
+
+	for (const struct sriov_quirk *k;
+	     (k = sriov_quirks_next(q, pf, SRIOV_QUIRK__COUNT, at, &at)); at++) {
+		sriov_quirk_effects_format(k, what, sizeof(what));
+		esc_printf(out, "  %-14s%s: %s\n", first ? "quirks" : "", k->id, what);
+		esc_printf(out, "  %-14s  %s; source: %s\n", "", k->summary, k->source);
+		first = false;
+	}
+}
+
+static int pf_text(const struct sriov_pf *pf, const struct sriov_quirks *q, FILE *out);
+
 int sriov_render_pf_text(const struct sriov_pf *pf, FILE *out)
+{
+	return pf_text(pf, NULL, out);
+}
+
+int sriov_render_pf_text_quirks(const struct sriov_pf *pf, const struct sriov_quirks *q,
+				FILE *out)
+{
+	return pf_text(pf, q, out);
+}
+
+static int pf_text(const struct sriov_pf *pf, const struct sriov_quirks *q, FILE *out)
 {
 	static const char *const hdr[] = { "VF", "ADDRESS", "DRIVER",
 		"OVERRIDE", "NETDEV", "MAC", "IOMMU-GROUP", "ADMIN-MAC",
@@ -456,6 +486,8 @@ int sriov_render_pf_text(const struct sriov_pf *pf, FILE *out)
 		pf->drivers_autoprobe ? "on" : "off");
 	print_capability(pf, out);
 	print_upstream(pf, out);
+	if (q)
+		print_quirks(pf, q, out);
 	print_warnings(&pf->warnings, "  ", out);
 	if (pf->n_vfs == 0) {
 		fputs("\nno VFs enabled\n", out);

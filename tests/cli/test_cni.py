@@ -38,6 +38,24 @@ class Plugin(TreeTest):
         out = json.loads(p.stdout) if p.stdout.strip() else None
         return p.returncode, out, p.stderr
 
+    def test_quirk_refused_up_front(self):
+        """A setting the quirk table says igb refuses: code 102 naming the
+        quirk, before anything is read over rtnetlink or written."""
+        for key, val, quirk in (("min_tx_rate", 10, "igb.no-min-rate"),
+                                ("link_state", "enable", "igb.no-link-state")):
+            with self.subTest(key=key):
+                rc, out, _ = self.run_plugin("ADD", {
+                    "cniVersion": "1.0.0", "name": "n", "type": "sriov",
+                    "deviceID": self.vf, key: val})
+                self.assertEqual((rc, out["code"]), (1, 102), out)
+                self.assertIn("the driver igb refuses it: quirk " + quirk, out["msg"])
+                self.assertFalse(os.path.exists(self.path("state", self.vf + ".owner")))
+        # a zero minimum asks for nothing: not refused (the next error is the tree's)
+        rc, out, _ = self.run_plugin("ADD", {
+            "cniVersion": "1.0.0", "name": "n", "type": "sriov",
+            "deviceID": self.vf, "min_tx_rate": 0})
+        self.assertNotEqual(out["code"], 102, out)
+
     def test_version(self):
         rc, out, _ = self.run_plugin("VERSION", "")
         self.assertEqual(rc, 0)

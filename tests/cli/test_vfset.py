@@ -71,7 +71,10 @@ class VfSet(Tree):
         r = self.vf("ens1f0/vf0", "set", "min-rate", "10", "max-rate", "100",
                     "trust", "on", "-n", rc=1)
         self.assertIn("ens1f0/vf0 min-rate: ? -> 10 (the driver would refuse it: "
-                      "igb has no minimum rate (EINVAL))", r.out.splitlines())
+                      "quirk igb.no-min-rate: igb has a max TX rate only; a min rate is "
+                      "refused (EINVAL; source: drivers/net/ethernet/intel/igb/igb_main.c "
+                      "igb_ndo_set_vf_bw (min_tx_rate -> -EINVAL); lab: EINVAL))",
+                      r.out.splitlines())
         self.assertIn("ens1f0/vf0 trust: ? -> on", r.out.splitlines())
         self.assertIn("the driver would refuse a setting", r.err)
         self.vf("ens1f0/vf0", "set", "min-rate", "0", "max-rate", "100", "-n")

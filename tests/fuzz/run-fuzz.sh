@@ -5,7 +5,7 @@
 # decoder, the saved-state reader, the policy, the operator import, explain, match's specs, the audit baseline and the CNI plugin's readers with libFuzzer, then merge whatever found new coverage into the
 # committed corpus.
 #
-#   tests/fuzz/run-fuzz.sh [SECONDS] [config|parse|vflink|state|policy|explain|import|match|baseline|cni]...
+#   tests/fuzz/run-fuzz.sh [SECONDS] [config|parse|vflink|state|policy|explain|import|match|baseline|cni|quirk]...
 #
 # SECONDS is per target (default 60); all targets by default. Needs clang
 # with libFuzzer (Debian: clang-14 libclang-rt-14-dev); CC overrides.
@@ -17,7 +17,7 @@ set -eu
 
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-config parse vflink state policy explain import match baseline cni}
+targets=${*:-config parse vflink state policy explain import match baseline cni quirk}
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cc=${CC:-}
@@ -42,6 +42,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# the quirk table compiled into the library (lib/meson.build makes it too)
+python3 "$top/tools/embed-text.py" "$top/data/quirks.yaml" "$tmp/quirks_data.c" sriov_quirks_data
+
 status=0
 for t in $targets; do
 	case $t in
@@ -51,7 +54,7 @@ for t in $targets; do
 	state)  src="$top/lib/ops/state.c $top/lib/io/parse.c $top/lib/pci/addr.c $top/lib/util/jsonout.c $top/lib/vf/attr.c $top/lib/vf/json.c $top/lib/util/errbuf.c"
 		libs="-ljson-c -I/usr/include/json-c" ;;
 	# phase 2 and planning reach most of the library: build all of it
-	policy|explain|import|match|baseline|cni) src="$top/lib/ctx.c $top/lib/*/*.c $top/tests/lib/testlib.c"
+	policy|explain|import|match|baseline|cni|quirk) src="$top/lib/ctx.c $top/lib/*/*.c $tmp/quirks_data.c $top/tests/lib/testlib.c"
 		libs="-lyaml -lmnl -ljson-c -I/usr/include/json-c -lpci -lkmod -lmxml" ;;
 	*) echo "run-fuzz: unknown target '$t'" >&2; exit 2 ;;
 	esac

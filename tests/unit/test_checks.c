@@ -137,7 +137,7 @@ static void test_registry(void **state)
 		if (i)
 			assert_true(sriov_check_info_at(i - 1)->area <= c->area);
 	}
-	assert_int_equal(n, 23);
+	assert_int_equal(n, 24);
 	assert_null(sriov_check_info_find("nosuch"));
 	assert_string_equal(sriov_severity_name(SRIOV_SEV_FAIL), "fail");
 	assert_string_equal(sriov_check_area_name(SRIOV_AREA_FIRMWARE), "firmware");

@@ -149,8 +149,8 @@ check "which names the holder" yes "$(has 'attached to c1-net1' /tmp/cni.out)"
 cni ADD c3 /run/netns/pod3 net1 "{\"cniVersion\":\"1.1.0\",\"name\":\"sriov-net\",\"type\":\"sriov\",\"deviceID\":\"$IG\"}"
 check "ADD of the PF: exit 1, code 100, says it is a PF" "1 100 yes" "$? $(code) $(has 'is a PF' /tmp/cni.out)"
 cni ADD c3 /run/netns/pod3 net1 "{\"cniVersion\":\"1.1.0\",\"name\":\"sriov-net\",\"type\":\"sriov\",\"deviceID\":\"$VF1\",\"vlan\":7,\"link_state\":\"enable\"}"
-check "ADD with link_state on igb: exit 1, code 102, names link-state" "1 102 yes" \
-	"$? $(code) $(has 'link-state' /tmp/cni.out)"
+check "ADD with link_state on igb: exit 1, code 102, names link-state and the quirk" "1 102 yes yes" \
+	"$? $(code) $(has 'link-state' /tmp/cni.out) $(has 'quirk igb.no-link-state' /tmp/cni.out)"
 sec cni.vf1.refused vfentry "$NET" 1
 check "nothing was changed on VF1 (vlan still 0), no record left" "0 no yes" \
 	"$(vlan "$(cat /tmp/sec.out)") $([ -e $STATE/$VF1.owner ] && echo yes || echo no) $(netdev_of "$VF1" | grep -qx "$H1" && echo yes)"

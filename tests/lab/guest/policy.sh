@@ -154,8 +154,22 @@ ip link set "$VF0NET" up
 bad count "VF count refused (igb vf0 netdev up)" 's/^    num_vfs: 4$/    num_vfs: 5/'
 ip link set "$VF0NET" down
 bad pfmtu "PF mtu refused (65000 > igb's max)" 's/^    mtu: 1600$/    mtu: 65000/'
+# The quirk table knows igb refuses min_tx_rate: the plan fails naming it
+# and nothing is done. To see the kernel refuse it during an apply (and
+# the rollback), an override turns the quirk off (docs/quirks.md).
+sed 's/"0-1": {mac: auto, vlan: 20,/"0-1": {mac: auto, vlan: 30, min_tx_rate: 10,/' \
+	/tmp/p2.yaml >/tmp/bad.yaml
+sec policy.quirk sriovctl apply -f /tmp/bad.yaml
+check "quirk: apply of a min_tx_rate on igb exits 1 at plan time" 1 $?
+check "quirk: the error names igb.no-min-rate and its source" yes \
+	"$(grep -q "min_tx_rate: PF .*'s driver igb refuses it (EINVAL): quirk igb.no-min-rate, .*igb_ndo_set_vf_bw" /tmp/sec.err && echo yes)"
+check "quirk: nothing was changed" yes "$(same_as /tmp/policy.t.json)"
+mkdir -p /etc/sriovctl/quirks.d
+printf 'quirks:\n  - id: igb.no-min-rate\n    summary: off for the lab\n    source: tests/lab/guest/policy.sh\n    match: {vendor: "0001"}\n    effects: {refuses: [{attr: min-rate, errno: EINVAL}]}\n' \
+	>/etc/sriovctl/quirks.d/lab.yaml
 bad attrs "VF attribute refused (igb has no min_tx_rate)" \
 	's/"0-1": {mac: auto, vlan: 20,/"0-1": {mac: auto, vlan: 30, min_tx_rate: 10,/'
+rm -f /etc/sriovctl/quirks.d/lab.yaml
 check "VF attribute refused: the vlan before it was undone" yes \
 	"$(grep -q "^$INET/vf0 vlan: 30 -> 20" /tmp/sec.out && echo yes)"
 bad driver "VF driver refused (no such driver)" 's/"2": {driver: igbvf}/"2": {driver: sriovctl-nosuch}/'

@@ -73,11 +73,21 @@ sec vfset.igb.dryrefused sriovctl vf "$INET/vf0" set state disable -n
 check "igb: vf set -n of a link state igb refuses exits 1" 1 $?
 check "igb: vf set -n changed nothing" yes \
 	"$([ "$IBEFORE" = "$(ip -j -d link show dev "$INET")" ] && echo yes)"
-sec vfset.igb.min sriovctl vf "$INET/vf0" set min-rate 10
-check "igb: min-rate exits 1" 1 $?
-check "igb: min-rate refusal says Invalid argument" yes \
+# The quirk table (docs/quirks.md) knows igb refuses a min rate: refused
+# up front, naming the quirk, nothing sent; --force asks the kernel, whose
+# answer is the errno the quirk predicted (EINVAL).
+IBEFORE=$(ip -j -d link show dev "$INET")
+sec vfset.igb.quirk sriovctl vf "$INET/vf0" set min-rate 10 spoofchk off
+check "igb: min-rate refused up front exits 1" 1 $?
+check "igb: the refusal names the quirk, its errno and nothing was changed" "yes yes" \
+	"$(grep -q "min-rate 10: the driver igb refuses it: quirk igb.no-min-rate: .*(EINVAL; source: drivers/net/ethernet/intel/igb/igb_main.c igb_ndo_set_vf_bw" /tmp/sec.err && echo yes) $(grep -q 'nothing was changed; leave the setting out, or --force' /tmp/sec.err && echo yes)"
+check "igb: the up-front refusal sent nothing (spoofchk unchanged)" yes \
+	"$([ "$IBEFORE" = "$(ip -j -d link show dev "$INET")" ] && echo yes)"
+sec vfset.igb.min sriovctl vf "$INET/vf0" set min-rate 10 --force
+check "igb: min-rate --force exits 1" 1 $?
+check "igb: --force: the kernel's refusal is the quirk's EINVAL (Invalid argument)" yes \
 	"$(grep -q 'min-rate 10: refused by the driver (Invalid argument)' /tmp/sec.out && echo yes)"
-sec vfset.igb.mixed sriovctl vf "$VNET0" set spoofchk off min-rate 10
+sec vfset.igb.mixed sriovctl vf "$VNET0" set spoofchk off min-rate 10 --force
 check "igb: spoofchk off with a refused min-rate exits 1" 1 $?
 check "igb: spoofchk off applied despite the refused min-rate" false \
 	"$(field "$(vfentry "$INET" 0)" spoofchk)"
@@ -86,9 +96,13 @@ check "igb: the spoofchk line says on -> off" yes \
 sec vfset.igb.trust sriovctl vf "$VF1" set trust on
 check "igb: trust on through the VF's PCI address exits 0" 0 $?
 check "igb: trust" true "$(field "$(vfentry "$INET" 1)" trust)"
-sec vfset.igb.state sriovctl vf "$VF1" set link-state disable
-check "igb: link-state exits 1" 1 $?
-check "igb: link-state refusal says Operation not supported" yes \
+sec vfset.igb.statequirk sriovctl vf "$VF1" set link-state disable
+check "igb: link-state refused up front exits 1" 1 $?
+check "igb: the refusal names igb.no-link-state (EOPNOTSUPP)" yes \
+	"$(grep -q 'link-state disable: the driver igb refuses it: quirk igb.no-link-state: .*(EOPNOTSUPP;' /tmp/sec.err && echo yes)"
+sec vfset.igb.state sriovctl vf "$VF1" set link-state disable --force
+check "igb: link-state --force exits 1" 1 $?
+check "igb: --force: the kernel's refusal is the quirk's EOPNOTSUPP (Operation not supported)" yes \
 	"$(grep -q 'link-state disable: refused by the driver (Operation not supported)' /tmp/sec.out && echo yes)"
 
 # Bad input: the right exit status and nothing sent.
