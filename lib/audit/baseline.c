@@ -278,73 +278,13 @@ static void top_pair(struct pw *c, const char *key, yaml_node_t *k,
 		pw_err(c, k, "unknown top-level key \"%s\" (known: rules, exceptions)", key);
 }
 
-/* Walk the one document of @text into @bw; errors into @bw->c.p. */
-static int walk(struct bw *bw, const char *text, size_t len)
-{
-	struct sriov_policy *p = bw->c.p;
-	yaml_parser_t y;
-	yaml_document_t doc, next;
-	yaml_node_t *root, *n2;
-	int r;
-
-	r = pw_check_depth(p, bw->c.file, text, len);
-	if (r <= 0)
-		return r;
-	if (!yaml_parser_initialize(&y))
-		return -ENOMEM;
-	yaml_parser_set_input_string(&y, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&y, &doc)) {
-		r = pw_yaml_error(p, bw->c.file, &y);
-		yaml_parser_delete(&y);
-		return r;
-	}
-	bw->c.doc = &doc;
-	r = 0;
-	root = yaml_document_get_root_node(&doc);
-	if (root) {
-		bw->c.seen = calloc((size_t)(doc.nodes.top - doc.nodes.start) + 1, 1);
-		if (!bw->c.seen) {
-			r = -ENOMEM;
-			goto out;
-		}
-		if (root->type == YAML_SCALAR_NODE && !*pw_scalar(root) &&
-		    root->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
-			; /* comments only: the defaults */
-		else if (root->type != YAML_MAPPING_NODE)
-			pw_err(&bw->c, root, "a baseline is a mapping with rules: and exceptions:, not %s",
-			       pw_kind(root));
-		else
-			pw_mapping(&bw->c, root, "baseline", top_pair, NULL);
-		r = bw->c.err;
-		/* a second document would be silently ignored: refuse it */
-		if (!r) {
-			if (!yaml_parser_load(&y, &next)) {
-				r = pw_yaml_error(p, bw->c.file, &y);
-			} else {
-				n2 = yaml_document_get_root_node(&next);
-				if (n2)
-					r = policy_error(p, &(struct sriov_policy_loc){
-						bw->c.file, (unsigned)n2->start_mark.line + 1,
-						(unsigned)n2->start_mark.column + 1 },
-						"a baseline file holds one YAML document") < 0 ?
-						-ENOMEM : 0;
-				yaml_document_delete(&next);
-			}
-		}
-	}
-out:
-	free(bw->c.seen);
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&y);
-	return r;
-}
-
 int sriov_baseline_parse(struct sriov_baseline *b, const char *name,
 			 const char *text, size_t len)
 {
 	struct sriov_policy *p;
+	static const struct pw_doc_kind kind = {
+		"a baseline", "rules: and exceptions:", "baseline", "a baseline file", NULL };
 	struct bw bw = { .b = b };
-	struct sriov_policy_error *e;
 	int r = sriov_policy_new(&p);
 
 	if (r < 0)
@@ -355,20 +295,9 @@ int sriov_baseline_parse(struct sriov_baseline *b, const char *name,
 		goto out;
 	bw.c.p = p;
 	bw.c.file = b->files.v[b->files.n - 1];
-	r = walk(&bw, text, len);
-	if (r < 0 || !p->n_errors)
-		goto out;
-	e = realloc(b->errors, (b->n_errors + p->n_errors) * sizeof(*e));
-	if (!e) {
-		r = -ENOMEM;
-		goto out;
-	}
-	memcpy(e + b->n_errors, p->errors, p->n_errors * sizeof(*e));
-	b->errors = e;
-	b->n_errors += p->n_errors;
-	free(p->errors);
-	p->errors = NULL;
-	p->n_errors = 0;
+	r = pw_walk_document(&bw.c, text, len, &kind, top_pair, NULL);
+	if (r == 0)
+		r = pw_take_errors(p, &b->errors, &b->n_errors);
 out:
 	sriov_policy_free(p);
 	return r;

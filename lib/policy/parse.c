@@ -558,12 +558,10 @@ static void top_pair(struct pw *c, const char *key, yaml_node_t *k,
 int sriov_policy_add(struct sriov_policy *p, const char *name,
 		     const char *text, size_t len)
 {
-	yaml_parser_t y;
-	yaml_document_t doc, next;
-	struct pw c = { .p = p, .doc = &doc };
-	yaml_node_t *root;
-	int r = 0;
-
+	static const struct pw_doc_kind kind = {
+		"a policy", "pfs: and vfs:", "policy", "a policy file",
+		"; put more in conf.d/" };
+	struct pw c = { .p = p };
 	int i = strv_find(&p->files, name);
 
 	if (i < 0) {
@@ -572,54 +570,5 @@ int sriov_policy_add(struct sriov_policy *p, const char *name,
 		i = (int)p->files.n - 1;
 	}
 	c.file = p->files.v[i];
-	r = pw_check_depth(p, c.file, text, len);
-	if (r <= 0)
-		return r;
-	r = 0;
-	if (!yaml_parser_initialize(&y))
-		return -ENOMEM;
-	yaml_parser_set_input_string(&y, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&y, &doc)) {
-		r = pw_yaml_error(p, c.file, &y);
-		yaml_parser_delete(&y);
-		return r;
-	}
-	root = yaml_document_get_root_node(&doc);
-	if (root) {
-		c.seen = calloc((size_t)(doc.nodes.top - doc.nodes.start) + 1, 1);
-		if (!c.seen) {
-			r = -ENOMEM;
-			goto out;
-		}
-		if (root->type == YAML_SCALAR_NODE && !*pw_scalar(root) &&
-		    root->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
-			; /* a document of comments only */
-		else if (root->type != YAML_MAPPING_NODE)
-			pw_err(&c, root, "a policy is a mapping with pfs: and vfs:, not %s",
-			     pw_kind(root));
-		else
-			pw_mapping(&c, root, "policy", top_pair, NULL);
-		r = c.err;
-		/* a second document would be silently ignored: refuse it */
-		if (!r) {
-			if (!yaml_parser_load(&y, &next)) {
-				r = pw_yaml_error(p, c.file, &y);
-			} else {
-				yaml_node_t *n2 = yaml_document_get_root_node(&next);
-
-				if (n2)
-					r = policy_error(p, &(struct sriov_policy_loc){
-						c.file, (unsigned)n2->start_mark.line + 1,
-						(unsigned)n2->start_mark.column + 1 },
-						"a policy file holds one YAML document; "
-						"put more in conf.d/");
-				yaml_document_delete(&next);
-			}
-		}
-	}
-out:
-	free(c.seen);
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&y);
-	return r;
+	return pw_walk_document(&c, text, len, &kind, top_pair, NULL);
 }

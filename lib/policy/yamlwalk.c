@@ -276,3 +276,85 @@ int pw_check_depth(struct sriov_policy *p, const char *file,
 	return r;
 }
 
+
+int pw_walk_document(struct pw *c, const char *text, size_t len,
+		     const struct pw_doc_kind *kind, pw_pair_fn *top, void *data)
+{
+	struct sriov_policy *p = c->p;
+	yaml_parser_t y;
+	yaml_document_t doc, next;
+	yaml_node_t *root;
+	int r = pw_check_depth(p, c->file, text, len);
+
+	if (r <= 0)
+		return r;
+	r = 0;
+	if (!yaml_parser_initialize(&y))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&y, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&y, &doc)) {
+		r = pw_yaml_error(p, c->file, &y);
+		yaml_parser_delete(&y);
+		return r;
+	}
+	c->doc = &doc;
+	root = yaml_document_get_root_node(&doc);
+	if (root) {
+		c->seen = calloc((size_t)(doc.nodes.top - doc.nodes.start) + 1, 1);
+		if (!c->seen) {
+			r = -ENOMEM;
+			goto out;
+		}
+		if (root->type == YAML_SCALAR_NODE && !*pw_scalar(root) &&
+		    root->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+			; /* a document of comments only */
+		else if (root->type != YAML_MAPPING_NODE)
+			pw_err(c, root, "%s is a mapping with %s, not %s", kind->noun,
+			       kind->keys, pw_kind(root));
+		else
+			pw_mapping(c, root, kind->what, top, data);
+		r = c->err;
+		/* a second document would be silently ignored: refuse it */
+		if (!r) {
+			if (!yaml_parser_load(&y, &next)) {
+				r = pw_yaml_error(p, c->file, &y);
+			} else {
+				yaml_node_t *n2 = yaml_document_get_root_node(&next);
+
+				if (n2)
+					r = policy_error(p, &(struct sriov_policy_loc){
+						c->file, (unsigned)n2->start_mark.line + 1,
+						(unsigned)n2->start_mark.column + 1 },
+						"%s holds one YAML document%s", kind->file,
+						kind->more ? kind->more : "") < 0 ? -ENOMEM : 0;
+				yaml_document_delete(&next);
+			}
+		}
+	}
+out:
+	free(c->seen);
+	c->seen = NULL;
+	c->doc = NULL;
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&y);
+	return r;
+}
+
+int pw_take_errors(struct sriov_policy *p, struct sriov_policy_error **errors,
+		   size_t *n)
+{
+	struct sriov_policy_error *e;
+
+	if (!p->n_errors)
+		return 0;
+	e = realloc(*errors, (*n + p->n_errors) * sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	memcpy(e + *n, p->errors, p->n_errors * sizeof(*e));
+	*errors = e;
+	*n += p->n_errors;
+	free(p->errors);
+	p->errors = NULL;
+	p->n_errors = 0;
+	return 0;
+}

@@ -65,4 +65,30 @@ int pw_yaml_error(struct sriov_policy *p, const char *file, yaml_parser_t *y);
 int pw_check_depth(struct sriov_policy *p, const char *file,
 		   const char *text, size_t len);
 
+/* What a one-document file is, for the walk's messages. */
+struct pw_doc_kind {
+	const char *noun;   /* "a policy": NOUN is a mapping with KEYS */
+	const char *keys;   /* "pfs: and vfs:" */
+	const char *what;   /* "policy": for pw_mapping()'s messages */
+	const char *file;   /* "a policy file": FILE holds one YAML document */
+	const char *more;   /* appended to that message, or NULL */
+};
+
+/*
+ * Load @len bytes of @text as one YAML document and walk its top mapping
+ * with @top (c->file names it; errors into c->p): too deep, a syntax
+ * error, a root that is not a mapping, a second document are errors. A
+ * document of comments only is empty. Returns 0 (look at the errors),
+ * or -ENOMEM.
+ */
+int pw_walk_document(struct pw *c, const char *text, size_t len,
+		     const struct pw_doc_kind *kind, pw_pair_fn *top, void *data);
+
+/*
+ * Move the errors the walker collected in @p to the end of the array
+ * *@errors of *@n (a baseline's, a quirk table's). 0 or -ENOMEM.
+ */
+int pw_take_errors(struct sriov_policy *p, struct sriov_policy_error **errors,
+		   size_t *n);
+
 #endif

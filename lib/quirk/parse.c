@@ -450,72 +450,13 @@ static void top_pair(struct pw *c, const char *key, yaml_node_t *k,
 	}
 }
 
-static int walk(struct qw *w, const char *text, size_t len)
-{
-	struct sriov_policy *p = w->c.p;
-	yaml_parser_t y;
-	yaml_document_t doc, next;
-	yaml_node_t *root, *n2;
-	int r;
-
-	r = pw_check_depth(p, w->c.file, text, len);
-	if (r <= 0)
-		return r;
-	if (!yaml_parser_initialize(&y))
-		return -ENOMEM;
-	yaml_parser_set_input_string(&y, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&y, &doc)) {
-		r = pw_yaml_error(p, w->c.file, &y);
-		yaml_parser_delete(&y);
-		return r;
-	}
-	w->c.doc = &doc;
-	r = 0;
-	root = yaml_document_get_root_node(&doc);
-	if (root) {
-		w->c.seen = calloc((size_t)(doc.nodes.top - doc.nodes.start) + 1, 1);
-		if (!w->c.seen) {
-			r = -ENOMEM;
-			goto out;
-		}
-		if (root->type == YAML_SCALAR_NODE && !*pw_scalar(root) &&
-		    root->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
-			; /* comments only: nothing to add */
-		else if (root->type != YAML_MAPPING_NODE)
-			pw_err(&w->c, root, "a quirk file is a mapping with quirks:, not %s",
-			       pw_kind(root));
-		else
-			pw_mapping(&w->c, root, "quirk file", top_pair, NULL);
-		r = w->c.err;
-		/* a second document would be silently ignored: refuse it */
-		if (!r) {
-			if (!yaml_parser_load(&y, &next)) {
-				r = pw_yaml_error(p, w->c.file, &y);
-			} else {
-				n2 = yaml_document_get_root_node(&next);
-				if (n2)
-					r = policy_error(p, &(struct sriov_policy_loc){
-						w->c.file, (unsigned)n2->start_mark.line + 1,
-						(unsigned)n2->start_mark.column + 1 },
-						"a quirk file holds one YAML document") < 0 ?
-						-ENOMEM : 0;
-				yaml_document_delete(&next);
-			}
-		}
-	}
-out:
-	free(w->c.seen);
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&y);
-	return r;
-}
-
 int sriov_quirks_parse(struct sriov_quirks *q, const char *name,
 		       const char *text, size_t len)
 {
 	struct sriov_policy *p;
+	static const struct pw_doc_kind kind = {
+		"a quirk file", "quirks:", "quirk file", "a quirk file", NULL };
 	struct qw w = { .q = q };
-	struct sriov_policy_error *e;
 	int r;
 
 	if (len > SRIOV_QUIRK_FILE_MAX) {
@@ -539,21 +480,10 @@ int sriov_quirks_parse(struct sriov_quirks *q, const char *name,
 		goto out;
 	w.c.p = p;
 	w.c.file = q->files.v[q->files.n - 1];
-	r = walk(&w, text, len);
+	r = pw_walk_document(&w.c, text, len, &kind, top_pair, NULL);
 move:
-	if (r < 0 || !p->n_errors)
-		goto out;
-	e = realloc(q->errors, (q->n_errors + p->n_errors) * sizeof(*e));
-	if (!e) {
-		r = -ENOMEM;
-		goto out;
-	}
-	memcpy(e + q->n_errors, p->errors, p->n_errors * sizeof(*e));
-	q->errors = e;
-	q->n_errors += p->n_errors;
-	free(p->errors);
-	p->errors = NULL;
-	p->n_errors = 0;
+	if (r == 0)
+		r = pw_take_errors(p, &q->errors, &q->n_errors);
 out:
 	sriov_strv_clear(&w.ids);
 	sriov_policy_free(p);
