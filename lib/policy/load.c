@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ctx.h"
+#include "io/confdir.h"
 #include "io/root.h"
 #include "policy/policy.h"
 
@@ -32,21 +33,16 @@ static int add_fd(struct sriov_policy *p, int fd, const char *shown,
 	return r;
 }
 
-static bool is_yaml(const char *name)
+static int add_text(const char *shown, const char *text, size_t len, void *data)
 {
-	size_t n = strlen(name);
-
-	/* dot files are editors' and packagers' leftovers */
-	return name[0] != '.' && n > 5 && strcmp(name + n - 5, ".yaml") == 0;
+	return sriov_policy_add(data, shown, text, len);
 }
 
 int sriov_policy_load(struct sriov_ctx *ctx, const char *path,
 		      struct sriov_policy **out, char *err, size_t errlen)
 {
-	struct sriov_strv names = { 0 };
 	struct sriov_policy *p;
 	bool any = false;
-	char shown[4096];
 	int fd, r;
 
 	err[0] = '\0';
@@ -77,26 +73,10 @@ int sriov_policy_load(struct sriov_ctx *ctx, const char *path,
 		snprintf(err, errlen, "cannot open /%s: %s", SRIOV_POLICY_PATH, rootfs_strerror(r));
 		goto fail;
 	}
-	r = rootfs_list(ctx->rfs, ROOTFS_TOP, SRIOV_POLICY_DIR, &names);
-	if (r < 0 && r != -ENOENT) {
-		snprintf(err, errlen, "cannot list /%s: %s", SRIOV_POLICY_DIR, strerror(-r));
+	r = confdir_each(ctx->rfs, SRIOV_POLICY_DIR, POLICY_MAX, add_text, p, err, errlen);
+	if (r < 0)
 		goto fail;
-	}
-	for (size_t i = 0; i < names.n; i++) {
-		if (!is_yaml(names.v[i]))
-			continue;
-		snprintf(shown, sizeof(shown), "/%s/%s", SRIOV_POLICY_DIR, names.v[i]);
-		fd = rootfs_open(ctx->rfs, ROOTFS_TOP, shown + 1, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			r = fd;
-			snprintf(err, errlen, "cannot open %s: %s", shown, rootfs_strerror(r));
-			goto fail;
-		}
-		any = true;
-		r = add_fd(p, fd, shown, err, errlen);
-		if (r < 0)
-			goto fail;
-	}
+	any |= r > 0;
 	if (!any) {
 		r = -ENOENT;
 		snprintf(err, errlen, "no policy: neither /%s nor /%s/*.yaml exists",
@@ -107,11 +87,9 @@ done:
 	r = sriov_policy_validate(p);
 	if (r < 0)
 		goto fail;
-	sriov_strv_clear(&names);
 	*out = p;
 	return 0;
 fail:
-	sriov_strv_clear(&names);
 	sriov_policy_free(p);
 	return r;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ctx.h"
+#include "io/confdir.h"
 #include "io/root.h"
 #include "quirk/quirk.h"
 
@@ -37,20 +38,15 @@ const char *sriov_quirks_builtin(void)
 	return sriov_quirks_data;
 }
 
-static bool is_yaml(const char *name)
+static int add_text(const char *shown, const char *text, size_t len, void *data)
 {
-	size_t n = strlen(name);
-
-	/* dot files are editors' and packagers' leftovers */
-	return name[0] != '.' && n > 5 && strcmp(name + n - 5, ".yaml") == 0;
+	return sriov_quirks_parse(data, shown, text, len);
 }
 
 int sriov_quirks_load(struct sriov_ctx *ctx, struct sriov_quirks **out,
 		      char *err, size_t errlen)
 {
-	struct sriov_strv names = { 0 };
 	struct sriov_quirks *q;
-	char shown[4096];
 	int r;
 
 	err[0] = '\0';
@@ -61,43 +57,13 @@ int sriov_quirks_load(struct sriov_ctx *ctx, struct sriov_quirks **out,
 			       strlen(sriov_quirks_data));
 	if (r < 0)
 		goto fail;
-	r = rootfs_list(ctx->rfs, ROOTFS_TOP, SRIOV_QUIRK_DIR, &names);
-	if (r == -ENOENT)
-		r = 0;
-	if (r < 0) {
-		snprintf(err, errlen, "cannot list /%s: %s", SRIOV_QUIRK_DIR, strerror(-r));
+	r = confdir_each(ctx->rfs, SRIOV_QUIRK_DIR, SRIOV_QUIRK_FILE_MAX, add_text, q,
+			 err, errlen);
+	if (r < 0)
 		goto fail;
-	}
-	for (size_t i = 0; i < names.n; i++) {
-		char *text = NULL;
-		size_t len = 0;
-		int fd;
-
-		if (!is_yaml(names.v[i]))
-			continue;
-		snprintf(shown, sizeof(shown), "/%s/%s", SRIOV_QUIRK_DIR, names.v[i]);
-		fd = rootfs_open(ctx->rfs, ROOTFS_TOP, shown + 1, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			r = fd;
-			snprintf(err, errlen, "cannot open %s: %s", shown, rootfs_strerror(r));
-			goto fail;
-		}
-		r = rootfs_read_all(fd, SRIOV_QUIRK_FILE_MAX, &text, &len);
-		close(fd);
-		if (r < 0) {
-			snprintf(err, errlen, "cannot read %s: %s", shown, strerror(-r));
-			goto fail;
-		}
-		r = sriov_quirks_parse(q, shown, text, len);
-		free(text);
-		if (r < 0)
-			goto fail;
-	}
-	sriov_strv_clear(&names);
 	*out = q;
 	return 0;
 fail:
-	sriov_strv_clear(&names);
 	sriov_quirks_free(q);
 	return r;
 }
