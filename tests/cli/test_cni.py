@@ -12,7 +12,7 @@ import unittest
 from common import TreeTest, hostgen, sriovctl
 
 PLUGIN = os.environ["SRIOV_CNI"]
-TEMPLATE = os.path.join(os.environ["SOURCE_ROOT"], "..", "shared", "formats",
+TEMPLATE = os.path.join(os.environ["SOURCE_ROOT"], "tests", "data", "cni",
                         "sriov-operator-sriov-cni-config-template.yaml")
 
 
@@ -122,7 +122,7 @@ class Plugin(TreeTest):
         """The sriov-network-operator's template, rendered as the operator
         renders it for a VLAN network with IPAM, is taken whole."""
         if not os.path.exists(TEMPLATE):
-            self.fail(f"{TEMPLATE}: missing (../shared/formats)")
+            self.fail(f"{TEMPLATE}: missing")
         conf = {"cniVersion": "1.0.0", "name": "net-a", "type": "sriov",
                 "vlan": 100, "spoofchk": "on", "trust": "off",
                 "vlanQoS": 2, "vlanProto": "802.1Q", "min_tx_rate": 0,
