@@ -115,34 +115,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 /* @path's content, NUL-terminated, for GnuTLS. NULL with errno. */
 static char *read_pem(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
-	char *buf = NULL;
-	ssize_t n = -1;
+	char *buf;
+	int r = sriov_read_user_file(path, PEM_MAX, &buf, NULL);
 
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) < 0)
-		goto out;
-	if (!S_ISREG(st.st_mode) || st.st_size > PEM_MAX) {
-		errno = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
-		goto out;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf)
-		n = read(fd, buf, (size_t)st.st_size);
-	if (n >= 0)
-		buf[n] = 0;
-out:
-	if (n < 0) {
-		int e = errno;
-
-		free(buf);
-		buf = NULL;
-		errno = e;
-	}
-	close(fd);
-	return buf;
+	if (r < 0)
+		errno = -r;
+	return r < 0 ? NULL : buf;
 }
 
 /*

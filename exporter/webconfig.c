@@ -185,25 +185,17 @@ int web_config_load(const char *path, struct web_config *out, char *err,
 	struct wc_parse p = { .err = err, .errlen = errlen };
 	yaml_parser_t parser;
 	char *buf = NULL, *dircopy = NULL;
-	struct stat st;
-	ssize_t n = 0;
-	int fd, r;
+	size_t n = 0;
+	int r;
 
 	memset(out, 0, sizeof(*out));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		r = -errno;
-		snprintf(err, errlen, "cannot read: %s", strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > WEBCONF_MAX) {
+	r = sriov_read_user_file(path, WEBCONF_MAX, &buf, &n);
+	if (r == -EFBIG || r == -EBADFD || r == -EISDIR) {
 		r = -EINVAL;
 		snprintf(err, errlen, "not a regular file of at most %u bytes", WEBCONF_MAX);
 		goto out;
 	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf || (n = read(fd, buf, (size_t)st.st_size)) < 0) {
-		r = buf ? -errno : -ENOMEM;
+	if (r < 0) {
 		snprintf(err, errlen, "cannot read: %s", strerror(-r));
 		goto out;
 	}
@@ -217,7 +209,7 @@ int web_config_load(const char *path, struct web_config *out, char *err,
 		r = -ENOMEM;
 		goto out;
 	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, (size_t)n);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, n);
 	if (!yaml_parser_load(&parser, &p.doc)) {
 		snprintf(err, errlen, "line %zu: %s", parser.problem_mark.line + 1,
 			 parser.problem ? parser.problem : "not YAML");
@@ -233,8 +225,6 @@ out:
 		snprintf(err, errlen, "out of memory");
 	if (r < 0)
 		web_config_clear(out);
-	if (fd >= 0)
-		close(fd);
 	free(buf);
 	free(dircopy);
 	return r;

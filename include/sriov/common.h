@@ -21,6 +21,15 @@ struct sriov_strv {
 	size_t n;
 };
 
+/*
+ * A file the user names (a certificate, a web config), outside any root,
+ * read whole: a regular file only (a FIFO is refused, never waited on), at
+ * most @max bytes, into a malloc'd NUL-terminated *@out (*@len without
+ * the NUL; @len may be NULL). 0, or -errno (-EFBIG past @max, -EBADFD not
+ * a regular file, -EISDIR); *@out is NULL on error.
+ */
+int sriov_read_user_file(const char *path, size_t max, char **out, size_t *len);
+
 /* Free the strings and the array, and empty @sv (which is not freed). */
 void sriov_strv_clear(struct sriov_strv *sv);
 

@@ -348,6 +348,18 @@ int rootfs_open_outside(const char *path)
 	return fd;
 }
 
+int sriov_read_user_file(const char *path, size_t max, char **out, size_t *len)
+{
+	int fd = rootfs_open_outside(path), r;
+
+	*out = NULL;
+	if (fd < 0)
+		return fd;
+	r = rootfs_read_all(fd, max, out, len);
+	close(fd);
+	return r;
+}
+
 int rootfs_open(struct rootfs *rfs, int dirfd, const char *path, int flags)
 {
 	return open_mode(rfs, dirfd, path, flags & ~O_CREAT, 0);
